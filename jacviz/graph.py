@@ -1,0 +1,136 @@
+"""Computation graphs of a chain, and the chain rule as a sum over paths.
+
+One node per coordinate of every space; one edge per partial derivative that
+is not identically zero.  ``dz/dx_j = sum over paths of the product of the
+edge partials along the path`` -- matrix multiplication written with indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+import sympy
+
+from .maps import Chain, _as_chain
+
+
+@dataclass(frozen=True)
+class Node:
+    space: int  # 0 = input space
+    index: int  # coordinate within the space
+    name: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    stage: int  # stage k goes from space k to space k+1
+    src: Node
+    dst: Node
+    partial: sympy.Expr  # d dst / d src, in the stage's own variables
+    value: float  # at the chain's point
+
+    @property
+    def label(self) -> str:
+        return f"d{self.dst.name}/d{self.src.name}"
+
+
+@dataclass(frozen=True)
+class PathTerm:
+    """One path's contribution: the product of its edges' partials."""
+
+    nodes: tuple[Node, ...]
+    partials: tuple[sympy.Expr, ...]
+    values: tuple[float, ...]
+    product_symbolic: sympy.Expr
+    value: float
+
+    @property
+    def is_zero(self) -> bool:
+        """True when a partial on the path is identically zero (a missing edge)."""
+        return any(p == 0 for p in self.partials)
+
+
+@dataclass(frozen=True)
+class PathSum:
+    out_index: int
+    in_index: int
+    terms: tuple[PathTerm, ...]  # every path in the full layered graph
+    total: float
+    total_symbolic: sympy.Expr  # in the chain's input variables
+    jacobian_entry: float
+
+    @property
+    def nonzero_terms(self) -> tuple[PathTerm, ...]:
+        return tuple(t for t in self.terms if not t.is_zero)
+
+
+class Graph:
+    """The computation graph of a chain at a point."""
+
+    def __init__(self, chain, x0):
+        self.chain: Chain = _as_chain(chain)
+        self.x0 = np.asarray(x0, dtype=float).reshape(self.chain.n)
+        self.points = self.chain.forward_points(self.x0)
+        self.jacobians = [mp.jacobian(p) for mp, p in zip(self.chain.maps, self.points)]
+        names = self.chain.space_names
+        self.layers: list[list[Node]] = [
+            [Node(k, i, nm) for i, nm in enumerate(space)] for k, space in enumerate(names)
+        ]
+        self.edges: list[Edge] = []
+        self._partials: list[sympy.Matrix] = [mp.jacobian_symbolic for mp in self.chain.maps]
+        for k, Js in enumerate(self._partials):
+            for i, j in product(range(Js.rows), range(Js.cols)):
+                if Js[i, j] != 0:
+                    self.edges.append(
+                        Edge(k, self.layers[k][j], self.layers[k + 1][i], Js[i, j],
+                             float(self.jacobians[k][i, j]))
+                    )
+
+    @property
+    def nodes(self) -> list[Node]:
+        return [n for layer in self.layers for n in layer]
+
+    def edge(self, src: Node, dst: Node) -> Edge | None:
+        for e in self.edges:
+            if e.src == src and e.dst == dst:
+                return e
+        return None
+
+    def _all_routes(self, out_index: int, in_index: int):
+        """Every sequence of coordinates from input j to output i (full graph)."""
+        inner = [range(len(layer)) for layer in self.layers[1:-1]]
+        for mid in product(*inner):
+            yield (in_index, *mid, out_index)
+
+    def path_sum(self, out_index: int, in_index: int) -> PathSum:
+        """The entry (out_index, in_index) of the total Jacobian as a path sum.
+
+        ``terms`` lists every path of the full layered graph; a path through a
+        partial that is identically zero has ``is_zero`` set and contributes 0.
+        """
+        last = len(self.layers) - 1
+        if not 0 <= out_index < len(self.layers[last]):
+            raise IndexError(f"output index {out_index} out of range")
+        if not 0 <= in_index < len(self.layers[0]):
+            raise IndexError(f"input index {in_index} out of range")
+        terms = []
+        for route in self._all_routes(out_index, in_index):
+            nodes = tuple(self.layers[k][c] for k, c in enumerate(route))
+            partials = tuple(self._partials[k][route[k + 1], route[k]] for k in range(last))
+            values = tuple(float(self.jacobians[k][route[k + 1], route[k]]) for k in range(last))
+            terms.append(
+                PathTerm(nodes, partials, values, sympy.Mul(*partials), float(np.prod(values)))
+            )
+        total = float(sum(t.value for t in terms))
+        entry = float(self.chain.jacobian(self.x0)[out_index, in_index])
+        symbolic = self.chain.jacobian_symbolic[out_index, in_index]
+        return PathSum(out_index, in_index, tuple(terms), total, sympy.simplify(symbolic), entry)
+
+    def paths(self, out_index: int, in_index: int) -> list[tuple[Edge, ...]]:
+        """The paths that exist in the graph (all edges non-zero)."""
+        out = []
+        for term in self.path_sum(out_index, in_index).nonzero_terms:
+            out.append(tuple(self.edge(a, b) for a, b in zip(term.nodes, term.nodes[1:])))
+        return out

@@ -1,0 +1,476 @@
+"""Maps, chains of maps, and the JAX-shaped derivative functions.
+
+Conventions (LESSON.md): Jacobians are in numerator layout, ``m x n`` for a
+map ``R^n -> R^m``; gradients are column vectors; perturbations are pushed
+forward by Jacobians (inner map first) and gradients pulled back by their
+transposes (outer map first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Sequence
+
+import numpy as np
+import sympy
+
+from .errors import NumericError, ShapeError
+from .parse import parse_map, sigmoid, symbol
+
+
+def _np_sigmoid(x):
+    x = np.asarray(x, dtype=float)
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
+
+
+_LAMBDIFY_MODULES = [{"sigmoid": _np_sigmoid}, "numpy"]
+
+
+def _compile(symbols, exprs) -> Callable:
+    """Compile a flat list of expressions into one vectorized numpy function."""
+    return sympy.lambdify(list(symbols), list(exprs), modules=_LAMBDIFY_MODULES, cse=True)
+
+
+def _as_points(x, n: int, what: str) -> np.ndarray:
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.shape[-1] != n:
+        raise ShapeError(f"{what} expects points of length {n}, got shape {arr.shape}")
+    return arr
+
+
+def _stack(values, batch_shape, trailing) -> np.ndarray:
+    """Stack lambdify's list of entries, broadcasting constants to the batch."""
+    cols = [np.broadcast_to(np.asarray(v, dtype=float), batch_shape) for v in values]
+    out = np.stack(cols, axis=-1) if cols else np.zeros(batch_shape + (0,))
+    return out.reshape(batch_shape + trailing)
+
+
+class Map:
+    """A map R^n -> R^m given as text, with symbolic and numeric Jacobians.
+
+    ``Map("(x1, x2) -> (x1**2 + x2, x1*x2)")``.  Numeric evaluation is
+    vectorized: ``m(x)`` takes an array of shape ``(..., n)`` and returns
+    ``(..., m)``; ``m.jacobian(x)`` returns ``(..., m, n)``.  The numeric
+    functions are compiled once per map.
+    """
+
+    def __init__(self, text: str | None = None, name: str = "f", *, inputs=None, outputs=None):
+        if text is not None:
+            inputs, outputs = parse_map(text, what=f"map {name}")
+        elif inputs is None or outputs is None:
+            raise TypeError("Map needs text, or inputs and outputs")
+        self.name = name
+        self.inputs: tuple[sympy.Symbol, ...] = tuple(inputs)
+        self.outputs: tuple[sympy.Expr, ...] = tuple(sympy.sympify(o, strict=True) for o in outputs)
+        self.text = text if text is not None else self._render_text()
+
+    @classmethod
+    def from_exprs(cls, inputs: Sequence[str | sympy.Symbol], outputs, name: str = "f") -> "Map":
+        syms = [symbol(s) if isinstance(s, str) else s for s in inputs]
+        return cls(name=name, inputs=syms, outputs=outputs)
+
+    def _render_text(self) -> str:
+        ins = ", ".join(str(s) for s in self.inputs)
+        outs = ", ".join(sympy.sstr(o) for o in self.outputs)
+        return f"({ins}) -> ({outs})"
+
+    def __repr__(self) -> str:
+        return f"Map({self.text!r}, name={self.name!r})"
+
+    # shapes -----------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def m(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Shape of the Jacobian, (m, n)."""
+        return (self.m, self.n)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.inputs)
+
+    # symbolic ---------------------------------------------------------------
+    @cached_property
+    def jacobian_symbolic(self) -> sympy.Matrix:
+        """The m x n matrix of partials d out_i / d in_j (numerator layout)."""
+        return sympy.Matrix(self.m, self.n, lambda i, j: sympy.diff(self.outputs[i], self.inputs[j]))
+
+    # numeric ----------------------------------------------------------------
+    @cached_property
+    def _value_fn(self) -> Callable:
+        return _compile(self.inputs, self.outputs)
+
+    @cached_property
+    def _jac_fn(self) -> Callable:
+        return _compile(self.inputs, list(self.jacobian_symbolic))
+
+    def _call(self, fn, x, trailing) -> np.ndarray:
+        pts = _as_points(x, self.n, f"map {self.name}")
+        batch = pts.shape[:-1]
+        args = [pts[..., j] for j in range(self.n)]
+        with np.errstate(all="ignore"):
+            try:
+                vals = fn(*args)
+            except (OverflowError, ZeroDivisionError, ValueError, TypeError) as exc:
+                raise NumericError(f"map {self.name}: cannot evaluate: {exc}") from None
+        return _stack(vals, batch, trailing)
+
+    def __call__(self, x) -> np.ndarray:
+        """Value at points x of shape (..., n): shape (..., m)."""
+        return self._call(self._value_fn, x, (self.m,))
+
+    def jacobian(self, x) -> np.ndarray:
+        """Jacobian at points x of shape (..., n): shape (..., m, n)."""
+        return self._call(self._jac_fn, x, (self.m, self.n))
+
+    def value_and_jacobian(self, x) -> tuple[np.ndarray, np.ndarray]:
+        return self(x), self.jacobian(x)
+
+    def substitute(self, exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+        """Outputs with the inputs replaced by exprs (for composing symbolically)."""
+        mapping = dict(zip(self.inputs, exprs))
+        return [o.subs(mapping, simultaneous=True) for o in self.outputs]
+
+
+@dataclass
+class Trace:
+    """Everything the lesson shows about one chain at one point.
+
+    Space ``k`` (0 = input, ``len(stages)`` = output) has ``points[k]``,
+    ``pushforward[k]`` (the arrow dx pushed that far) and ``pullback[k]`` (the
+    gradient pulled back that far).  Stage ``k`` maps space ``k`` to ``k+1``.
+    """
+
+    chain: "Chain"
+    points: list[np.ndarray]
+    jacobians: list[np.ndarray]
+    jacobians_symbolic: list[sympy.Matrix]
+    jacobians_symbolic_in_x: list[sympy.Matrix]
+    pushforward: list[np.ndarray]
+    pullback: list[np.ndarray]
+    jacobian: np.ndarray
+    duality: dict
+    s: np.ndarray
+    images: list[np.ndarray]
+    linear: list[np.ndarray]
+
+    @property
+    def spaces(self) -> int:
+        return len(self.points)
+
+    @property
+    def dx(self) -> np.ndarray:
+        return self.pushforward[0]
+
+    @property
+    def dy(self) -> np.ndarray:
+        return self.pushforward[-1]
+
+    @property
+    def gbar(self) -> np.ndarray:
+        return self.pullback[-1]
+
+    @property
+    def grad_x(self) -> np.ndarray:
+        return self.pullback[0]
+
+    def to_json(self) -> dict:
+        def rows(a):
+            return np.asarray(a, dtype=float).tolist()
+
+        return {
+            "spaces": self.spaces,
+            "points": [rows(p) for p in self.points],
+            "jacobians": [rows(j) for j in self.jacobians],
+            "jacobians_symbolic": [
+                [[sympy.sstr(e) for e in row] for row in m.tolist()] for m in self.jacobians_symbolic
+            ],
+            "jacobian": rows(self.jacobian),
+            "pushforward": [rows(v) for v in self.pushforward],
+            "pullback": [rows(v) for v in self.pullback],
+            "duality": {k: float(v) for k, v in self.duality.items()},
+        }
+
+
+class Chain:
+    """Maps applied in order: ``Chain([g, f])`` is ``f o g`` (g first)."""
+
+    def __init__(self, maps: Sequence[Map], output_names: Sequence[str] | None = None):
+        maps = list(maps)
+        if not maps:
+            raise ShapeError("a chain needs at least one map")
+        for a, b in zip(maps, maps[1:]):
+            if a.m != b.n:
+                raise ShapeError(
+                    f"map {a.name} gives {a.m} output{'s' if a.m != 1 else ''} "
+                    f"(R^{a.n} -> R^{a.m}) but map {b.name} takes {b.n} input{'s' if b.n != 1 else ''} "
+                    f"(R^{b.n} -> R^{b.m}); the shapes do not fit"
+                )
+        self.maps = maps
+        if output_names is None:
+            p = maps[-1].m
+            output_names = ["y"] if p == 1 else [f"y{i + 1}" for i in range(p)]
+        if len(output_names) != maps[-1].m:
+            raise ShapeError(f"{len(output_names)} output names for {maps[-1].m} outputs")
+        self.output_names = tuple(output_names)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str], names: Sequence[str] | None = None, **kw) -> "Chain":
+        names = list(names) if names else _default_names(len(texts))
+        return cls([Map(t, name=nm) for t, nm in zip(texts, names)], **kw)
+
+    def __repr__(self) -> str:
+        return f"Chain({self.maps!r})"
+
+    def __len__(self) -> int:
+        return len(self.maps)
+
+    @property
+    def n(self) -> int:
+        return self.maps[0].n
+
+    @property
+    def m(self) -> int:
+        return self.maps[-1].m
+
+    @property
+    def dims(self) -> list[int]:
+        """Dimension of every space, input to output."""
+        return [self.maps[0].n] + [mp.m for mp in self.maps]
+
+    @property
+    def space_names(self) -> list[tuple[str, ...]]:
+        """Coordinate names of every space (inputs of each map, then outputs)."""
+        return [mp.input_names for mp in self.maps] + [self.output_names]
+
+    def __call__(self, x) -> np.ndarray:
+        y = np.asarray(x, dtype=float)
+        for mp in self.maps:
+            y = mp(y)
+        return y
+
+    def forward_points(self, x) -> list[np.ndarray]:
+        pts = [_as_points(x, self.n, "chain")]
+        for mp in self.maps:
+            pts.append(mp(pts[-1]))
+        return pts
+
+    @cached_property
+    def composed_symbolic(self) -> list[list[sympy.Expr]]:
+        """Per space, its coordinates as expressions in the chain's inputs."""
+        exprs: list[list[sympy.Expr]] = [list(self.maps[0].inputs)]
+        for mp in self.maps:
+            exprs.append(mp.substitute(exprs[-1]))
+        return exprs
+
+    @cached_property
+    def jacobians_symbolic_in_x(self) -> list[sympy.Matrix]:
+        """Each stage's Jacobian with the earlier stages substituted."""
+        out = []
+        for k, mp in enumerate(self.maps):
+            mapping = dict(zip(mp.inputs, self.composed_symbolic[k]))
+            out.append(mp.jacobian_symbolic.subs(mapping, simultaneous=True))
+        return out
+
+    @cached_property
+    def jacobian_symbolic(self) -> sympy.Matrix:
+        """The total Jacobian from differentiating the composed expressions."""
+        x = self.maps[0].inputs
+        ys = self.composed_symbolic[-1]
+        return sympy.Matrix(len(ys), len(x), lambda i, j: sympy.diff(ys[i], x[j]))
+
+    def jacobian(self, x) -> np.ndarray:
+        """The total Jacobian: the product of stage Jacobians, outer first."""
+        pts = self.forward_points(x)
+        J = None
+        for mp, p in zip(self.maps, pts):
+            Jk = mp.jacobian(p)
+            J = Jk if J is None else Jk @ J
+        return J
+
+    def trace(self, x0, dx=None, gbar=None, samples: int = 41) -> Trace:
+        """Push dx forward and pull gbar back through every stage at x0."""
+        x0 = _as_points(x0, self.n, "chain").reshape(self.n)
+        dx = np.eye(self.n)[0] if dx is None else _as_points(dx, self.n, "dx").reshape(self.n)
+        gbar = np.ones(self.m) if gbar is None else _as_points(gbar, self.m, "gradient").reshape(self.m)
+        points = self.forward_points(x0)
+        jacs = [mp.jacobian(p) for mp, p in zip(self.maps, points)]
+        push = [dx]
+        for J in jacs:
+            push.append(J @ push[-1])
+        pull = [gbar]
+        for J in reversed(jacs):
+            pull.append(J.T @ pull[-1])
+        pull.reverse()
+        total = jacs[0]
+        for J in jacs[1:]:
+            total = J @ total
+        s = np.linspace(0.0, 1.0, samples)
+        images = self.forward_points(x0[None, :] + s[:, None] * dx[None, :])
+        linear = [p[None, :] + s[:, None] * v[None, :] for p, v in zip(points, push)]
+        duality = {"forward": float(gbar @ push[-1]), "backward": float(pull[0] @ dx)}
+        return Trace(
+            chain=self,
+            points=points,
+            jacobians=jacs,
+            jacobians_symbolic=[mp.jacobian_symbolic for mp in self.maps],
+            jacobians_symbolic_in_x=self.jacobians_symbolic_in_x,
+            pushforward=push,
+            pullback=pull,
+            jacobian=total,
+            duality=duality,
+            s=s,
+            images=images,
+            linear=linear,
+        )
+
+
+def _default_names(k: int) -> list[str]:
+    """g, f for two stages (the lesson's f o g); f1, f2, ... otherwise."""
+    if k == 1:
+        return ["f"]
+    if k == 2:
+        return ["g", "f"]
+    return [f"f{i + 1}" for i in range(k)]
+
+
+def _as_chain(f) -> Chain:
+    if isinstance(f, Chain):
+        return f
+    if isinstance(f, Map):
+        return Chain([f])
+    if isinstance(f, (list, tuple)):
+        return Chain(list(f))
+    raise TypeError(f"expected a Map or Chain, got {type(f).__name__}")
+
+
+def jacobian(f, x) -> np.ndarray:
+    """Numerator-layout Jacobian of a Map or Chain at x (m x n)."""
+    return _as_chain(f).jacobian(x)
+
+
+def jvp(f, x, dx) -> tuple[np.ndarray, np.ndarray]:
+    """Push dx forward: returns (f(x), J(x) dx), stage by stage, no total J."""
+    chain = _as_chain(f)
+    y = _as_points(x, chain.n, "jvp point")
+    v = _as_points(dx, chain.n, "jvp tangent")
+    for mp in chain.maps:
+        J = mp.jacobian(y)
+        y = mp(y)
+        v = np.einsum("...ij,...j->...i", J, v)
+    return y, v
+
+
+def vjp(f, x) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """Returns (f(x), pullback) with pullback(gbar) = J(x)^T gbar."""
+    chain = _as_chain(f)
+    pts = chain.forward_points(x)
+    jacs = [mp.jacobian(p) for mp, p in zip(chain.maps, pts)]
+    m = chain.m
+
+    def pullback(gbar) -> np.ndarray:
+        g = _as_points(gbar, m, "vjp cotangent")
+        for J in reversed(jacs):
+            g = np.einsum("...ij,...i->...j", J, g)
+        return g
+
+    return pts[-1], pullback
+
+
+# ---------------------------------------------------------------------------
+# Self-check: finite differences against the symbolic Jacobian.
+
+
+def finite_difference_jacobian(mp: Map, x, h: float = 1e-3) -> np.ndarray:
+    """Central differences with one Richardson step (error O(h^4))."""
+    x = _as_points(x, mp.n, f"map {mp.name}").reshape(mp.n).astype(float)
+    J = np.zeros((mp.m, mp.n))
+    for j in range(mp.n):
+        step = h * max(1.0, abs(x[j]))
+        e = np.zeros(mp.n)
+        e[j] = 1.0
+
+        def central(t):
+            pts = np.stack([x + t * e, x - t * e])
+            vals = mp(pts)
+            return (vals[0] - vals[1]) / (2 * t)
+
+        J[:, j] = (4 * central(step / 2) - central(step)) / 3
+    return J
+
+
+@dataclass
+class CheckReport:
+    max_rel_error: float
+    stages: list[dict] = field(default_factory=list)
+
+
+def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
+    """Check every stage at x0: finite values, and finite differences agree.
+
+    Raises NumericError naming the stage and the entry on failure.
+    """
+    chain = _as_chain(chain)
+    pts = chain.forward_points(np.asarray(x0, dtype=float))
+    report = CheckReport(max_rel_error=0.0)
+    for k, (mp, p) in enumerate(zip(chain.maps, pts)):
+        stage = f"stage {k + 1} (map {mp.name})"
+        at = _fmt_point(p)
+        y = mp(p)
+        bad = np.flatnonzero(~np.isfinite(y))
+        if bad.size:
+            i = int(bad[0])
+            raise NumericError(
+                f"{stage}: output {i + 1} = {sympy.sstr(mp.outputs[i])} is not finite at {at}"
+            )
+        J = mp.jacobian(p)
+        bad = np.argwhere(~np.isfinite(J))
+        if bad.size:
+            i, j = (int(v) for v in bad[0])
+            raise NumericError(
+                f"{stage}: Jacobian entry ({i + 1},{j + 1}) = "
+                f"{sympy.sstr(mp.jacobian_symbolic[i, j])} is not finite at {at}"
+            )
+        with np.errstate(all="ignore"):
+            fd = finite_difference_jacobian(mp, p)
+        err = np.abs(fd - J)
+        scale = np.maximum(1.0, np.abs(J))
+        rel = np.where(np.isfinite(err), err / scale, np.inf)
+        worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
+        worst_rel = float(rel[worst])
+        report.stages.append({"stage": k + 1, "map": mp.name, "max_rel_error": worst_rel})
+        report.max_rel_error = max(report.max_rel_error, worst_rel)
+        if worst_rel > rtol:
+            i, j = int(worst[0]), int(worst[1])
+            raise NumericError(
+                f"{stage}: Jacobian entry ({i + 1},{j + 1}) = {J[i, j]:.6g} disagrees with "
+                f"finite differences ({fd[i, j]:.6g}) at {at}; the map may not be "
+                f"differentiable there"
+            )
+    return report
+
+
+def _fmt_point(p) -> str:
+    return "(" + ", ".join(f"{v:.6g}" for v in np.asarray(p).ravel()) + ")"
+
+
+__all__ = [
+    "Map",
+    "Chain",
+    "Trace",
+    "jacobian",
+    "jvp",
+    "vjp",
+    "self_check",
+    "finite_difference_jacobian",
+    "sigmoid",
+]

@@ -1,0 +1,375 @@
+"""Parse maps and expressions typed as text, without ever evaluating them.
+
+``sympy.sympify`` and ``parse_expr`` call ``eval``; this module instead walks
+Python's ``ast`` of the text and builds sympy objects node by node from a
+whitelist.  Anything not on the list is rejected with a one-line message that
+names the offending piece.
+
+Grammar of a map::
+
+    inputs -> outputs
+    inputs  := name | "(" name ("," name)* ")"
+    outputs := expr | "(" expr ("," expr)* ")"
+
+``^`` means power.  Functions: sin cos tan exp log sqrt tanh sigmoid abs.
+Constants: pi, e.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+import sympy
+
+from .errors import ParseError
+
+MAX_TEXT = 10_000
+MAX_EXPONENT = 1_000  # |numeric exponent| allowed in x**k
+MAX_INT_DIGITS = 100  # digits of an integer literal
+MAX_RESULT_DIGITS = 10_000  # digits of a folded numeric power
+
+
+class sigmoid(sympy.Function):
+    """The logistic function 1 / (1 + exp(-x)), kept as one symbol on screen."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_Number:
+            return 1 / (1 + sympy.exp(-arg))
+        return None
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + sympy.exp(-arg))
+
+    def _latex(self, printer, exp=None):
+        inner = printer._print(self.args[0])
+        base = r"\sigma\left(%s\right)" % inner
+        return base if exp is None else r"%s^{%s}" % (base, exp)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+FUNCTIONS = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sqrt": sympy.sqrt,
+    "tanh": sympy.tanh,
+    "sigmoid": sigmoid,
+    "abs": sympy.Abs,
+}
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+RESERVED = set(FUNCTIONS) | set(CONSTANTS)
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+
+_NODE_NAMES = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.List: "lists",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators",
+    ast.IfExp: "conditional expressions",
+    ast.Starred: "starred arguments",
+    ast.JoinedStr: "strings",
+    ast.NamedExpr: "assignments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slices",
+}
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The sympy symbol jacviz uses for a variable name (real-valued)."""
+    return sympy.Symbol(name, real=True)
+
+
+def _preprocess(text: str, what: str) -> str:
+    if not isinstance(text, str):
+        raise ParseError(f"{what} must be text, got {type(text).__name__}")
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"{what} is {len(text)} characters long; the limit is {MAX_TEXT}")
+    if not text.strip():
+        raise ParseError(f"{what} is empty")
+    return text.replace("^", "**")
+
+
+def _parse_ast(text: str, what: str) -> ast.expr:
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise ParseError(f"{what} is not a valid expression{col}: {text.strip()!r}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ParseError(f"{what} is nested too deeply or malformed") from None
+    return tree.body
+
+
+def _snippet(node: ast.AST, source: str) -> str:
+    try:
+        seg = ast.get_source_segment(source, node)
+    except Exception:  # pragma: no cover - defensive
+        seg = None
+    if not seg:
+        return type(node).__name__
+    return seg if len(seg) <= 40 else seg[:37] + "..."
+
+
+def _digits(value: sympy.Expr) -> float:
+    """log10 of |value| for a sympy number (0 for zero)."""
+    if value == 0:
+        return 0.0
+    if value.is_Integer:
+        return len(str(abs(int(value))))
+    if value.is_Rational:
+        return max(len(str(abs(int(value.p)))), len(str(abs(int(value.q)))))
+    try:
+        return abs(float(sympy.log(abs(value), 10)))
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+
+
+class _Builder:
+    def __init__(self, source: str, variables: dict[str, sympy.Symbol], what: str):
+        self.source = source
+        self.variables = variables
+        self.what = what
+
+    def fail(self, node: ast.AST, reason: str) -> ParseError:
+        return ParseError(f"{self.what}: {reason} in {_snippet(node, self.source)!r}")
+
+    def build(self, node: ast.AST) -> sympy.Expr:
+        try:
+            return self._build(node)
+        except RecursionError:
+            raise ParseError(f"{self.what} is nested too deeply") from None
+
+    def _build(self, node: ast.AST) -> sympy.Expr:
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or v is None or v is Ellipsis:
+                raise self.fail(node, f"{v!r} is not a number")
+            if isinstance(v, int):
+                if len(str(abs(v))) > MAX_INT_DIGITS:
+                    raise self.fail(node, f"integer literal longer than {MAX_INT_DIGITS} digits")
+                return sympy.Integer(v)
+            if isinstance(v, float):
+                if not math.isfinite(v):
+                    raise self.fail(node, "number is not finite")
+                return sympy.Float(repr(v))
+            if isinstance(v, (str, bytes)):
+                raise self.fail(node, "strings are not allowed")
+            raise self.fail(node, f"{type(v).__name__} numbers are not allowed")
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in self.variables:
+                return self.variables[name]
+            if name in CONSTANTS:
+                return CONSTANTS[name]
+            if name in FUNCTIONS:
+                raise self.fail(node, f"function {name!r} used without an argument")
+            known = ", ".join(self.variables) or "none"
+            raise ParseError(
+                f"{self.what}: unknown name {name!r} (inputs: {known}; constants: pi, e)"
+            )
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -self._build(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return self._build(node.operand)
+            raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+        if isinstance(node, ast.BinOp):
+            op = node.op
+            if isinstance(op, ast.Pow):
+                return self._power(node)
+            left = self._build(node.left)
+            right = self._build(node.right)
+            if isinstance(op, ast.Add):
+                return self._fold(node, left + right)
+            if isinstance(op, ast.Sub):
+                return self._fold(node, left - right)
+            if isinstance(op, ast.Mult):
+                return self._fold(node, left * right)
+            if isinstance(op, ast.Div):
+                if right == 0:
+                    raise self.fail(node, "division by zero")
+                return left / right
+            names = {ast.BitXor: "^ (xor)", ast.FloorDiv: "//", ast.Mod: "%",
+                     ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+                     ast.BitAnd: "&", ast.BitOr: "|"}
+            raise self.fail(node, f"operator {names.get(type(op), type(op).__name__)} is not allowed")
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Tuple):
+            raise self.fail(node, "a tuple is only allowed as the whole output")
+        if type(node) in _NODE_NAMES:
+            noun = _NODE_NAMES[type(node)]
+            verb = "is" if noun in ("attribute access", "await", "yield") else "are"
+            raise self.fail(node, f"{noun} {verb} not allowed")
+        raise self.fail(node, f"{type(node).__name__} is not allowed")
+
+    def _fold(self, node: ast.AST, value: sympy.Expr) -> sympy.Expr:
+        if value.is_Number and _digits(value) > MAX_RESULT_DIGITS:
+            raise self.fail(node, f"number with more than {MAX_RESULT_DIGITS} digits")
+        return value
+
+    def _power(self, node: ast.BinOp) -> sympy.Expr:
+        exponent = self._build(node.right)
+        if exponent.is_Number:
+            if abs(exponent) > MAX_EXPONENT:
+                raise self.fail(node, f"exponent {exponent} is too large (limit {MAX_EXPONENT})")
+        base = self._build(node.left)
+        if base.is_Number and exponent.is_Number:
+            if base == 0 and exponent.is_negative:
+                raise self.fail(node, "zero to a negative power")
+            size = _digits(base) * float(abs(exponent))
+            if size > MAX_RESULT_DIGITS:
+                raise self.fail(node, f"number with more than {MAX_RESULT_DIGITS} digits")
+        return sympy.Pow(base, exponent)
+
+    def _call(self, node: ast.Call) -> sympy.Expr:
+        func = node.func
+        if not isinstance(func, ast.Name):
+            if isinstance(func, ast.Attribute):
+                raise self.fail(node, "attribute access is not allowed")
+            raise self.fail(node, "only the listed functions may be called")
+        name = func.id
+        if name not in FUNCTIONS:
+            allowed = ", ".join(FUNCTIONS)
+            raise ParseError(f"{self.what}: unknown function {name!r} (allowed: {allowed})")
+        if node.keywords:
+            raise self.fail(node, "keyword arguments are not allowed")
+        if len(node.args) != 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, f"{name} takes exactly one argument")
+        arg = self._build(node.args[0])
+        try:
+            return FUNCTIONS[name](arg)
+        except (TypeError, ValueError, ZeroDivisionError) as exc:  # pragma: no cover
+            raise self.fail(node, f"cannot apply {name}: {exc}") from None
+
+
+def parse_expr(text: str, variables=(), what: str = "expression") -> sympy.Expr:
+    """Parse one scalar expression in the given variable names."""
+    src = _preprocess(text, what)
+    names = _check_names(list(variables), what)
+    node = _parse_ast(src, what)
+    return _Builder(src.strip(), names, what).build(node)
+
+
+def parse_number(text: str, what: str = "number") -> float:
+    """Parse a constant such as ``0.5``, ``-2`` or ``pi/4`` to a float."""
+    value = parse_expr(text, (), what)
+    try:
+        out = float(value.evalf())
+    except (TypeError, ValueError):
+        raise ParseError(f"{what}: {text.strip()!r} is not a real number") from None
+    if not math.isfinite(out):
+        raise ParseError(f"{what}: {text.strip()!r} is not finite")
+    return out
+
+
+def parse_vector(text: str, what: str = "point", length: int | None = None) -> tuple[float, ...]:
+    """Parse ``1,2`` or ``(0.5, pi/4)`` to a tuple of floats."""
+    if not isinstance(text, str):
+        raise ParseError(f"{what} must be text like 1,2")
+    src = text.strip()
+    if src.startswith(("(", "[")) and src.endswith((")", "]")):
+        src = src[1:-1]
+    if not src.strip():
+        raise ParseError(f"{what} is empty; expected numbers separated by commas, e.g. 1,2")
+    parts = _split_top_level(src)
+    values = tuple(parse_number(p, what) for p in parts)
+    if length is not None and len(values) != length:
+        raise ParseError(
+            f"{what} has {len(values)} number{'s' if len(values) != 1 else ''}; "
+            f"expected {length}, e.g. {','.join(['1'] * length)}"
+        )
+    return values
+
+
+def _split_top_level(src: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in src:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _check_names(names: list[str], what: str) -> dict[str, sympy.Symbol]:
+    out: dict[str, sympy.Symbol] = {}
+    for name in names:
+        if not _NAME_RE.match(name):
+            raise ParseError(f"{what}: {name!r} is not a valid input name")
+        if name in RESERVED:
+            raise ParseError(f"{what}: input name {name!r} is reserved for a function or constant")
+        if name in out:
+            raise ParseError(f"{what}: input name {name!r} is repeated")
+        out[name] = symbol(name)
+    return out
+
+
+def parse_map(text: str, what: str = "map") -> tuple[tuple[sympy.Symbol, ...], tuple[sympy.Expr, ...]]:
+    """Parse ``(x1, x2) -> (x1**2 + x2, x1*x2)`` to (inputs, outputs)."""
+    src = _preprocess(text, what)
+    if src.count("->") != 1:
+        raise ParseError(
+            f"{what} needs exactly one '->' between inputs and outputs, "
+            f"e.g. \"(x, y) -> (x^2 - y, x*y)\""
+        )
+    lhs, rhs = (s.strip() for s in src.split("->"))
+    if not lhs:
+        raise ParseError(f"{what} has no inputs before '->'")
+    if not rhs:
+        raise ParseError(f"{what} has an empty output after '->'")
+    left = _parse_ast(lhs, f"{what} inputs")
+    if isinstance(left, ast.Tuple):
+        elts = left.elts
+    elif isinstance(left, ast.Name):
+        elts = [left]
+    else:
+        raise ParseError(f"{what}: inputs must be names like (x1, x2), got {lhs!r}")
+    if not elts:
+        raise ParseError(f"{what} has no inputs before '->'")
+    names = []
+    for e in elts:
+        if not isinstance(e, ast.Name):
+            raise ParseError(f"{what}: input {_snippet(e, lhs)!r} is not a name")
+        names.append(e.id)
+    variables = _check_names(names, what)
+    right = _parse_ast(rhs, f"{what} output")
+    if isinstance(right, ast.Tuple):
+        if not right.elts:
+            raise ParseError(f"{what} has an empty output '()'")
+        out_nodes = right.elts
+    else:
+        out_nodes = [right]
+    builder = _Builder(rhs, variables, what)
+    outputs = tuple(builder.build(n) for n in out_nodes)
+    return tuple(variables.values()), outputs

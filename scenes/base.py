@@ -1,0 +1,73 @@
+"""The base class of every jacviz scene.
+
+A scene subclasses :class:`JacvizScene`, declares ``Params`` (a dataclass of
+:class:`jacviz.params.SceneParams`), and writes ``construct()`` as named
+beats, each starting with ``self.beat(name, caption)``::
+
+    def construct(self):
+        self.show_map()
+        self.stack_gradients()
+        self.evaluate_at_point()
+
+``beat`` closes the previous beat: it writes that beat's subcaption (shown for
+the beat's whole duration, in the ``.srt`` beside the clip) and, in tests,
+records the key frame at the end of the beat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Scene, config
+
+from jacviz.params import SceneParams
+
+from . import style
+
+
+class JacvizScene(Scene):
+    """A Scene with declared parameters, named beats and captions."""
+
+    Params: type[SceneParams] = SceneParams
+    #: set by the test-suite's frame capture: record a frame at each beat end
+    capture_keyframes: bool = False
+
+    def __init__(self, params: SceneParams | None = None, **kwargs):
+        self.params = params if params is not None else self.Params()
+        self.params.validate()
+        self.keyframes: list[tuple[str, np.ndarray]] = []
+        self.beats: list[tuple[str, str]] = []
+        self._open_beat: tuple[str, str, float] | None = None
+        super().__init__(**kwargs)
+        self.camera.background_color = style.BACKGROUND
+
+    # -- beats ---------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return float(self.renderer.time)
+
+    def beat(self, name: str, caption: str) -> None:
+        """Start a named beat with its caption (closes the previous beat)."""
+        self._close_beat()
+        self.beats.append((name, caption))
+        self._open_beat = (name, caption, self.now)
+
+    def _close_beat(self) -> None:
+        if self._open_beat is None:
+            return
+        name, caption, start = self._open_beat
+        self._open_beat = None
+        duration = self.now - start
+        if duration > 0 and not self.capture_keyframes:
+            self.add_subcaption(caption, duration=duration, offset=-duration)
+        if self.capture_keyframes:
+            self.renderer.update_frame(self)
+            self.keyframes.append((name, np.array(self.renderer.get_frame())))
+
+    def tear_down(self) -> None:
+        self._close_beat()
+        super().tear_down()
+
+
+def scene_config_defaults() -> None:
+    """Settings shared by every render (background colour)."""
+    config.background_color = style.BACKGROUND

@@ -1,0 +1,236 @@
+"""The one place for jacviz's look: palette, type sizes, layout and arrow factories.
+
+Every scene takes its colours, fonts and arrows from here, so that forward
+perturbations and backward gradients keep the same colours in every clip
+(Okabe-Ito palette, safe for colour-blind viewers; LESSON.md conventions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    DashedLine,
+    Dot,
+    MathTex,
+    Matrix,
+    NumberLine,
+    RoundedRectangle,
+    Tex,
+    Text,
+    VGroup,
+    config,
+)
+
+from jacviz.fmt import fmt_num
+
+# -- palette ---------------------------------------------------------------
+FORWARD = "#E69F00"  # orange: perturbations pushed forward (dx, du, dy, J dx)
+BACKWARD = "#56B4E9"  # sky blue: gradients pulled back (J^T g)
+POINT = "#009E73"  # bluish green: points and values
+WARN = "#D55E00"  # vermillion: warnings, shape mismatches
+HIGHLIGHT = "#F0E442"  # yellow: the entry / path being discussed
+INK = "#FFFFFF"  # main text
+MUTED = "#9A9A9A"  # secondary text, grids, axes
+PANEL = "#1C1C1C"  # panel fill
+BACKGROUND = "#0B0B0B"
+
+# -- type sizes (MathTex/Tex font_size; legible at 480p) --------------------
+TITLE = 40
+BODY = 34
+SMALL = 28
+TINY = 24  # the smallest size used anywhere
+
+# -- layout ------------------------------------------------------------------
+MARGIN = 0.35  # kept free at every frame edge
+TITLE_Y = 3.45
+
+
+def frame_width() -> float:
+    return config.frame_width
+
+
+def frame_height() -> float:
+    return config.frame_height
+
+
+def safe_width() -> float:
+    return config.frame_width - 2 * MARGIN
+
+
+def safe_height() -> float:
+    return config.frame_height - 2 * MARGIN
+
+
+def fit(mob, width: float | None = None, height: float | None = None):
+    """Scale mob down (never up) so that it fits in width x height."""
+    width = safe_width() if width is None else width
+    height = safe_height() if height is None else height
+    s = min(1.0, width / max(mob.width, 1e-6), height / max(mob.height, 1e-6))
+    if s < 1.0:
+        mob.scale(s)
+    return mob
+
+
+def keep_in_frame(mob, margin: float = MARGIN):
+    """Shift mob (and fit it) so that it lies inside the frame's margins."""
+    fit(mob, config.frame_width - 2 * margin, config.frame_height - 2 * margin)
+    hw, hh = config.frame_width / 2 - margin, config.frame_height / 2 - margin
+    dx = max(0.0, -hw - mob.get_left()[0]) - max(0.0, mob.get_right()[0] - hw)
+    dy = max(0.0, -hh - mob.get_bottom()[1]) - max(0.0, mob.get_top()[1] - hh)
+    mob.shift(np.array([dx, dy, 0.0]))
+    return mob
+
+
+def title(text: str):
+    """A scene title at the top of the frame."""
+    t = Tex(text, font_size=TITLE, color=INK)
+    fit(t, safe_width(), 0.8)
+    t.move_to(UP * TITLE_Y)
+    return t
+
+
+def caption_text(text: str, color=INK, font_size=SMALL):
+    """A plain sentence on screen (Tex, so it matches the mathematics)."""
+    t = Tex(text, font_size=font_size, color=color)
+    return fit(t, safe_width(), 1.2)
+
+
+# -- numbers and matrices ----------------------------------------------------
+def num(v: float, digits: int = 3) -> str:
+    """A number for TeX: integers plain, others to `digits` significant digits."""
+    s = fmt_num(v, digits)
+    if "e" in s:
+        mant, ex = s.split("e")
+        s = rf"{mant}\times 10^{{{int(ex)}}}"
+    return s
+
+
+def tex(expr) -> str:
+    """LaTeX for a sympy expression (or a number)."""
+    if isinstance(expr, (int, float, np.floating, np.integer)):
+        return num(float(expr))
+    return sympy.latex(expr)
+
+
+def matrix(rows, color=INK, font_size=BODY, h_buff=1.0, v_buff=0.7, element_color=None):
+    """A bracketed matrix of TeX strings (rows: list of lists of str)."""
+    rows = [[str(c) for c in row] for row in rows]
+    m = Matrix(
+        rows,
+        left_bracket="[",
+        right_bracket="]",
+        element_to_mobject=MathTex,
+        element_to_mobject_config={"font_size": font_size, "color": element_color or color},
+        h_buff=h_buff,
+        v_buff=v_buff,
+    )
+    m.get_brackets().set_color(color)
+    return m
+
+
+def num_matrix(A, color=INK, digits: int = 3, **kw):
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    return matrix([[num(v, digits) for v in row] for row in A], color=color, **kw)
+
+
+def sym_matrix(M: sympy.Matrix, color=INK, **kw):
+    return matrix([[tex(e) for e in row] for row in M.tolist()], color=color, **kw)
+
+
+def column(v, color=INK, digits: int = 3, **kw):
+    """A column vector of numbers."""
+    return num_matrix(np.asarray(v, dtype=float).reshape(-1, 1), color=color, digits=digits, **kw)
+
+
+def shape_label(m: int, n: int, color=MUTED, font_size=SMALL):
+    return MathTex(rf"{m}\times {n}", font_size=font_size, color=color)
+
+
+# -- arrows --------------------------------------------------------------------
+def _arrow(start, end, color, stroke_width=6, tip_ratio=0.25):
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    length = float(np.linalg.norm(end - start))
+    if length < 1e-6:
+        return Dot(start, radius=0.06, color=color)
+    return Arrow(
+        start,
+        end,
+        buff=0,
+        color=color,
+        stroke_width=stroke_width,
+        max_tip_length_to_length_ratio=tip_ratio,
+        max_stroke_width_to_length_ratio=12,
+    )
+
+
+def forward_arrow(start, end, **kw):
+    """An arrow for a perturbation pushed forward (dx, du, dy)."""
+    return _arrow(start, end, FORWARD, **kw)
+
+
+def backward_arrow(start, end, **kw):
+    """An arrow for a gradient pulled back."""
+    return _arrow(start, end, BACKWARD, **kw)
+
+
+def point_dot(at, radius=0.07):
+    return Dot(at, radius=radius, color=POINT)
+
+
+def panel(width: float, height: float, label: str | None = None, font_size=SMALL):
+    """A rounded panel with an optional TeX label above it."""
+    box = RoundedRectangle(width=width, height=height, corner_radius=0.15,
+                           stroke_color=MUTED, stroke_width=2, fill_color=PANEL, fill_opacity=1)
+    if label is None:
+        return VGroup(box)
+    lab = MathTex(label, font_size=font_size, color=INK)
+    fit(lab, width - 0.2, 0.6)
+    lab.next_to(box, UP, buff=0.12)
+    return VGroup(box, lab)
+
+
+def nice_range(lo: float, hi: float, ticks: int = 4) -> tuple[float, float, float]:
+    """An axis range [a, b] with a round step, covering [lo, hi]."""
+    lo, hi = float(lo), float(hi)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    raw = (hi - lo) / ticks
+    mag = 10 ** np.floor(np.log10(raw))
+    step = min((s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw), default=10 * mag)
+    a = np.floor(lo / step) * step
+    b = np.ceil(hi / step) * step
+    return float(a), float(b), float(step)
+
+
+def space_axes(dim: int, lo, hi, width: float, height: float, color=MUTED):
+    """Axes for a 1-D space (a number line) or a 2-D space (x-y axes).
+
+    lo, hi: per-coordinate bounds the axes must cover.  3-D spaces are drawn
+    by their first two coordinates (the scene says so on screen).
+    """
+    lo = np.atleast_1d(np.asarray(lo, dtype=float))
+    hi = np.atleast_1d(np.asarray(hi, dtype=float))
+    if dim == 1:
+        a, b, st = nice_range(lo[0], hi[0])
+        return NumberLine(x_range=[a, b, st], length=width, color=color, include_numbers=False,
+                          include_tip=False)
+    ax, bx, sx = nice_range(lo[0], hi[0])
+    ay, by, sy = nice_range(lo[1], hi[1])
+    return Axes(x_range=[ax, bx, sx], y_range=[ay, by, sy], x_length=width, y_length=height,
+                axis_config={"color": color, "include_tip": False, "stroke_width": 2},
+                tips=False)
+
+
+def dashed(start, end, color=MUTED):
+    return DashedLine(start, end, color=color, stroke_width=2, dash_length=0.08)
+
+
+__all__ = [name for name in dir() if not name.startswith("_")]

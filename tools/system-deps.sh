@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages jacviz needs (cairo/pango headers for manim's
+# pycairo and manimpango, LaTeX + dvisvgm for MathTex). Installs only what is
+# missing; as non-root, prints the exact command to run and fails.
+set -euo pipefail
+PKGS=(pkg-config libcairo2-dev libpango1.0-dev
+      texlive-latex-base texlive-latex-recommended texlive-latex-extra
+      texlive-fonts-recommended dvisvgm)
+if [ "${JACVIZ_BROWSER:-0}" = 1 ]; then PKGS+=(chromium chromium-driver); fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages missing: ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+  echo "error: missing Debian packages; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
