@@ -138,10 +138,9 @@ def _digits(value: sympy.Expr) -> float:
     """log10 of |value| for a sympy number (0 for zero)."""
     if value == 0:
         return 0.0
-    if value.is_Integer:
-        return len(str(abs(int(value))))
-    if value.is_Rational:
-        return max(len(str(abs(int(value.p)))), len(str(abs(int(value.q)))))
+    if value.is_Rational:  # integers included; bit_length avoids huge str()
+        bits = max(abs(int(value.p)).bit_length(), abs(int(value.q)).bit_length())
+        return bits * math.log10(2)
     try:
         return abs(float(sympy.log(abs(value), 10)))
     except (TypeError, ValueError, OverflowError):
@@ -258,7 +257,9 @@ class _Builder:
             raise ParseError(f"{self.what}: unknown function {name!r} (allowed: {allowed})")
         if node.keywords:
             raise self.fail(node, "keyword arguments are not allowed")
-        if len(node.args) != 1 or any(isinstance(a, ast.Starred) for a in node.args):
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, "starred arguments are not allowed")
+        if len(node.args) != 1:
             raise self.fail(node, f"{name} takes exactly one argument")
         arg = self._build(node.args[0])
         try:

@@ -1,0 +1,168 @@
+"""Properties on random maps and chains (hypothesis): the chain rule checked three ways.
+
+1. against finite differences of the composed numeric map;
+2. against the symbolic Jacobian of the composed expression;
+3. by duality: <gbar, J dx> = <J^T gbar, dx>.
+"""
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from jacviz import Chain, Graph, Map, jvp, self_check, vjp
+from jacviz.maps import finite_difference_jacobian
+
+
+def expr_strategy(names):
+    leaves = st.one_of(
+        st.sampled_from(names),
+        st.integers(-3, 3).map(str),
+        st.sampled_from(["0.5", "1.5", "-0.25", "pi/4"]),
+    )
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(children, children).map(lambda p: f"({p[0]} + {p[1]})"),
+            st.tuples(children, children).map(lambda p: f"({p[0]} - {p[1]})"),
+            st.tuples(children, children).map(lambda p: f"({p[0]} * {p[1]})"),
+            st.tuples(children, st.integers(2, 3)).map(lambda p: f"({p[0]})^{p[1]}"),
+            children.map(lambda a: f"sin({a})"),
+            children.map(lambda a: f"cos({a})"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=5)
+
+
+@st.composite
+def map_text(draw, n, m, prefix):
+    names = [f"{prefix}{i + 1}" for i in range(n)]
+    outs = [draw(expr_strategy(names)) for _ in range(m)]
+    lhs = names[0] if n == 1 and draw(st.booleans()) else "(" + ", ".join(names) + ")"
+    rhs = outs[0] if m == 1 and draw(st.booleans()) else "(" + ", ".join(outs) + ")"
+    return f"{lhs} -> {rhs}"
+
+
+@st.composite
+def chains(draw, max_stages=4, max_dim=4):
+    k = draw(st.integers(1, max_stages))
+    dims = draw(st.lists(st.integers(1, max_dim), min_size=k + 1, max_size=k + 1))
+    prefixes = ["x", "u", "v", "w", "z"]
+    texts = [draw(map_text(dims[i], dims[i + 1], prefixes[i])) for i in range(k)]
+    chain = Chain.from_texts(texts)
+    x0 = np.array(draw(st.lists(st.floats(-1, 1), min_size=dims[0], max_size=dims[0])))
+    return chain, x0
+
+
+def _fd_chain(chain, x0, h=1e-4):
+    whole = Map.from_exprs(chain.maps[0].inputs, chain.composed_symbolic[-1])
+    return finite_difference_jacobian(whole, x0, h=h), whole
+
+
+def _usable(chain, x0):
+    with np.errstate(all="ignore"):
+        J = chain.jacobian(x0)
+        pts = chain.forward_points(x0)
+    ok = all(np.all(np.isfinite(p)) and np.max(np.abs(p)) < 1e6 for p in pts)
+    return ok and np.all(np.isfinite(J)) and np.max(np.abs(J), initial=0) < 1e6
+
+
+@settings(max_examples=40)
+@given(chains())
+def test_chain_rule_against_finite_differences_and_symbolic(case):
+    chain, x0 = case
+    assume(_usable(chain, x0))
+    J = chain.jacobian(x0)
+    assert J.shape == (chain.m, chain.n)
+    fd, whole = _fd_chain(chain, x0)
+    scale = max(1.0, float(np.max(np.abs(J))))
+    np.testing.assert_allclose(fd, J, atol=1e-6 * scale, rtol=1e-6)
+    # the symbolic Jacobian of the composed expression, compiled
+    Jsym = Map.from_exprs(chain.maps[0].inputs, list(chain.jacobian_symbolic)).__call__(x0)
+    np.testing.assert_allclose(Jsym.reshape(J.shape), J, atol=1e-9 * scale, rtol=1e-9)
+    np.testing.assert_allclose(whole(x0), chain(x0), rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=40)
+@given(chains(), st.data())
+def test_duality_and_jax_shapes(case, data):
+    chain, x0 = case
+    assume(_usable(chain, x0))
+    dx = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=chain.n, max_size=chain.n)))
+    g = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=chain.m, max_size=chain.m)))
+    J = chain.jacobian(x0)
+    y, dy = jvp(chain, x0, dx)
+    y2, pull = vjp(chain, x0)
+    gx = pull(g)
+    np.testing.assert_allclose(y, y2)
+    np.testing.assert_allclose(dy, J @ dx, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(gx, J.T @ g, rtol=1e-9, atol=1e-9)
+    scale = max(1.0, float(np.abs(g) @ np.abs(J) @ np.abs(dx)))
+    assert abs(g @ dy - gx @ dx) <= 1e-9 * scale
+    t = chain.trace(x0, dx, g)
+    assert abs(t.duality["forward"] - t.duality["backward"]) <= 1e-9 * scale
+    np.testing.assert_allclose(t.pushforward[-1], dy, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(t.pullback[0], gx, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(t.jacobian, J)
+    for k in range(len(chain)):  # every space: forward arrows by J, backward by J^T
+        np.testing.assert_allclose(t.pushforward[k + 1], t.jacobians[k] @ t.pushforward[k], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(t.pullback[k], t.jacobians[k].T @ t.pullback[k + 1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(t.images[-1][-1], chain(x0 + dx), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(t.images[0], t.linear[0])
+
+
+@settings(max_examples=30)
+@given(chains(max_stages=3, max_dim=3), st.data())
+def test_path_sums_equal_jacobian_entries(case, data):
+    chain, x0 = case
+    assume(_usable(chain, x0))
+    graph = Graph(chain, x0)
+    i = data.draw(st.integers(0, chain.m - 1))
+    j = data.draw(st.integers(0, chain.n - 1))
+    ps = graph.path_sum(i, j)
+    J = chain.jacobian(x0)
+    scale = max(1.0, float(np.max(np.abs(J))))
+    assert abs(ps.total - J[i, j]) <= 1e-9 * scale
+    assert ps.jacobian_entry == J[i, j]
+    assert len(ps.terms) == int(np.prod(chain.dims[1:-1]))
+    # an edge exists exactly when its partial is not identically zero
+    for e in graph.edges:
+        assert e.partial != 0
+    for term in ps.terms:
+        if term.is_zero:
+            assert term.value == 0
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_vectorized_equals_pointwise(n, m, data):
+    text = data.draw(map_text(n, m, "x"))
+    mp = Map(text)
+    k = data.draw(st.integers(1, 6))
+    pts = np.array(data.draw(st.lists(st.lists(st.floats(-1, 1), min_size=n, max_size=n), min_size=k, max_size=k)))
+    with np.errstate(all="ignore"):
+        vals, jacs = mp(pts), mp.jacobian(pts)
+        assert vals.shape == (k, m) and jacs.shape == (k, m, n)
+        for p, v, J in zip(pts, vals, jacs):
+            np.testing.assert_array_equal(mp(p), v)
+            np.testing.assert_array_equal(mp.jacobian(p), J)
+    grid = pts.reshape(k, 1, n) * np.ones((1, 2, 1))
+    assert mp(grid).shape == (k, 2, m)
+
+
+def test_constants_broadcast():
+    mp = Map("(x, y) -> (3, x, 0)")
+    pts = np.zeros((4, 5, 2))
+    assert mp(pts).shape == (4, 5, 3)
+    np.testing.assert_array_equal(mp(pts)[..., 0], 3)
+    J = mp.jacobian(pts)
+    assert J.shape == (4, 5, 3, 2)
+    np.testing.assert_array_equal(J[..., 1, :], np.broadcast_to([1, 0], (4, 5, 2)))
+
+
+@settings(max_examples=25)
+@given(chains(max_stages=2, max_dim=3))
+def test_self_check_passes_on_smooth_maps(case):
+    chain, x0 = case
+    assume(_usable(chain, x0))
+    report = self_check(chain, x0)
+    assert report.max_rel_error <= 1e-6
