@@ -12,7 +12,7 @@ SCENE_NAMES := jacobian-grid local-linearity level-sets composition path-sums tw
 SCENE_DEPS := scenes/__init__.py scenes/base.py scenes/style.py $(wildcard jacviz/*.py) \
               $(STAMPS)/venv $(STAMPS)/quality
 
-.PHONY: all setup test render doctor clean distclean help
+.PHONY: all setup test render doctor clean distclean help keyframes
 .DELETE_ON_ERROR:
 
 all: render
@@ -62,3 +62,7 @@ distclean: clean
 	rm -rf $(VENV) $(STAMPS)
 
 FORCE:
+
+# regenerate the graphical tests' control data (then look at renders/keyframes/*.png)
+keyframes: setup
+	JACVIZ_UPDATE_KEYFRAMES=1 $(BIN)/python -m pytest tests/test_scenes.py -k keyframes_match -q

@@ -162,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quality", default="l", choices=list("lmhpk"),
                    help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60")
     r.add_argument("--out", metavar="PATH", help="output file (one scene only)")
+    r.add_argument("--format", default="mp4", choices=["mp4", "webm", "gif", "mov", "png"],
+                   help="clip format; png is the last frame (a poster or a still)")
+    r.add_argument("--transparent", action="store_true",
+                   help="alpha channel (webm VP9 with alpha, mov, gif or png)")
+    r.add_argument("--fps", metavar="N", help="frame rate override")
+    r.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_render)
     return p

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -133,19 +135,51 @@ def _atomic_copy(src: Path, dst: Path) -> None:
             tmp.unlink()
 
 
+FORMATS = ("mp4", "webm", "gif", "mov", "png")
+
+
+def check_format(fmt: str, transparent: bool) -> None:
+    """Refuse, before anything renders, a combination that cannot work."""
+    if fmt not in FORMATS:
+        raise JacvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if transparent and fmt == "mp4":
+        raise JacvizError("an mp4 (H.264) clip has no alpha channel; for --transparent use "
+                          "--format webm (VP9 with alpha) or --format mov")
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    parts = text.replace("x", ",").split(",")
+    try:
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        raise JacvizError(f"--resolution {text!r} must be two whole numbers W,H, e.g. 1280,720") from None
+    if not (16 <= w <= 7680 and 16 <= h <= 4320):
+        raise JacvizError(f"--resolution {w},{h} is out of range (16..7680 by 16..4320)")
+    if w % 2 or h % 2:
+        raise JacvizError(f"--resolution {w},{h} must be even in both directions (video encoders need it)")
+    return w, h
+
+
 def render_scene(name: str, params=None, quality: str = "l", out: Path | None = None,
                  progress: bool = True, resolution: tuple[int, int] | None = None,
                  fps: float | None = None, media_dir: Path | None = None,
-                 disable_caching: bool = False) -> Path:
-    """Render one scene and move the clip into place. Returns the clip's path."""
+                 disable_caching: bool = False, fmt: str = "mp4",
+                 transparent: bool = False) -> Path:
+    """Render one scene and move the result into place. Returns its path.
+
+    ``fmt`` is mp4, webm, gif, mov (clips, with an .srt of captions beside
+    them) or png (the last frame, as a poster or a still).
+    """
     from manim import tempconfig
 
+    check_format(fmt, transparent)
     name = resolve_name(name)
     cls = scene_class(name)
     params = params if params is not None else cls.Params()
-    target = Path(out) if out else output_path(name, params)
+    target = Path(out) if out else output_path(name, params, ext=fmt)
     stem = target.stem
-    work = Path(media_dir) if media_dir else ROOT / "media" / f"{stem}-{quality}"
+    work = Path(media_dir) if media_dir else ROOT / "media" / f"{stem}-{quality}-{fmt}"
+    still = fmt == "png"
     opts = {
         "quality": QUALITIES[quality][0],
         "media_dir": str(work),
@@ -153,24 +187,83 @@ def render_scene(name: str, params=None, quality: str = "l", out: Path | None = 
         "disable_caching": disable_caching,
         "progress_bar": "display" if progress and sys.stderr.isatty() else "none",
         "verbosity": "WARNING",
-        "write_to_movie": True,
-        "format": None,
+        "write_to_movie": not still,
+        "save_last_frame": still,
+        "format": None if still else fmt,
+        "transparent": transparent,
     }
     if resolution:
         opts["pixel_width"], opts["pixel_height"] = int(resolution[0]), int(resolution[1])
     if fps:
         opts["frame_rate"] = float(fps)
     with tempconfig(opts):
-        scene = cls(params=params)
+        scene = cls(params=params, skip_animations=still)
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
-    if not movie.exists():
-        raise JacvizError(f"manim wrote no clip for {name}")
-    _atomic_copy(movie, target)
-    srt = movie.with_suffix(".srt")
-    if srt.exists():
+        writer = scene.renderer.file_writer
+        if still:
+            produced = Path(writer.image_file_path)
+        elif fmt == "gif":
+            produced = Path(writer.gif_file_path)
+        else:
+            produced = Path(writer.movie_file_path)
+    if not produced.exists():
+        raise JacvizError(f"manim wrote no {fmt} file for {name}")
+    srt = Path(writer.movie_file_path).with_suffix(".srt") if not still else None
+    if srt is not None and srt.exists():
         _atomic_copy(srt, target.with_suffix(".srt"))
+    if not still:
+        _atomic_write(target.with_suffix(".json"), json.dumps(
+            clip_metadata(name, params, quality, fmt, transparent, resolution, fps, out), indent=2))
+    _atomic_copy(produced, target)  # last: the clip appears only once all is in place
     return target
+
+
+def rerender_command(name: str, params, quality: str, fmt: str, transparent: bool,
+                     resolution=None, fps=None, out=None) -> str:
+    """The exact command line that renders this clip again."""
+    parts = ["jacviz", "render", name]
+    for key, value in params.changed().items():
+        if isinstance(value, tuple):
+            value = ",".join(_short(v) for v in value)
+        parts += ["--set", f"{key}={value}"]
+    if quality != "l":
+        parts += ["-q", quality]
+    if fmt != "mp4":
+        parts += ["--format", fmt]
+    if transparent:
+        parts.append("--transparent")
+    if resolution:
+        parts += ["--resolution", f"{resolution[0]},{resolution[1]}"]
+    if fps:
+        parts += ["--fps", _short(float(fps))]
+    if out:
+        parts += ["--out", str(out)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def clip_metadata(name, params, quality, fmt, transparent, resolution, fps, out) -> dict:
+    values = {k: list(v) if isinstance(v, tuple) else v for k, v in params.as_dict().items()}
+    return {
+        "scene": name,
+        "params": values,
+        "changed": sorted(params.changed()),
+        "quality": quality,
+        "format": fmt,
+        "transparent": transparent,
+        "command": rerender_command(name, params, quality, fmt, transparent, resolution, fps,
+                                    out if out and Path(out) != output_path(name, params, fmt) else None),
+    }
+
+
+def _atomic_write(dst: Path, text: str) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, dst)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def render_command(args) -> int:
@@ -179,20 +272,31 @@ def render_command(args) -> int:
         raise JacvizError("name a scene to render, or --all (see: jacviz list)")
     if args.all and args.scenes:
         raise JacvizError("give scene names or --all, not both")
+    check_format(args.format, args.transparent)
     if args.out and len(names) != 1:
         raise JacvizError("--out needs exactly one scene")
-    if args.out and not str(args.out).endswith(".mp4"):
-        raise JacvizError(f"--out {args.out!r} must end in .mp4")
+    if args.out and not str(args.out).endswith("." + args.format):
+        raise JacvizError(f"--out {args.out!r} must end in .{args.format} (the --format)")
+    resolution = parse_resolution(args.resolution) if args.resolution else None
+    fps = None
+    if args.fps is not None:
+        from .parse import parse_number
+
+        fps = parse_number(args.fps, "--fps")
+        if not 1 <= fps <= 120:
+            raise JacvizError(f"--fps {args.fps} is out of range (1 to 120)")
     sets = parse_sets(args.sets)
     config = load_toml(args.config) if args.config else None
     # validate everything before rendering anything
     jobs = [(n, resolve_params(n, sets, config)) for n in names]
     for n, params in jobs:
-        target = output_path(n, params, out=args.out)
+        target = output_path(n, params, ext=args.format, out=args.out)
         if not args.quiet:
-            print(f"rendering {n} ({QUALITIES[args.quality][1]}) -> {_rel(target)}", flush=True)
+            print(f"rendering {n} ({QUALITIES[args.quality][1]}, {args.format}) -> {_rel(target)}",
+                  flush=True)
         t0 = time.perf_counter()
-        render_scene(n, params, quality=args.quality, out=target, progress=not args.quiet)
+        render_scene(n, params, quality=args.quality, out=target, progress=not args.quiet,
+                     resolution=resolution, fps=fps, fmt=args.format, transparent=args.transparent)
         if not args.quiet:
             print(f"  done in {time.perf_counter() - t0:.1f} s: {_rel(target)}", flush=True)
     return 0

@@ -17,7 +17,7 @@ records the key frame at the end of the beat.
 from __future__ import annotations
 
 import numpy as np
-from manim import Scene, config
+from manim import ManimColor, Scene, config
 
 from jacviz.params import SceneParams
 
@@ -38,7 +38,7 @@ class JacvizScene(Scene):
         self.beats: list[tuple[str, str]] = []
         self._open_beat: tuple[str, str, float] | None = None
         super().__init__(**kwargs)
-        self.camera.background_color = style.BACKGROUND
+        self.camera.background_color = ManimColor(style.BACKGROUND)
 
     # -- beats ---------------------------------------------------------------
     @property
@@ -46,8 +46,16 @@ class JacvizScene(Scene):
         return float(self.renderer.time)
 
     def beat(self, name: str, caption: str) -> None:
-        """Start a named beat with its caption (closes the previous beat)."""
+        """Start a named beat with its caption (closes the previous beat).
+
+        Rendered as slides (the class mixed with manim-slides' ``Slide`` by
+        ``jacviz.slides``), every beat after the first starts a new slide,
+        with its caption as the speaker notes.  A plain render is unchanged.
+        """
+        had_beat = self._open_beat is not None
         self._close_beat()
+        if had_beat and hasattr(self, "next_slide"):
+            self.next_slide(notes=caption)
         self.beats.append((name, caption))
         self._open_beat = (name, caption, self.now)
 

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Install the Debian packages jacviz needs (cairo/pango headers for manim's
-# pycairo and manimpango, LaTeX + dvisvgm for MathTex). Installs only what is
+# pycairo and manimpango, LaTeX + dvisvgm for MathTex, Chromium for the browser
+# tests, npm for a local copy of reveal.js). Installs only what is
 # missing; as non-root, prints the exact command to run and fails.
 set -euo pipefail
 PKGS=(pkg-config libcairo2-dev libpango1.0-dev
       texlive-latex-base texlive-latex-recommended texlive-latex-extra
-      texlive-fonts-recommended dvisvgm)
-if [ "${JACVIZ_BROWSER:-0}" = 1 ]; then PKGS+=(chromium chromium-driver); fi
+      texlive-fonts-recommended dvisvgm
+      chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches a local copy of reveal.js for the offline slide deck; any Node.js with npm will do
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

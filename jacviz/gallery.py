@@ -1,0 +1,187 @@
+"""``make gallery``: ``renders/index.html``, every clip with its poster, duration,
+parameters, captions and the exact command that re-renders it.
+
+It reads the metadata that ``jacviz render`` writes beside each clip
+(``<clip>.json``), makes a poster from the clip's last frame and WebVTT
+captions from its ``.srt``, and opens from disk, offline (no remote asset).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import JacvizError
+from .render import ROOT, _atomic_write, registry
+
+CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
+MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
+
+
+def probe(clip: Path):
+    """(duration in seconds, last frame as a PIL image) of a clip, via PyAV."""
+    import av
+
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        last, count = None, 0
+        for frame in container.decode(stream):
+            last, count = frame, count + 1
+        if last is None:
+            raise JacvizError(f"{clip.name} has no frames")
+        if stream.duration and stream.time_base:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration:
+            duration = container.duration / 1_000_000
+        else:
+            rate = float(stream.average_rate or 15)
+            duration = count / rate
+    return duration, last.to_image()
+
+
+def srt_to_vtt(srt: str) -> str:
+    lines = ["WEBVTT", ""]
+    for line in srt.replace("\r\n", "\n").split("\n"):
+        if "-->" in line:
+            line = line.replace(",", ".")
+        lines.append(line)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _newer(a: Path, b: Path) -> bool:
+    return not b.exists() or a.stat().st_mtime > b.stat().st_mtime
+
+
+def collect(renders: Path) -> list[dict]:
+    order = {name: i for i, name in enumerate(registry())}
+    items = []
+    for meta_path in sorted(renders.glob("*.json")):
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if not isinstance(meta, dict) or "scene" not in meta:
+            continue
+        clip = next((meta_path.with_suffix(e) for e in CLIP_EXTS if meta_path.with_suffix(e).exists()), None)
+        if clip is None:
+            continue
+        items.append({**meta, "clip": clip, "stem": meta_path.stem})
+    items.sort(key=lambda m: (order.get(m["scene"], 99), m["stem"]))
+    return items
+
+
+def build(renders: Path | None = None) -> Path:
+    renders = Path(renders) if renders else ROOT / "renders"
+    items = collect(renders)
+    if not items:
+        raise JacvizError(f"no rendered clips in {renders}; run `make render` first")
+    posters = renders / "posters"
+    posters.mkdir(exist_ok=True)
+    cards = []
+    for it in items:
+        clip = it["clip"]
+        duration, last = probe(clip)
+        poster = posters / f"{it['stem']}.png"
+        if _newer(clip, poster):
+            tmp = poster.with_name(f".{poster.name}.tmp-{os.getpid()}.png")
+            last.convert("RGB").save(tmp)
+            os.replace(tmp, poster)
+        srt = clip.with_suffix(".srt")
+        vtt = clip.with_suffix(".vtt")
+        captions = []
+        if srt.exists():
+            text = srt.read_text()
+            _atomic_write(vtt, srt_to_vtt(text))
+            captions = [block.split("\n", 2)[-1] for block in text.strip().split("\n\n") if block.strip()]
+        cards.append(_card(it, clip, poster, vtt if srt.exists() else None, duration, captions, renders))
+    page = _page(cards)
+    out = renders / "index.html"
+    _atomic_write(out, page)
+    return out
+
+
+def _rel(p: Path, base: Path) -> str:
+    return html.escape(os.path.relpath(p, base))
+
+
+def _card(it, clip, poster, vtt, duration, captions, base) -> str:
+    desc = registry().get(it["scene"], ("", "", ""))[2]
+    changed = set(it.get("changed", []))
+    rows = []
+    for key, value in it.get("params", {}).items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        cls = ' class="changed"' if key in changed else ""
+        rows.append(f"<tr{cls}><th>{html.escape(key)}</th><td><code>{html.escape(str(value))}</code></td></tr>")
+    if clip.suffix == ".gif":
+        media = f'<img src="{_rel(clip, base)}" alt="{html.escape(it["scene"])}">'
+    else:
+        track = (f'<track kind="captions" srclang="en" label="English" src="{_rel(vtt, base)}" default>'
+                 if vtt else "")
+        media = (f'<video controls preload="metadata" poster="{_rel(poster, base)}">'
+                 f'<source src="{_rel(clip, base)}" type="{MIME.get(clip.suffix, "video/mp4")}">'
+                 f"{track}</video>")
+    caps = "".join(f"<li>{html.escape(c)}</li>" for c in captions)
+    return f"""
+<article id="{html.escape(it['stem'])}">
+  <h2>{html.escape(it['stem'])}</h2>
+  <p class="desc">{html.escape(desc)}</p>
+  {media}
+  <p class="meta"><span class="duration" data-seconds="{duration:.3f}">{duration:.1f} s</span>
+     &middot; {html.escape(it.get('format', clip.suffix[1:]))} &middot; quality {html.escape(it.get('quality', '?'))}
+     &middot; <a href="{_rel(poster, base)}">poster</a></p>
+  <pre class="command"><code>{html.escape(it['command'])}</code></pre>
+  <details><summary>parameters</summary><table>{''.join(rows)}</table></details>
+  <details><summary>captions</summary><ol>{caps}</ol></details>
+</article>"""
+
+
+def _page(cards) -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>jacviz gallery</title>
+<style>
+body {{ background: #0b0b0b; color: #eee; font-family: system-ui, sans-serif; margin: 2rem; }}
+h1 {{ font-weight: 600; }}
+main {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1.5rem; }}
+article {{ background: #1c1c1c; border-radius: 8px; padding: 1rem; }}
+video, img {{ width: 100%; border-radius: 4px; background: #000; }}
+h2 {{ margin: 0 0 .3rem; font-size: 1.1rem; color: #E69F00; }}
+.desc {{ margin: 0 0 .6rem; color: #bbb; }}
+.meta {{ color: #9a9a9a; font-size: .9rem; }}
+a {{ color: #56B4E9; }}
+pre.command {{ white-space: pre-wrap; background: #000; padding: .5rem; border-radius: 4px; font-size: .85rem; }}
+table {{ border-collapse: collapse; font-size: .85rem; }}
+th {{ text-align: left; padding-right: 1rem; color: #bbb; }}
+tr.changed th {{ color: #009E73; }}
+</style>
+</head>
+<body>
+<h1>jacviz gallery</h1>
+<p>Every clip in <code>renders/</code>, with the command that renders it again.</p>
+<main>
+{''.join(cards)}
+</main>
+</body>
+</html>
+"""
+
+
+def main() -> int:
+    try:
+        out = build()
+    except JacvizError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"gallery: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""``make slides``: one reveal.js deck of the whole lesson, plus a PDF handout.
+
+Each scene is rendered as slides by mixing its class with manim-slides'
+``Slide`` (a plain render is unchanged: the scene only starts a new slide at
+each beat when it *is* a Slide).  The deck loads reveal.js from a local copy
+(``tools/slides``, from the npm registry), so it opens from disk with no
+network request.  The handout is the last frame of every slide, one per page.
+Everything is built in a temporary folder and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import JacvizError
+from .render import QUALITIES, ROOT, registry, scene_class
+
+REVEAL = ROOT / "tools" / "slides" / "node_modules" / "reveal.js" / "dist"
+
+
+def slide_class(name: str):
+    from manim_slides import Slide
+
+    cls = scene_class(name)
+    return type(cls.__name__, (cls, Slide), {"skip_reversing": True, "__module__": cls.__module__})
+
+
+def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool) -> list[str]:
+    """Render each scene as slides into deck_dir (manim-slides' JSON + files)."""
+    from manim import tempconfig
+
+    classes = []
+    for name in names:
+        cls = slide_class(name)
+        work = ROOT / "media" / f"slides-{name}-{quality}"
+        opts = {
+            "quality": QUALITIES[quality][0],
+            "media_dir": str(work),
+            "progress_bar": "display" if progress and sys.stderr.isatty() else "none",
+            "verbosity": "WARNING",
+            "write_to_movie": True,
+        }
+        t0 = time.perf_counter()
+        with tempconfig(opts):
+            scene = cls(output_folder=deck_dir)
+            scene.render()
+        if progress:
+            print(f"  slides for {name}: {len(scene.beats)} beats, {time.perf_counter() - t0:.1f} s",
+                  flush=True)
+        classes.append(cls.__name__)
+    return classes
+
+
+def last_frames(deck_dir: Path, classes: list[str]):
+    """The last frame of every slide, in deck order, as PIL images."""
+    import av
+
+    from manim_slides.config import PresentationConfig
+
+    images = []
+    for cls in classes:
+        pres = PresentationConfig.from_file(deck_dir / f"{cls}.json")
+        for slide in pres.slides:
+            frame = None
+            with av.open(str(slide.file)) as container:
+                for frame in container.decode(video=0):
+                    pass
+            if frame is None:
+                raise JacvizError(f"slide file {slide.file} has no frames")
+            images.append(frame.to_image().convert("RGB"))
+    return images
+
+
+def write_handout(images, path: Path) -> None:
+    if not images:
+        raise JacvizError("no slides to put in the handout")
+    first, rest = images[0], images[1:]
+    first.save(path, "PDF", save_all=True, append_images=rest, resolution=96.0,
+               title="jacviz: Jacobians and the chain rule (handout)")
+
+
+def build(out: Path | None = None, quality: str = "l", names: list[str] | None = None,
+          progress: bool = True) -> Path:
+    out = Path(out) if out else ROOT / "renders" / "slides"
+    names = names or list(registry())
+    if not (REVEAL / "reveal.js").exists():
+        raise JacvizError(f"no local reveal.js at {REVEAL}; run: npm ci --prefix tools/slides")
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    deck = ROOT / "media" / f"slides-deck-{quality}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(deck, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        classes = render_slides(names, deck, quality, progress)
+        shutil.copytree(REVEAL, tmp / "reveal.js" / "dist")
+        cmd = [str(Path(sys.executable).parent / "manim-slides"), "convert", "--folder", str(deck),
+               "--to", "html", "-ccdn_url=reveal.js", "-ctitle=jacviz: Jacobians and the chain rule",
+               "-ccontrols=true", "-cprogress=true", "-cslide_number=true",
+               *classes, str(tmp / "index.html")]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:
+            raise JacvizError(f"manim-slides convert failed: {res.stderr.strip().splitlines()[-1:]}")
+        html = (tmp / "index.html").read_text()
+        if "http://" in html.replace("http://www.w3.org", "") or "https://" in _code_refs(html):
+            raise JacvizError("the deck refers to a remote asset; it would not work offline")
+        write_handout(last_frames(deck, classes), tmp / "handout.pdf")
+        _swap_into_place(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _code_refs(html: str) -> str:
+    """The src= and href= values of the page (comments may mention URLs)."""
+    import re
+
+    return " ".join(re.findall(r'(?:src|href)="([^"]*)"', html))
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Replace out by tmp; the old deck stays until the new one is complete."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m jacviz.slides")
+    p.add_argument("-q", "--quality", default="l", choices=list(QUALITIES))
+    p.add_argument("--out", default=None)
+    p.add_argument("scenes", nargs="*")
+    a = p.parse_args(argv)
+    try:
+        path = build(a.out, a.quality, a.scenes or None)
+    except JacvizError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
