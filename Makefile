@@ -12,7 +12,7 @@ SCENE_NAMES := jacobian-grid local-linearity level-sets composition path-sums tw
 SCENE_DEPS := scenes/__init__.py scenes/base.py scenes/style.py $(wildcard jacviz/*.py) \
               $(STAMPS)/venv $(STAMPS)/quality
 
-.PHONY: all setup test render doctor clean distclean help keyframes
+.PHONY: all setup test render doctor clean distclean help keyframes slides gallery bench
 .DELETE_ON_ERROR:
 
 all: render
@@ -21,6 +21,8 @@ help:
 	@echo "make test      set up (apt packages, .venv) and run the tests"
 	@echo "make render    render every scene into renders/ (QUALITY=l|m|h|p|k, default l)"
 	@echo "make renders/<scene>.mp4   render one scene"
+	@echo "make slides    one reveal.js deck of the lesson + handout.pdf in renders/slides/"
+	@echo "make gallery   renders/index.html: every clip with poster, captions, command"
 	@echo "make doctor    list dependencies, found or missing"
 
 setup: $(STAMPS)/venv
@@ -41,7 +43,7 @@ $(STAMPS)/quality: FORCE
 	@mkdir -p $(STAMPS)
 	@echo "$(QUALITY)" | cmp -s - $@ || echo "$(QUALITY)" > $@
 
-test: setup
+test: setup $(STAMPS)/reveal
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 render: $(SCENE_NAMES:%=renders/%.mp4)
@@ -52,11 +54,32 @@ renders/$(1).mp4: scenes/$(subst -,_,$(1)).py $(SCENE_DEPS)
 endef
 $(foreach s,$(SCENE_NAMES),$(eval $(call scene_rule,$(s))))
 
+# reveal.js from the npm registry, so that the deck opens offline
+$(STAMPS)/reveal: tools/slides/package.json tools/slides/package-lock.json $(STAMPS)/system
+	cd tools/slides && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+SCENE_SOURCES := $(foreach s,$(SCENE_NAMES),scenes/$(subst -,_,$(s)).py)
+
+# one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
+slides: renders/slides/index.html
+renders/slides/index.html: $(SCENE_SOURCES) $(SCENE_DEPS) $(STAMPS)/reveal
+	$(BIN)/python -m jacviz.slides -q $(QUALITY)
+
+# renders/index.html: every clip with poster, duration, parameters, captions, command
+gallery: render
+	$(BIN)/python -m jacviz.gallery
+
+# speed as side-by-side ratios; writes bench/results.json (never a timed test)
+bench: setup
+	$(BIN)/python bench/bench.py
+
 doctor:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python jacviz/doctor.py; else $(PY) jacviz/doctor.py; fi
 
 clean:
-	rm -rf media renders/*.mp4 renders/*.srt
+	rm -rf media renders/*.mp4 renders/*.webm renders/*.mov renders/*.gif renders/*.png \
+	  renders/*.srt renders/*.vtt renders/*.json renders/posters renders/slides renders/index.html
 
 distclean: clean
 	rm -rf $(VENV) $(STAMPS)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .errors import JacvizError
-from .render import ROOT, _atomic_write, registry
+from .render import _atomic_write, registry, workdir
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
 MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
@@ -74,7 +74,7 @@ def collect(renders: Path) -> list[dict]:
 
 
 def build(renders: Path | None = None) -> Path:
-    renders = Path(renders) if renders else ROOT / "renders"
+    renders = Path(renders) if renders else workdir() / "renders"
     items = collect(renders)
     if not items:
         raise JacvizError(f"no rendered clips in {renders}; run `make render` first")

@@ -21,7 +21,13 @@ from pathlib import Path
 from .errors import JacvizError
 from .params import load_toml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the project (tools/, scenes/)
+
+
+def workdir() -> Path:
+    """Where clips (renders/) and manim's working files (media/) go: the current directory."""
+    return Path.cwd()
+
 QUALITIES = {
     "l": ("low_quality", "480p15"),
     "m": ("medium_quality", "720p30"),
@@ -121,7 +127,7 @@ def output_path(name: str, params, ext: str = "mp4", out: str | None = None) -> 
         return Path(out)
     digest = params.digest()
     stem = name if not digest else f"{name}-{digest}"
-    return ROOT / "renders" / f"{stem}.{ext}"
+    return workdir() / "renders" / f"{stem}.{ext}"
 
 
 def _atomic_copy(src: Path, dst: Path) -> None:
@@ -178,7 +184,7 @@ def render_scene(name: str, params=None, quality: str = "l", out: Path | None = 
     params = params if params is not None else cls.Params()
     target = Path(out) if out else output_path(name, params, ext=fmt)
     stem = target.stem
-    work = Path(media_dir) if media_dir else ROOT / "media" / f"{stem}-{quality}-{fmt}"
+    work = Path(media_dir) if media_dir else workdir() / "media" / f"{stem}-{quality}-{fmt}"
     still = fmt == "png"
     opts = {
         "quality": QUALITIES[quality][0],

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .errors import JacvizError
-from .render import QUALITIES, ROOT, registry, scene_class
+from .render import QUALITIES, ROOT, registry, scene_class, workdir
 
 REVEAL = ROOT / "tools" / "slides" / "node_modules" / "reveal.js" / "dist"
 
@@ -30,14 +30,16 @@ def slide_class(name: str):
     return type(cls.__name__, (cls, Slide), {"skip_reversing": True, "__module__": cls.__module__})
 
 
-def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool) -> list[str]:
+def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool,
+                  resolution=None, fps=None) -> list[str]:
     """Render each scene as slides into deck_dir (manim-slides' JSON + files)."""
     from manim import tempconfig
 
     classes = []
     for name in names:
         cls = slide_class(name)
-        work = ROOT / "media" / f"slides-{name}-{quality}"
+        size = f"{resolution[0]}x{resolution[1]}" if resolution else quality
+        work = workdir() / "media" / f"slides-{name}-{size}"
         opts = {
             "quality": QUALITIES[quality][0],
             "media_dir": str(work),
@@ -45,6 +47,10 @@ def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool
             "verbosity": "WARNING",
             "write_to_movie": True,
         }
+        if resolution:
+            opts["pixel_width"], opts["pixel_height"] = int(resolution[0]), int(resolution[1])
+        if fps:
+            opts["frame_rate"] = float(fps)
         t0 = time.perf_counter()
         with tempconfig(opts):
             scene = cls(output_folder=deck_dir)
@@ -85,18 +91,18 @@ def write_handout(images, path: Path) -> None:
 
 
 def build(out: Path | None = None, quality: str = "l", names: list[str] | None = None,
-          progress: bool = True) -> Path:
-    out = Path(out) if out else ROOT / "renders" / "slides"
+          progress: bool = True, resolution=None, fps=None) -> Path:
+    out = Path(out) if out else workdir() / "renders" / "slides"
     names = names or list(registry())
     if not (REVEAL / "reveal.js").exists():
         raise JacvizError(f"no local reveal.js at {REVEAL}; run: npm ci --prefix tools/slides")
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    deck = ROOT / "media" / f"slides-deck-{quality}"
+    deck = workdir() / "media" / f"slides-deck-{quality}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(deck, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        classes = render_slides(names, deck, quality, progress)
+        classes = render_slides(names, deck, quality, progress, resolution, fps)
         shutil.copytree(REVEAL, tmp / "reveal.js" / "dist")
         cmd = [str(Path(sys.executable).parent / "manim-slides"), "convert", "--folder", str(deck),
                "--to", "html", "-ccdn_url=reveal.js", "-ctitle=jacviz: Jacobians and the chain rule",
@@ -112,6 +118,7 @@ def build(out: Path | None = None, quality: str = "l", names: list[str] | None =
         _swap_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(deck, ignore_errors=True)
     return out
 
 

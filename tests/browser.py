@@ -1,0 +1,63 @@
+"""Headless Chromium from Debian's package, driven by Playwright (no downloaded browser)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+         "--autoplay-policy=no-user-gesture-required"]
+
+# For every <video> on the page (or every reveal.js background video), load the
+# source into a fresh <video> and report what happened.
+PROBE_VIDEOS = """
+async (sources) => {
+  const probe = (src) => new Promise((resolve) => {
+    const v = document.createElement('video');
+    v.muted = true; v.preload = 'metadata';
+    const done = (ok, why) => resolve({src, ok, why, duration: v.duration, w: v.videoWidth, h: v.videoHeight});
+    v.addEventListener('loadedmetadata', () => done(true, 'loadedmetadata'));
+    v.addEventListener('error', () => done(false, 'error ' + (v.error && v.error.code)));
+    setTimeout(() => done(false, 'timeout'), 15000);
+    v.src = src;
+  });
+  const out = [];
+  for (const s of sources) out.push(await probe(s));
+  return out;
+}
+"""
+
+
+def open_page(path: Path, video_sources_js: str, screenshot: Path):
+    """Open a file:// page; return (console errors, non-file requests, video probes)."""
+    from playwright.sync_api import sync_playwright
+
+    errors, remote = [], []
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 720})
+        page = ctx.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+        page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1500)
+        sources = page.evaluate(video_sources_js)
+        probes = page.evaluate(PROBE_VIDEOS, sources)
+        page.screenshot(path=str(screenshot))
+        ctx.close()
+    return errors, remote, sources, probes
+
+
+def not_blank(png: Path) -> bool:
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(Image.open(png).convert("L"), dtype=float)
+    return a.std() > 5 and (a > 60).mean() > 0.002

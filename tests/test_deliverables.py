@@ -1,0 +1,185 @@
+"""Clips where lecturers need them: formats, transparency, captions, slides, gallery,
+checked in a real (headless, Debian) Chromium; and no half-made files."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jacviz import slides, gallery
+from jacviz.render import render_scene, resolve_params
+
+from browser import not_blank, open_page
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = (192, 108)
+JACVIZ = str(Path(sys.executable).parent / "jacviz")
+
+
+def cli(*args, **kw):
+    return subprocess.run([JACVIZ, *args], capture_output=True, text=True, timeout=600, cwd=ROOT, **kw)
+
+
+def test_transparent_webm_has_alpha(tmp_path):
+    import av
+
+    out = tmp_path / "two-way.webm"
+    res = cli("render", "two-way", "--format", "webm", "--transparent", "--resolution", "192,108",
+              "--fps", "5", "--out", str(out), "--quiet")
+    assert res.returncode == 0, res.stderr
+    decoder = av.CodecContext.create("libvpx-vp9", "r")  # decodes VP9's alpha side data
+    alphas = []
+    with av.open(str(out)) as container:
+        for packet in container.demux(video=0):
+            for frame in decoder.decode(packet):
+                assert frame.format.name == "yuva420p"
+                alphas.append(frame.to_ndarray(format="rgba")[..., 3])
+    assert len(alphas) > 10
+    last = alphas[-1]
+    assert (last < 16).mean() > 0.5, "the background should be transparent"
+    assert (last > 240).mean() > 0.005, "the drawing should be opaque"
+    assert out.with_suffix(".srt").exists()
+
+
+def test_png_is_the_last_frame(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "poster.png"
+    res = cli("render", "jacobian-grid", "--format", "png", "--resolution", "320,180", "--out", str(out), "--quiet")
+    assert res.returncode == 0, res.stderr
+    img = Image.open(out)
+    assert img.size == (320, 180)
+    assert not_blank(out)
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mov"])
+def test_other_formats(fmt, tmp_path):
+    import av
+
+    out = tmp_path / f"clip.{fmt}"
+    res = cli("render", "jacobian-grid", "--format", fmt, "--resolution", "160,90", "--fps", "3",
+              "--out", str(out), "--quiet")
+    assert res.returncode == 0, res.stderr
+    with av.open(str(out)) as c:
+        frames = sum(1 for _ in c.decode(video=0))
+    assert frames > 5
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--format", "mp4", "--transparent"], "no alpha channel"),
+    (["--format", "avi"], "invalid choice"),
+    (["--resolution", "100"], "two whole numbers"),
+    (["--resolution", "101,100"], "even"),
+    (["--fps", "0"], "out of range"),
+    (["--format", "webm", "--out", "x.mp4"], "must end in .webm"),
+])
+def test_impossible_combinations_refused_before_rendering(args, fragment, tmp_path):
+    res = cli("render", "two-way", *args)
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: ") and fragment in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_captions_say_the_beats_with_numbers(tmp_path):
+    out = tmp_path / "two-way.mp4"
+    render_scene("two-way", None, out=out, progress=False, resolution=TINY, fps=5, media_dir=tmp_path / "m")
+    srt = out.with_suffix(".srt").read_text()
+    assert "0.3" in srt  # dy = 0.3 and the duality values
+    assert "4" in srt and "-1" in srt  # grad_x = (4, -1)
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["scene"] == "two-way" and meta["command"].startswith("jacviz render two-way")
+
+
+def test_interrupted_render_leaves_previous_file(tmp_path):
+    """Ctrl-C (and a kill) mid-render: the old clip stays, whole; no temporary file is left."""
+    target = tmp_path / "clip.mp4"
+    target.write_bytes(b"previous good clip")
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        proc = subprocess.Popen([JACVIZ, "render", "two-way", "--out", str(target), "--quiet",
+                                 "--resolution", "320,180", "--fps", "10"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # in the middle of rendering (a full render takes much longer)
+        assert proc.poll() is None, "render finished before it could be interrupted"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode != 0
+        if sig == signal.SIGINT:
+            assert "Traceback" not in err and "error: interrupted" in err
+        assert target.read_bytes() == b"previous good clip"
+        assert not target.with_suffix(".srt").exists()
+        assert not [p for p in tmp_path.iterdir() if p.name != "clip.mp4"], list(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck") / "slides"
+    slides.build(out, names=["jacobian-grid", "composition"], progress=False, resolution=TINY, fps=5)
+    return out
+
+
+def test_deck_opens_offline_and_plays(deck, tmp_path):
+    index = deck / "index.html"
+    html = index.read_text()
+    assert "cdn.jsdelivr" not in html and "unpkg" not in html
+    shot = tmp_path / "deck.png"
+    errors, remote, sources, probes = open_page(
+        index, "Array.from(document.querySelectorAll('[data-background-video]')).map(s => s.getAttribute('data-background-video'))",
+        shot)
+    assert not errors, errors
+    assert not remote, remote
+    assert len(sources) >= 6  # one slide per beat, two scenes
+    for src in sources:
+        assert (deck / src).exists(), src
+    for p in probes:
+        assert p["ok"] and p["duration"] > 0, p
+    assert not_blank(shot)
+
+
+def test_handout_has_a_page_per_slide(deck):
+    pdf = (deck / "handout.pdf").read_bytes()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    html = (deck / "index.html").read_text()
+    assert pages == html.count("data-background-video=") and pages >= 6
+
+
+def test_slides_do_not_change_the_plain_render():
+    """The scene mixed with Slide starts slides at beats; the plain class never does."""
+    from jacviz.render import scene_class
+
+    plain = scene_class("two-way")
+    mixed = slides.slide_class("two-way")
+    assert not hasattr(plain, "next_slide")
+    assert issubclass(mixed, plain) and hasattr(mixed, "next_slide")
+
+
+def test_gallery_opens_offline_and_every_video_loads(tmp_path):
+    renders = tmp_path / "renders"
+    renders.mkdir()
+    render_scene("jacobian-grid", None, out=renders / "jacobian-grid.mp4", progress=False,
+                 resolution=TINY, fps=5, media_dir=tmp_path / "m1")
+    p = resolve_params("jacobian-grid", {"point": "2,1"})
+    render_scene("jacobian-grid", p, out=renders / f"jacobian-grid-{p.digest()}.mp4", progress=False,
+                 resolution=TINY, fps=5, media_dir=tmp_path / "m2")
+    index = gallery.build(renders)
+    html = index.read_text()
+    assert "jacviz render jacobian-grid --set point=2,1" in html
+    assert html.count("<video") == 2 and html.count("<track") == 2
+    shot = tmp_path / "gallery.png"
+    errors, remote, sources, probes = open_page(
+        index, "Array.from(document.querySelectorAll('video source')).map(s => s.getAttribute('src'))", shot)
+    assert not errors, errors
+    assert not remote, remote
+    assert len(sources) == 2
+    for src in sources:
+        assert (renders / src).exists()
+    for pr in probes:
+        assert pr["ok"] and pr["duration"] > 0, pr
+    for poster in (renders / "posters").glob("*.png"):
+        assert not_blank(poster)
+    assert not_blank(shot)
