@@ -84,7 +84,7 @@ def _convert(name: str, kind: str, value):
     except ParseError as exc:
         detail = str(exc)
         if detail.startswith(f"parameter {name}"):
-            raise ParseError(f"{detail}; expected {expected}") from None
+            raise ParseError(detail if "expected" in detail else f"{detail}; expected {expected}") from None
         raise ParseError(f"parameter {name}: {value!r} is not {expected}") from None
     raise TypeError(kind)  # pragma: no cover
 
@@ -150,23 +150,24 @@ class SceneParams:
     @staticmethod
     def map_of(name: str, text: str, dims=None, outputs=None, max_dim: int | None = 3) -> Map:
         mp = Map(text, name=name)
-        if max_dim is not None and (mp.n > max_dim or mp.m > max_dim):
-            raise JacvizError(
-                f"parameter {name}: map is R^{mp.n} -> R^{mp.m}; this scene draws spaces of "
-                f"dimension 1 to {max_dim}"
-            )
         if dims is not None and mp.n not in dims:
             raise JacvizError(f"parameter {name}: map takes {mp.n} inputs; this scene needs "
                               f"{' or '.join(str(d) for d in dims)}")
         if outputs is not None and mp.m not in outputs:
             raise JacvizError(f"parameter {name}: map has {mp.m} outputs; this scene needs "
                               f"{' or '.join(str(d) for d in outputs)}")
+        if max_dim is not None and (mp.n > max_dim or mp.m > max_dim):
+            raise JacvizError(
+                f"parameter {name}: map is R^{mp.n} -> R^{mp.m}; this scene draws spaces of "
+                f"dimension 1 to {max_dim}"
+            )
         return mp
 
     @staticmethod
     def need_length(name: str, value, n: int, why: str) -> None:
         if len(value) != n:
-            raise JacvizError(f"parameter {name} has {len(value)} numbers; expected {n} ({why}), "
+            noun = "number" if len(value) == 1 else "numbers"
+            raise JacvizError(f"parameter {name} has {len(value)} {noun}; expected {n} ({why}), "
                               f"e.g. {','.join(['1'] * n)}")
 
 

@@ -9,6 +9,7 @@ its captions) into ``renders/`` atomically: a temporary name, then a rename.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import json
 import os
@@ -35,6 +36,34 @@ QUALITIES = {
     "p": ("production_quality", "1440p60"),
     "k": ("fourk_quality", "2160p60"),
 }
+
+
+def source_digest() -> str:
+    """A hash of the code that draws (scenes/ and jacviz/).
+
+    manim's partial-movie cache is keyed on mobjects and animations, not on
+    code that updaters run; keying the working directory on the source as
+    well means a changed scene never reuses a stale piece of animation.
+    """
+    h = hashlib.sha256()
+    for folder in ("scenes", "jacviz"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def work_dir(stem: str, quality: str, fmt: str) -> Path:
+    """manim's working directory for one clip: kept between renders (its cache),
+    private to the clip (parallel renders never share one), dropped when the code changes."""
+    base = workdir() / "media"
+    prefix = f"{stem}-{quality}-{fmt}-"
+    current = base / f"{prefix}{source_digest()}"
+    if base.is_dir():
+        for old in base.glob(f"{prefix}*"):
+            if old != current and old.is_dir() and len(old.name) == len(current.name):
+                shutil.rmtree(old, ignore_errors=True)
+    return current
 
 
 def registry() -> dict:
@@ -184,7 +213,7 @@ def render_scene(name: str, params=None, quality: str = "l", out: Path | None = 
     params = params if params is not None else cls.Params()
     target = Path(out) if out else output_path(name, params, ext=fmt)
     stem = target.stem
-    work = Path(media_dir) if media_dir else workdir() / "media" / f"{stem}-{quality}-{fmt}"
+    work = Path(media_dir) if media_dir else work_dir(stem, quality, fmt)
     still = fmt == "png"
     opts = {
         "quality": QUALITIES[quality][0],

@@ -121,16 +121,25 @@ def tex(expr) -> str:
 
 
 def matrix(rows, color=INK, font_size=BODY, h_buff=1.0, v_buff=0.7, element_color=None):
-    """A bracketed matrix of TeX strings (rows: list of lists of str)."""
+    """A bracketed matrix of TeX strings (rows: list of lists of str).
+
+    Column spacing grows with the widest entry and row spacing with the
+    tallest, so that long symbolic entries never run into their neighbours;
+    entries are centred in their columns.
+    """
     rows = [[str(c) for c in row] for row in rows]
+    cfg = {"font_size": font_size, "color": element_color or color}
+    widest = max((MathTex(c, **cfg).width for row in rows for c in row), default=0.0)
+    tallest = max((MathTex(c, **cfg).height for row in rows for c in row), default=0.0)
     m = Matrix(
         rows,
         left_bracket="[",
         right_bracket="]",
         element_to_mobject=MathTex,
-        element_to_mobject_config={"font_size": font_size, "color": element_color or color},
-        h_buff=h_buff,
-        v_buff=v_buff,
+        element_to_mobject_config=cfg,
+        h_buff=max(h_buff, widest + 0.55 * font_size / BODY),
+        v_buff=max(v_buff, tallest + 0.3 * font_size / BODY),
+        element_alignment_corner=ORIGIN,
     )
     m.get_brackets().set_color(color)
     return m
@@ -179,6 +188,11 @@ def forward_arrow(start, end, **kw):
 def backward_arrow(start, end, **kw):
     """An arrow for a gradient pulled back."""
     return _arrow(start, end, BACKWARD, **kw)
+
+
+def map_arrow(start, end, **kw):
+    """A plain arrow for a map between spaces (g, f), neither forward nor backward."""
+    return _arrow(start, end, INK, **kw)
 
 
 def point_dot(at, radius=0.07):
