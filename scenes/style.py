@@ -29,7 +29,7 @@ from manim import (
     config,
 )
 
-from jacviz.fmt import fmt_num
+from jacviz.fmt import fmt_num, plain_expr, plain_mat, plain_vec  # noqa: F401 (re-exported)
 
 # -- palette ---------------------------------------------------------------
 FORWARD = "#E69F00"  # orange: perturbations pushed forward (dx, du, dy, J dx)
@@ -111,6 +111,14 @@ def num(v: float, digits: int = 3) -> str:
         mant, ex = s.split("e")
         s = rf"{mant}\times 10^{{{int(ex)}}}"
     return s
+
+
+def tex_vec(v, digits: int = 3) -> str:
+    """A vector for TeX as a tuple, (0.3,\\, 0); a 1-vector as its number."""
+    v = np.ravel(np.asarray(v, dtype=float))
+    if v.size == 1:
+        return num(v[0], digits)
+    return r"\left(" + r",\, ".join(num(a, digits) for a in v) + r"\right)"
 
 
 def tex(expr) -> str:
