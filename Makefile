@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 QUALITY ?= l
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 # the scenes, in lesson order (tests check this against scenes/__init__.py)
 SCENE_NAMES := jacobian-grid local-linearity level-sets composition path-sums two-way tiny-network

@@ -8,6 +8,7 @@ captions from its ``.srt``, and opens from disk, offline (no remote asset).
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -119,7 +120,9 @@ def _card(it, clip, poster, vtt, duration, captions, base) -> str:
     if clip.suffix == ".gif":
         media = f'<img src="{_rel(clip, base)}" alt="{html.escape(it["scene"])}">'
     else:
-        track = (f'<track kind="captions" srclang="en" label="English" src="{_rel(vtt, base)}" default>'
+        # inline (data: URI): a page opened from disk may not fetch a file:// track
+        track = (f'<track kind="captions" srclang="en" label="English" default '
+                 f'src="data:text/vtt;base64,{base64.b64encode(vtt.read_bytes()).decode()}">'
                  if vtt else "")
         media = (f'<video controls preload="metadata" poster="{_rel(poster, base)}">'
                  f'<source src="{_rel(clip, base)}" type="{MIME.get(clip.suffix, "video/mp4")}">'

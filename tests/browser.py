@@ -31,8 +31,8 @@ async (sources) => {
 """
 
 
-def open_page(path: Path, video_sources_js: str, screenshot: Path):
-    """Open a file:// page; return (console errors, non-file requests, video probes)."""
+def open_page(path: Path, video_sources_js: str, screenshot: Path, extra_js: str | None = None):
+    """Open a file:// page; return (console errors, non-file requests, sources, video probes[, extra])."""
     from playwright.sync_api import sync_playwright
 
     errors, remote = [], []
@@ -50,8 +50,11 @@ def open_page(path: Path, video_sources_js: str, screenshot: Path):
         page.wait_for_timeout(1500)
         sources = page.evaluate(video_sources_js)
         probes = page.evaluate(PROBE_VIDEOS, sources)
+        extra = page.evaluate(extra_js) if extra_js else None
         page.screenshot(path=str(screenshot))
         ctx.close()
+    if extra_js:
+        return errors, remote, sources, probes, extra
     return errors, remote, sources, probes
 
 

@@ -171,9 +171,20 @@ def test_gallery_opens_offline_and_every_video_loads(tmp_path):
     assert "jacviz render jacobian-grid --set point=2,1" in html
     assert html.count("<video") == 2 and html.count("<track") == 2
     shot = tmp_path / "gallery.png"
-    errors, remote, sources, probes = open_page(
-        index, "Array.from(document.querySelectorAll('video source')).map(s => s.getAttribute('src'))", shot)
+    cues_js = """async () => {
+        const out = [];
+        for (const v of document.querySelectorAll('video')) {
+            const t = v.textTracks[0]; t.mode = 'showing';
+            for (let i = 0; i < 50 && !(t.cues && t.cues.length); i++) await new Promise(r => setTimeout(r, 100));
+            out.push(t.cues ? t.cues.length : 0);
+        }
+        return out;
+    }"""
+    errors, remote, sources, probes, cues = open_page(
+        index, "Array.from(document.querySelectorAll('video source')).map(s => s.getAttribute('src'))", shot,
+        extra_js=cues_js)
     assert not errors, errors
+    assert len(cues) == 2 and all(c >= 3 for c in cues), cues  # the captions load in the browser
     assert not remote, remote
     assert len(sources) == 2
     for src in sources:
