@@ -66,6 +66,43 @@ def work_dir(stem: str, quality: str, fmt: str) -> Path:
     return current
 
 
+_TEX_LOCK_INSTALLED = False
+
+
+def share_tex_cache() -> Path:
+    """Compile each TeX snippet once for every render: one Tex folder in media/.
+
+    Renders may run in parallel (make -j2), so compiling a snippet holds an
+    exclusive lock on the folder: no render ever reads another's half-written
+    .dvi or .svg.  Returns the folder, for ``config.tex_dir``.
+    """
+    global _TEX_LOCK_INSTALLED
+    tex_dir = workdir() / "media" / "Tex"
+    tex_dir.mkdir(parents=True, exist_ok=True)
+    if not _TEX_LOCK_INSTALLED:
+        import fcntl
+
+        import manim.mobject.text.tex_mobject as tex_mobject
+
+        original = tex_mobject.tex_to_svg_file
+
+        def locked(*args, **kwargs):
+            from manim import config as mconfig
+
+            lock_path = Path(mconfig.tex_dir) / ".lock"
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(lock_path, "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
+        tex_mobject.tex_to_svg_file = locked
+        _TEX_LOCK_INSTALLED = True
+    return tex_dir
+
+
 def registry() -> dict:
     from scenes import SCENES
 
@@ -226,6 +263,7 @@ def render_scene(name: str, params=None, quality: str = "l", out: Path | None = 
         "save_last_frame": still,
         "format": None if still else fmt,
         "transparent": transparent,
+        "tex_dir": str(share_tex_cache()),
     }
     if resolution:
         opts["pixel_width"], opts["pixel_height"] = int(resolution[0]), int(resolution[1])
@@ -367,6 +405,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
             "save_last_frame": False,
             "disable_caching": True,
             "media_dir": tmp,
+            "tex_dir": str(share_tex_cache()),
             "progress_bar": "none",
             "verbosity": "WARNING",
         }
