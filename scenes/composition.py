@@ -35,6 +35,7 @@ from manim import (
 )
 
 from jacviz import Chain, JacvizError, Map, self_check
+from jacviz.fmt import plain_expr, plain_mat, plain_vec
 from jacviz.params import SceneParams, param
 from scenes import style
 from scenes.base import JacvizScene
@@ -94,7 +95,11 @@ def _lat(e) -> str:
 
 
 def _mat(cells, color=style.INK, font_size=style.BODY):
-    """A bracketed matrix of TeX strings with columns spaced by their widths."""
+    """A bracketed matrix of TeX strings with columns spaced by their widths.
+
+    Kept private: style.matrix gives every column the widest entry's width, which leaves
+    wide gaps in symbolic Jacobians such as [1, 2 x1 x2]; this one sizes each column alone.
+    """
     probe = [MathTex(c, font_size=font_size) for row in cells for c in row]
     w = max(m.width for m in probe)
     h = max(m.height for m in probe)
@@ -123,14 +128,7 @@ def _symmat(M: sympy.Matrix, **kw):
 
 
 def _nummat(A, **kw):
-    A = np.atleast_2d(np.asarray(A, dtype=float))
-    return _mat([[style.num(v) for v in row] for row in A], **kw)
-
-
-def _tuple(vals) -> str:
-    """(a, b) for several numbers, a alone for one."""
-    vals = [style.num(v) for v in np.ravel(vals)]
-    return vals[0] if len(vals) == 1 else r"(" + ", ".join(vals) + ")"
+    return style.num_matrix(A, h_buff=0.75, v_buff=0.6, **kw)
 
 
 def _expr_tuple(exprs) -> str:
@@ -142,30 +140,17 @@ def _args(mp: Map) -> str:
     return ", ".join(sympy.latex(s) for s in mp.inputs)
 
 
-def _txt(v) -> str:
-    """A number for a caption."""
-    return style.fmt_num(v)
-
-
 def _txt_mat(A) -> str:
-    """A matrix for a caption: a, [a, b], [a, b]^T or [[a, b], [c, d]]."""
+    """A matrix for a caption as plain_mat writes it, but a column as [a, b]^T."""
     A = np.atleast_2d(np.asarray(A, dtype=float))
-    if A.size == 1:
-        return _txt(A[0, 0])
-    if A.shape[0] == 1:
-        return "[" + ", ".join(_txt(v) for v in A[0]) + "]"
-    if A.shape[1] == 1:
-        return "[" + ", ".join(_txt(v) for v in A[:, 0]) + "]^T"
-    return "[" + ", ".join("[" + ", ".join(_txt(v) for v in row) + "]" for row in A) + "]"
-
-
-def _txt_pt(v) -> str:
-    v = np.ravel(v)
-    return _txt(v[0]) if v.size == 1 else "(" + ", ".join(_txt(x) for x in v) + ")"
+    if A.shape[1] == 1 and A.size > 1:
+        return plain_mat(A.T) + "^T"
+    return plain_mat(A)
 
 
 def _txt_expr(e) -> str:
-    return sympy.sstr(_short(e)).replace("**", "^").replace("*", " ")
+    """plain_expr of the shortest form, products written with spaces (2 x1 x2)."""
+    return plain_expr(_short(e)).replace("*", " ")
 
 
 def _row(*mobs, buff=0.2):
@@ -447,12 +432,12 @@ class Composition(JacvizScene):
     def evaluate_at_point(self):
         x0, u0, J = self.x0, self.u0, self.Dh0
         if self.p == 1:
-            grad = f"so grad h = {_txt_pt(J[0])}."
+            grad = f"so grad h = {plain_vec(J[0])}."
         else:
             grad = "and row i is the gradient of h_i, sideways: " + ", ".join(
-                f"grad h{i + 1} = {_txt_pt(J[i])}" for i in range(self.p)) + "."
+                f"grad h{i + 1} = {plain_vec(J[i])}" for i in range(self.p)) + "."
         self.beat("at-point",
-                  f"At x = {_txt_pt(x0)}, u = g(x) = {_txt_pt(u0)}: Dh = Df(u) Dg(x) = "
+                  f"At x = {plain_vec(x0)}, u = g(x) = {plain_vec(u0)}: Dh = Df(u) Dg(x) = "
                   f"{_txt_mat(self.Df0)} times {_txt_mat(self.Dg0)} = {_txt_mat(J)}, " + grad)
         keep = self.dh_res
         old = [mo for mo in self.mobjects if mo not in (self.title_mob, keep)]
@@ -460,7 +445,8 @@ class Composition(JacvizScene):
         self._title(r"At the point")
         B, PT = style.BODY, style.POINT
         sym = _row(MathTex(r"Dh(x) =", font_size=B), keep.copy())
-        where = MathTex(r"x = ", _tuple(x0), r",\qquad u = g(x) = ", _tuple(u0), font_size=B)
+        where = MathTex(r"x = ", style.tex_vec(x0), r",\qquad u = g(x) = ", style.tex_vec(u0),
+                        font_size=B)
         where[1].set_color(PT)
         where[3].set_color(PT)
         lhs = MathTex(rf"Dh{_paren(x0)} = Df{_paren(u0)}\,Dg{_paren(x0)} =", font_size=B)
@@ -503,7 +489,7 @@ class Composition(JacvizScene):
 
     def compose_first(self):
         Gs = self.Gs
-        at = f"{_sargs_txt(Gs) if Gs.n == 1 else '(' + _sargs_txt(Gs) + ')'} = {_txt_pt(self.xs)}"
+        at = _at_txt(Gs, self.xs)
         self.beat("compose-first",
                   f"Small check, compose first: (f o g)({_sargs_txt(Gs)}) = "
                   f"{', '.join(_txt_expr(e) for e in self.hs_expr)}; its derivative "
@@ -521,7 +507,7 @@ class Composition(JacvizScene):
         panels.next_to(header, DOWN, buff=0.35)
         self.small_panels = panels
         B, PT = style.BODY, style.POINT
-        arg = _sarg(Gs)
+        arg = _args(Gs)
         h_line = MathTex(rf"(f\circ g)({arg}) = {_expr_tuple(self.hs_expr)}", font_size=B)
         if self.dhs_sym.shape == (1, 1):
             d_line = MathTex(rf"\frac{{d}}{{d{arg}}}(f\circ g) = {_lat(self.dhs_sym[0, 0])}",
@@ -545,14 +531,14 @@ class Composition(JacvizScene):
     def multiply_jacobians(self):
         Gs, trs = self.Gs, self.trs
         Dg0, Df0 = trs.jacobians
-        at = f"{_sargs_txt(Gs) if Gs.n == 1 else '(' + _sargs_txt(Gs) + ')'} = {_txt_pt(self.xs)}"
+        at = _at_txt(Gs, self.xs)
         same = "the same" if self.small_equal else "NOT the same"
         self.beat("multiply-jacobians",
                   f"Multiply Jacobians: at {at}, Df(g) Dg = {_txt_mat(Df0)} times {_txt_mat(Dg0)} "
                   f"= {_txt_mat(self.dhs_product)}, {same} as composing first "
                   f"({_txt_mat(self.dhs_composed)}).")
         B, PT = style.BODY, style.POINT
-        arg = _sarg(Gs)
+        arg = _args(Gs)
         pw = self.small_panels[1][0].width
         ph = self.small_panels[1][0].height
         df_in_x = trs.jacobians_symbolic_in_x[1]
@@ -595,18 +581,17 @@ def _paren(v) -> str:
     return "(" + ", ".join(vals) + ")"
 
 
-def _sarg(mp: Map) -> str:
-    return _args(mp)
-
-
 def _sargs_txt(mp: Map) -> str:
     return ", ".join(str(s) for s in mp.inputs)
 
 
+def _at_txt(mp: Map, v) -> str:
+    """'x = 1' or '(x1, x2) = (1, 2)' for a caption."""
+    return f"{_sargs_txt(mp) if mp.n == 1 else '(' + _sargs_txt(mp) + ')'} = {plain_vec(v)}"
+
+
 def _at_tex(mp: Map, v) -> str:
-    if mp.n == 1:
-        return rf"{sympy.latex(mp.inputs[0])} = {style.num(float(np.ravel(v)[0]))}"
-    return rf"({_args(mp)}) = {_tuple(v)}"
+    return f"{_args(mp) if mp.n == 1 else '(' + _args(mp) + ')'} = {style.tex_vec(v)}"
 
 
 def _scal_or_mat(A, color):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 from manim import (
     DOWN,
     LEFT,
@@ -32,6 +31,7 @@ from manim import (
 )
 
 from jacviz import JacvizError, Map, self_check
+from jacviz.fmt import fmt_num, plain_expr, plain_mat, plain_vec
 from jacviz.params import SceneParams, param
 from scenes import style
 from scenes.base import JacvizScene
@@ -55,18 +55,13 @@ class JacobianGridParams(SceneParams):
 
 
 # -- helpers (local to this scene) ------------------------------------------------
-def _plain(expr) -> str:
-    """A sympy expression as plain caption text (x^2 rather than x**2)."""
-    return sympy.sstr(expr).replace("**", "^")
-
-
-def _plain_matrix(rows) -> str:
-    return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
-
-
 def _grid_matrix(rows, color=style.INK, element_color=None, font_size=style.BODY):
     """style.matrix, then re-spaced from the measured entries: each column as wide as its
-    widest entry (long entries never collide, short columns stay close), entries centred."""
+    widest entry (long entries never collide, short columns stay close), entries centred.
+
+    Kept private: style.matrix spaces all columns by the widest entry and all rows by the
+    tallest; the grid needs per-column widths, per-row heights and brackets stretched to fit.
+    """
     probes = [[MathTex(c, font_size=font_size) for c in row] for row in rows]
     h = max(p.height for row in probes for p in row)
     w = max(p.width for row in probes for p in row)
@@ -142,8 +137,8 @@ class JacobianGrid(JacvizScene):
             self.at_tex = f"{self.in_tex[0]} = {style.num(self.x0[0])}"
         else:
             self.at_tex = f"({self.args_tex}) = {self.point_tex}"
-        self.point_plain = ("(" + ", ".join(style.num(v) for v in self.x0) + ")" if self.n > 1
-                            else f"{self.in_plain[0]} = {style.num(self.x0[0])}")
+        self.point_plain = (plain_vec(self.x0) if self.n > 1
+                            else f"{self.in_plain[0]} = {fmt_num(self.x0[0])}")
         self.comp_tex = ([self.name] if self.scalar
                          else [f"{self.name}_{{{i + 1}}}" for i in range(self.m)])
         self.comp_plain = ([self.name] if self.scalar
@@ -154,10 +149,10 @@ class JacobianGrid(JacvizScene):
     # -- beat 1 ----------------------------------------------------------------
     def show_map(self):
         m, n, F = self.m, self.n, self.name
-        comps = ", ".join(f"{c} = {_plain(e)}" for c, e in zip(self.comp_plain, self.F.outputs))
+        comps = ", ".join(f"{c} = {plain_expr(e)}" for c, e in zip(self.comp_plain, self.F.outputs))
         if self.scalar:
             cap = (f"A scalar function f of {n} input{'s' if n > 1 else ''} "
-                   f"({', '.join(self.in_plain)}): f = {_plain(self.F.outputs[0])}, one output.")
+                   f"({', '.join(self.in_plain)}): f = {plain_expr(self.F.outputs[0])}, one output.")
         else:
             cap = (f"A map F from R^{n} to R^{m} has {m} components, stacked: {comps}.")
         self.beat("map", cap)
@@ -250,7 +245,7 @@ class JacobianGrid(JacvizScene):
     def gradients_as_rows(self):
         if self.scalar:
             return self._scalar_gradient()
-        rows = "; ".join(f"grad {c}^T = [{', '.join(_plain(e) for e in row)}]"
+        rows = "; ".join(f"grad {c}^T = [{', '.join(plain_expr(e) for e in row)}]"
                          for c, row in zip(self.comp_plain, self.Jsym.tolist()))
         self.beat("gradients",
                   f"Each component's gradient, written sideways as a row: {rows}.")
@@ -265,7 +260,7 @@ class JacobianGrid(JacvizScene):
 
     def _scalar_gradient(self):
         n = self.n
-        entries = [_plain(e) for e in self.Jsym.tolist()[0]]
+        entries = [plain_expr(e) for e in self.Jsym.tolist()[0]]
         self.beat("gradient",
                   f"The gradient of f is a column vector, grad f = ({', '.join(entries)}); "
                   f"written sideways it is the 1 x {n} row Df = (grad f)^T.")
@@ -328,7 +323,9 @@ class JacobianGrid(JacvizScene):
 
     def assemble_grid(self):
         m, n = self.m, self.n
-        jplain = _plain_matrix([[_plain(e) for e in row] for row in self.Jsym.tolist()])
+        # written as plain_mat writes the numbers: a row as [a, b], a 1 x 1 matrix as its entry
+        rows = self.Jsym.tolist()
+        jplain = plain_expr(rows if self.m > 1 else rows[0] if self.n > 1 else rows[0][0])
         ins = ", ".join(self.in_plain)
         if self.scalar:
             cap = (f"That row is the whole Jacobian, J = {jplain}: one row for the one output f, "
@@ -393,10 +390,8 @@ class JacobianGrid(JacvizScene):
     # -- beat 5 ----------------------------------------------------------------
     def evaluate_at_point(self):
         m, n = self.m, self.n
-        hl = ", ".join(f"J{i + 1}{j + 1} = {style.num(v)}" for i, j, v in self.diag)
-        self.beat("evaluate",
-                  f"At {self.point_plain} the Jacobian is "
-                  f"{_plain_matrix(self.num_rows)}: {hl}.")
+        hl = ", ".join(f"J{i + 1}{j + 1} = {fmt_num(v)}" for i, j, v in self.diag)
+        self.beat("evaluate", f"At {self.point_plain} the Jacobian is {plain_mat(self.J)}: {hl}.")
         jlab, row_labels, col_labels, mat, shape = self.grid_parts
         sym_block = VGroup(jlab, row_labels, col_labels, mat, shape)
 

@@ -21,7 +21,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    UL,
     Create,
     DecimalNumber,
     FadeIn,
@@ -29,19 +28,17 @@ from manim import (
     Line,
     MathTex,
     Rectangle,
-    Tex,
     ValueTracker,
     VGroup,
     VMobject,
     Write,
     always_redraw,
-    linear,
     smooth,
 )
 
 from jacviz import Chain, Curve, JacvizError, Map, NumericError, chain_along_curve
 from jacviz import level_set_segments, self_check
-from jacviz.fmt import fmt_num
+from jacviz.fmt import fmt_num, plain_expr, plain_vec
 from jacviz.params import SceneParams, param
 from scenes import style
 from scenes.base import JacvizScene
@@ -191,17 +188,9 @@ def _latex_map_outputs(mp: Map) -> str:
     return outs[0] if len(outs) == 1 else r"\left(" + r",\ ".join(outs) + r"\right)"
 
 
-def _plain(expr) -> str:
-    return sympy.sstr(expr, full_prec=False).replace("**", "^")
-
-
 def _plain_map(mp: Map) -> str:
-    outs = [_plain(o) for o in mp.outputs]
+    outs = [plain_expr(o) for o in mp.outputs]
     return outs[0] if len(outs) == 1 else "(" + ", ".join(outs) + ")"
-
-
-def _vec(v) -> str:
-    return "(" + ", ".join(fmt_num(x) for x in v) + ")"
 
 
 def _nice_floor(x: float) -> float:
@@ -633,9 +622,9 @@ class LevelSets(JacvizScene):
         t_name = self.curves[idx].parameter
         extra = " They are perpendicular (the square marks the right angle)." if perp else ""
         self.beat("arrows",
-                  f"At {t_name} = {fmt_num(t)} the dot is at {_vec(st['point'])}; the gradient of f "
-                  f"there is {_vec(st['grad'])} (blue) and the velocity r'({t_name}) is "
-                  f"{_vec(st['tangent'])} (orange).{extra}")
+                  f"At {t_name} = {fmt_num(t)} the dot is at {plain_vec(st['point'])}; the gradient "
+                  f"of f there is {plain_vec(st['grad'])} (blue) and the velocity r'({t_name}) is "
+                  f"{plain_vec(st['tangent'])} (orange).{extra}")
         self.arrow_mobs = self.arrows(idx, self.tr)
         self.add(*self.arrow_mobs)
         self.remove(self.dot_mob)
@@ -672,9 +661,10 @@ class LevelSets(JacvizScene):
         g, v = st["grad"], st["tangent"]
         self.beat("second-curve",
                   f"A second curve r({t_name}) = {_plain_map(self.curves[idx].map)} crosses the "
-                  f"level sets: at {t_name} = {fmt_num(tk)}, grad f = {_vec(g)} and r'({t_name}) = "
-                  f"{_vec(v)}, so dz/d{t_name} = ({fmt_num(g[0])})({fmt_num(v[0])}) + "
-                  f"({fmt_num(g[1])})({fmt_num(v[1])}) = {fmt_num(st['dzdt'])}.")
+                  f"level sets: at {t_name} = {fmt_num(tk)}, grad f = {plain_vec(g)} and "
+                  f"r'({t_name}) = {plain_vec(v)}, so dz/d{t_name} = "
+                  f"({fmt_num(g[0])})({fmt_num(v[0])}) + ({fmt_num(g[1])})({fmt_num(v[1])}) = "
+                  f"{fmt_num(st['dzdt'])}.")
         old = VGroup(*self.arrow_mobs, self.dot_mob, self.head, self.pos, self.vec, self.dotline)
         for m in old.submobjects:
             m.clear_updaters() if not isinstance(m, LiveLine) else None

@@ -41,6 +41,7 @@ from manim import (
 
 from jacviz import Map, self_check
 from jacviz.errors import JacvizError
+from jacviz.fmt import fmt_num, plain_mat, plain_vec
 from jacviz.params import SceneParams, param
 from scenes import style
 from scenes.base import JacvizScene
@@ -124,25 +125,6 @@ def grid_mob(lines_xy, view: View, color, width: float = 2.0, opacity: float = 1
     return VGroup(*[polyline(line, color, width, opacity) for line in scr])
 
 
-def plain(v, digits: int = 3) -> str:
-    """A number for captions (plain text)."""
-    from jacviz.fmt import fmt_num
-
-    return fmt_num(v, digits)
-
-
-def plain_vec(v) -> str:
-    return "(" + ", ".join(plain(x) for x in np.ravel(v)) + ")"
-
-
-def plain_mat(A) -> str:
-    return "[" + ", ".join("[" + ", ".join(plain(x) for x in row) + "]" for row in A) + "]"
-
-
-def tex_vec(v) -> str:
-    return r"\left(" + ", ".join(style.num(x) for x in np.ravel(v)) + r"\right)"
-
-
 # -- parameters ---------------------------------------------------------------
 @dataclass(frozen=True)
 class LocalLinearityParams(SceneParams):
@@ -176,7 +158,7 @@ class LocalLinearityParams(SceneParams):
             raise JacvizError(f"parameter zoom = {self.zoom} must be between 1.5 and 200")
         if not (0 < self.h <= self.half_width):
             raise JacvizError(f"parameter h = {self.h} must be > 0 and at most half_width "
-                              f"({plain(self.half_width)})")
+                              f"({fmt_num(self.half_width)})")
         if float(np.linalg.norm(self.direction)) < 1e-9:
             raise JacvizError("parameter direction must not be the zero vector, e.g. 1,1")
         if not (2 <= len(self.steps) <= 6):
@@ -291,8 +273,10 @@ class LocalLinearity(JacvizScene):
         leg_b = VGroup(Line(LEFT * 0.3, RIGHT * 0.3, color=style.INK, stroke_width=3),
                        MathTex(r"\text{its image under } F", font_size=style.SMALL,
                                color=style.INK)).arrange(RIGHT)
-        pt_a = MathTex(rf"x_0 = {tex_vec(self.x0)}", font_size=style.SMALL, color=style.POINT)
-        pt_b = MathTex(rf"F(x_0) = {tex_vec(self.y0)}", font_size=style.SMALL, color=style.POINT)
+        pt_a = MathTex(rf"x_0 = {style.tex_vec(self.x0)}", font_size=style.SMALL,
+                       color=style.POINT)
+        pt_b = MathTex(rf"F(x_0) = {style.tex_vec(self.y0)}", font_size=style.SMALL,
+                       color=style.POINT)
         info = VGroup(formula, leg_a, leg_b, pt_a, pt_b).arrange(DOWN, aligned_edge=LEFT,
                                                                    buff=0.35)
         style.fit(info, col_w, self.PANEL_H)
@@ -324,8 +308,8 @@ class LocalLinearity(JacvizScene):
     def zoom_in(self):
         self.beat(
             "zoom",
-            f"Zoom in {plain(self.Z)} times around F(x0) = {plain_vec(self.y0)}: the grid now spans "
-            f"x0 +- {plain(self.w / self.Z)} and the bent lines look straighter and straighter.",
+            f"Zoom in {fmt_num(self.Z)} times around F(x0) = {plain_vec(self.y0)}: the grid now "
+            f"spans x0 +- {fmt_num(self.w / self.Z)} and the bent lines look straighter and straighter.",
         )
         tr = ValueTracker(0.0)
 
@@ -378,7 +362,7 @@ class LocalLinearity(JacvizScene):
             "compare-linear",
             f"Near x0 the bent grid (left) matches the grid moved by the affine map "
             f"F(x0) + J(x0)(x - x0) (right), with J(x0) = {plain_mat(self.J)}; on the grid "
-            f"x0 +- {plain(self.w / self.Z)} the two differ by at most {plain(gap)}.",
+            f"x0 +- {fmt_num(self.w / self.Z)} the two differ by at most {fmt_num(gap)}.",
         )
         fw = style.frame_width()
         pw = (fw - 2 * style.MARGIN - 0.5) / 2
@@ -423,8 +407,8 @@ class LocalLinearity(JacvizScene):
         c1, c2 = h * J[:, 0], h * J[:, 1]
         self.beat(
             "square",
-            f"A square of side h = {plain(h)} at x0, with edges h e1 and h e2, goes to nearly the "
-            f"parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = {plain_vec(c2)}: "
+            f"A square of side h = {fmt_num(h)} at x0, with edges h e1 and h e2, goes to nearly "
+            f"the parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = {plain_vec(c2)}: "
             f"the columns of J(x0) = {plain_mat(J)}, times h.",
         )
         fw = style.frame_width()
@@ -526,12 +510,12 @@ class LocalLinearity(JacvizScene):
             "error-table",
             f"The error of the linear prediction, |F(x0 + h v) - F(x0) - J h v| with v = "
             f"{plain_vec(self.v)}, shrinks faster than the step: as h goes "
-            f"{', '.join(plain(x) for x in hs)}, error/h goes "
-            f"{', '.join(plain(x) for x in ratio)}, towards 0.",
+            f"{', '.join(fmt_num(x) for x in hs)}, error/h goes "
+            f"{', '.join(fmt_num(x) for x in ratio)}, towards 0.",
         )
         head = MathTex(
             r"\text{error}(h) = \left| F(x_0 + h\,v) - F(x_0) - J(x_0)\,h\,v \right|,"
-            rf"\quad v = {tex_vec(self.v)}",
+            rf"\quad v = {style.tex_vec(self.v)}",
             font_size=style.BODY, color=style.INK)
         style.fit(head, style.safe_width(), 0.8)
         head.move_to([0, 2.45, 0])

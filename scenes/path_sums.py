@@ -40,7 +40,7 @@ from manim import (
 )
 
 from jacviz import Chain, Graph, JacvizError, Map, self_check
-from jacviz.fmt import fmt_num, fmt_vec
+from jacviz.fmt import fmt_num, fmt_vec, plain_expr, plain_mat
 from jacviz.params import SceneParams, param
 from jacviz.parse import symbol
 from scenes import style
@@ -59,10 +59,6 @@ def _split_names(text: str) -> list[str]:
 
 def _tex_name(name: str) -> str:
     return sympy.latex(symbol(name))
-
-
-def _plain(expr) -> str:
-    return sympy.sstr(expr).replace("**", "^")
 
 
 def _paren(s: str) -> str:
@@ -86,11 +82,6 @@ def _signed_sum(values) -> str:
         else:
             out += " + " + s
     return out
-
-
-def _rows_plain(A) -> str:
-    A = np.atleast_2d(A)
-    return "[" + ", ".join("[" + ", ".join(fmt_num(v) for v in row) + "]" for row in A) + "]"
 
 
 @dataclass(frozen=True)
@@ -261,12 +252,12 @@ class PathSums(JacvizScene):
     def draw_graph(self, gd, first: bool):
         lay = self._layout(gd)
         gd.lay = lay
-        g_defs = ", ".join(f"{nm} = {_plain(e)}" for nm, e in zip(gd.mid_names, gd.G.outputs))
-        f_defs = ", ".join(f"{nm} = {_plain(e)}"
+        g_defs = ", ".join(f"{nm} = {plain_expr(e)}" for nm, e in zip(gd.mid_names, gd.G.outputs))
+        f_defs = ", ".join(f"{nm} = {plain_expr(e)}"
                            for nm, e in zip(gd.chain.output_names, gd.F.outputs))
         ins = ", ".join(n.name for n in gd.graph.layers[0])
         example = gd.graph.edges[0]
-        ex = (f"d{example.dst.name}/d{example.src.name} = {_plain(example.partial)} = "
+        ex = (f"d{example.dst.name}/d{example.src.name} = {plain_expr(example.partial)} = "
               f"{fmt_num(example.value)}")
         which = "First graph" if gd.tag == "A" else "Second graph"
         self.beat(
@@ -510,7 +501,7 @@ class PathSums(JacvizScene):
             cap = (f"Path {route}: there is no edge {' and '.join(missing)}, so the partial "
                    f"is 0 and the path contributes 0. Sum so far {fmt_num(so_far)}.")
         else:
-            fac = " * ".join(f"({_plain(p)})" for p in reversed(t.partials))
+            fac = " * ".join(f"({plain_expr(p)})" for p in reversed(t.partials))
             vv = " * ".join(fmt_num(v) for v in reversed(t.values))
             dd = " * ".join(f"d{b.name}/d{a.name}"
                             for a, b in reversed(list(zip(t.nodes, t.nodes[1:]))))
@@ -583,7 +574,7 @@ class PathSums(JacvizScene):
             f"sum-{gd.tag}",
             f"Adding the paths: d{gd.out_name}/d{gd.in_name} = {_signed_sum(vals)} = "
             f"{fmt_num(ps.total)} at {fmt_vec(gd.point)}, which is entry ({i + 1}, {j + 1}) of "
-            f"the matrix product Df Dg = {_rows_plain(gd.Dh)}: row {i + 1} of Df times column "
+            f"the matrix product Df Dg = {plain_mat(gd.Dh)}: row {i + 1} of Df times column "
             f"{j + 1} of Dg, one product per path.")
         W = self.PANEL_RIGHT - self.PANEL_LEFT
         panel = gd.panel
@@ -630,13 +621,9 @@ class PathSums(JacvizScene):
 
     def _matrix_product(self, gd, W):
         i, j = gd.i, gd.j
-        def mat(A, fs):
-            widest = max(MathTex(style.num(v), font_size=fs).width for v in np.ravel(A))
-            return style.num_matrix(A, font_size=fs, h_buff=max(0.55, widest + 0.35),
-                                    v_buff=0.55)
-
         for fs in (style.SMALL, style.TINY):
-            Df, Dg, Dh = mat(gd.Df, fs), mat(gd.Dg, fs), mat(gd.Dh, fs)
+            Df, Dg, Dh = (style.num_matrix(A, font_size=fs, h_buff=0.55, v_buff=0.55)
+                          for A in (gd.Df, gd.Dg, gd.Dh))
             dot = MathTex(r"\cdot", font_size=fs, color=style.INK)
             eq = MathTex("=", font_size=fs, color=style.INK)
             row = VGroup(Df, dot, Dg, eq, Dh).arrange(RIGHT, buff=0.18)

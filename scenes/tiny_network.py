@@ -107,16 +107,13 @@ def _vec(v, color, size=style.TINY):
     return style.column(v, color=color, font_size=size, h_buff=0.8, v_buff=0.48)
 
 
-def _nm(A, color, size=style.TINY, v_buff=0.5):
-    """style.num_matrix with the column spacing measured from the widest entry."""
-    A = np.atleast_2d(np.asarray(A, dtype=float))
-    widest = max(MathTex(style.num(v), font_size=size).width for v in A.ravel())
-    return style.num_matrix(A, color=color, font_size=size, h_buff=max(widest + 0.45, 0.7),
-                            v_buff=v_buff)
+def _nm(A, color, v_buff=0.5):
+    """A matrix of numbers in the scene's small type (style.num_matrix spaces the columns)."""
+    return style.num_matrix(A, color=color, font_size=style.TINY, h_buff=0.7, v_buff=v_buff)
 
 
-def _row_vec(v, color, size=style.TINY):
-    return _nm(np.asarray(v, dtype=float).reshape(1, -1), color, size)
+def _row_vec(v, color):
+    return _nm(np.asarray(v, dtype=float).reshape(1, -1), color)
 
 
 def _mute_zeros(mat, values):
@@ -300,8 +297,9 @@ class TinyNetwork(JacvizScene):
                               color=style.MUTED, stroke_width=2) for s in range(3)])
         return VGroup(heads, links)
 
-    def _vector_row(self, vecs, labels, color, top_y):
-        """Column vectors under the four spaces, labels above; returns (labels, vectors)."""
+    def _vector_row(self, vecs, labels, ops, color, top_y, backward=False):
+        """Column vectors under the four spaces, labels above, and the labelled arrows
+        between them (pointing left if backward); returns VGroup(labels, vectors, arrows)."""
         mats = [_vec(v, color) for v in vecs]
         labs = [_mt(t, color=color, size=style.SMALL) for t in labels]
         for s, (lab, mat) in enumerate(zip(labs, mats)):
@@ -309,7 +307,12 @@ class TinyNetwork(JacvizScene):
         lab_bottom = min(l.get_bottom()[1] for l in labs)
         for s, mat in enumerate(mats):
             mat.move_to([self.X[s], lab_bottom - 0.15 - mat.height / 2, 0])
-        return VGroup(*labs), VGroup(*mats)
+        arrows = VGroup()
+        for s in range(3):
+            arr, lab = _labelled_arrow(mats[s], mats[s + 1], ops[s], color, backward=backward,
+                                       y=mats[3].get_center()[1])
+            arrows.add(VGroup(arr, lab))
+        return VGroup(VGroup(*labs), VGroup(*mats), arrows)
 
     def forward_arrow(self):
         tr = self.tr
@@ -321,14 +324,10 @@ class TinyNetwork(JacvizScene):
         self.strip = self._strip()
         self.play(FadeOut(self.table), FadeIn(self.strip), run_time=0.8)
         top = self.strip.get_bottom()[1] - 0.3
-        labs, mats = self._vector_row(push, [r"dx", r"da", r"dh", r"dl"], style.FORWARD, top)
-        ops = [r"W", r"\mathrm{Diag}(\sigma'(a))", r"c^\top"]
-        arrows = VGroup()
-        for s in range(3):
-            arr, lab = _labelled_arrow(mats[s], mats[s + 1], ops[s], style.FORWARD,
-                                       y=mats[3].get_center()[1])
-            arrows.add(VGroup(arr, lab))
-        self.fwd = VGroup(labs, mats, arrows)
+        self.fwd = self._vector_row(push, [r"dx", r"da", r"dh", r"dl"],
+                                    [r"W", r"\mathrm{Diag}(\sigma'(a))", r"c^\top"],
+                                    style.FORWARD, top)
+        labs, mats, arrows = self.fwd
         self.play(FadeIn(labs[0]), FadeIn(mats[0]), run_time=0.6)
         for s in range(3):
             self.play(GrowArrow(arrows[s][0]), FadeIn(arrows[s][1]), run_time=0.6)
@@ -345,16 +344,10 @@ class TinyNetwork(JacvizScene):
             f"grad_a = Diag(sigmoid'(a)) grad_h = {fmt_vec(pull[1])}, "
             f"grad_x = W^T grad_a = {fmt_vec(pull[0])}.")
         top = self.fwd.get_bottom()[1] - 0.45
-        labs, mats = self._vector_row(
+        self.bwd = self._vector_row(
             pull, [r"\nabla_x l", r"\nabla_a l", r"\nabla_h l", r"\tfrac{\partial l}{\partial l}"],
-            style.BACKWARD, top)
-        ops = [r"W^\top", r"\mathrm{Diag}(\sigma'(a))", r"c"]
-        arrows = VGroup()
-        for s in range(3):
-            arr, lab = _labelled_arrow(mats[s], mats[s + 1], ops[s], style.BACKWARD, backward=True,
-                                       y=mats[3].get_center()[1])
-            arrows.add(VGroup(arr, lab))
-        self.bwd = VGroup(labs, mats, arrows)
+            [r"W^\top", r"\mathrm{Diag}(\sigma'(a))", r"c"], style.BACKWARD, top, backward=True)
+        labs, mats, arrows = self.bwd
         self.play(FadeIn(labs[3]), FadeIn(mats[3]), run_time=0.6)
         for s in (2, 1, 0):
             self.play(GrowArrow(arrows[s][0]), FadeIn(arrows[s][1]), run_time=0.6)

@@ -37,6 +37,7 @@ from manim import (
 )
 
 from jacviz import Chain, JacvizError, Map, self_check
+from jacviz.fmt import plain_vec
 from jacviz.params import SceneParams, param
 from scenes import style
 from scenes.base import JacvizScene
@@ -91,13 +92,6 @@ def colored(*parts, font_size=style.SMALL):
     for sub, (_, col) in zip(m, parts):
         sub.set_color(col)
     return m
-
-
-def vec_tex(v) -> str:
-    v = np.atleast_1d(np.asarray(v, dtype=float))
-    if v.size == 1:
-        return style.num(v[0])
-    return r"\left(" + ",\, ".join(style.num(a) for a in v) + r"\right)"
 
 
 def vec_mob(v, color, font_size=style.SMALL):
@@ -336,8 +330,8 @@ class TwoWay(JacvizScene):
         self.beat(
             "spaces",
             f"Three spaces: x in R^{dims[0]}, u = g(x) in R^{dims[1]}, y = f(u) in R^{dims[2]}. "
-            f"At x0 = {self.vec_txt(tr.points[0])}: u0 = g(x0) = {self.vec_txt(tr.points[1])} "
-            f"and y0 = f(u0) = {self.vec_txt(tr.points[2])}.")
+            f"At x0 = {plain_vec(tr.points[0])}: u0 = g(x0) = {plain_vec(tr.points[1])} "
+            f"and y0 = f(u0) = {plain_vec(tr.points[2])}.")
         head = style.title(r"Two ways through $f\circ g$: push forward, pull back")
         head.scale(0.85).to_edge(LEFT, buff=style.MARGIN).set_y(style.TITLE_Y)
         self.head = head
@@ -362,7 +356,7 @@ class TwoWay(JacvizScene):
             lab = MathTex(name, font_size=style.SMALL, color=style.INK)
             style.fit(lab, self.PANEL_W, 0.45)
             lab.next_to(sp.box, UP, buff=0.1)
-            val = MathTex(rf"{SPACE[k]}_0 = {vec_tex(tr.points[k])}", font_size=style.SMALL,
+            val = MathTex(rf"{SPACE[k]}_0 = {style.tex_vec(tr.points[k])}", font_size=style.SMALL,
                           color=style.POINT)
             style.fit(val, self.PANEL_W, 0.4)
             val.next_to(sp.box, DOWN, buff=0.1)
@@ -414,8 +408,8 @@ class TwoWay(JacvizScene):
         self.build_curves()
         self.beat(
             "push-forward",
-            f"Push dx = {self.vec_txt(push[0])} forward: du = Dg(x0) dx = {self.vec_txt(push[1])}, "
-            f"then dy = Df(u0) du = {self.vec_txt(push[2])}. The arrows are drawn "
+            f"Push dx = {plain_vec(push[0])} forward: du = Dg(x0) dx = {plain_vec(push[1])}, "
+            f"then dy = Df(u0) du = {plain_vec(push[2])}. The arrows are drawn "
             f"{style.fmt_num(self.M)} times longer than they are.")
         note = MathTex(rf"dx,\ du,\ dy\ \text{{drawn}}\ \times{style.num(self.M)}",
                        font_size=style.TINY, color=style.FORWARD)
@@ -463,8 +457,8 @@ class TwoWay(JacvizScene):
                                 f"({'the chain is ' if why.startswith('linear') else ''}{why})")
             else:
                 sentence.append(f"in {SPACE[k]}-space the curve ends at "
-                                f"{self.vec_txt(tr.images[k][-1])}, the arrow at "
-                                f"{self.vec_txt(tr.linear[k][-1])}, {style.fmt_num(gaps[i])} apart")
+                                f"{plain_vec(tr.images[k][-1])}, the arrow at "
+                                f"{plain_vec(tr.linear[k][-1])}, {style.fmt_num(gaps[i])} apart")
         self.beat(
             "true-image",
             "The true image of the arrow, the curve traced as s goes from 0 to 1, beside the linear "
@@ -480,9 +474,9 @@ class TwoWay(JacvizScene):
             rel = r"=" if same[i] else r"\ne"
             tail = rf"\ \ \text{{same ({whys[i]})}}" if same[i] else \
                 rf"\ \ \text{{gap }} {style.num(gaps[i])}"
-            row = colored((val + " = " + vec_tex(tr.images[k][-1]), style.HIGHLIGHT),
+            row = colored((val + " = " + style.tex_vec(tr.images[k][-1]), style.HIGHLIGHT),
                           (rf"\ {rel}\ ", style.INK),
-                          (lin + " = " + vec_tex(tr.linear[k][-1]), style.FORWARD),
+                          (lin + " = " + style.tex_vec(tr.linear[k][-1]), style.FORWARD),
                           (tail, style.MUTED), font_size=style.SMALL)
             rows.add(row)
         legend = colored((r"\text{curve: true image of the arrow, } s\mapsto g(x_0 + s\,dx),\ "
@@ -514,9 +508,9 @@ class TwoWay(JacvizScene):
         pull = tr.pullback
         self.beat(
             "pull-back",
-            f"Pull the gradient grad_y = {self.vec_txt(pull[2])} back with the transposes, outer map "
-            f"first: grad_u = Df(u0)^T grad_y = {self.vec_txt(pull[1])}, then grad_x = Dg(x0)^T "
-            f"grad_u = {self.vec_txt(pull[0])}. Gradients are drawn {style.fmt_num(self.S)} times "
+            f"Pull the gradient grad_y = {plain_vec(pull[2])} back with the transposes, outer map "
+            f"first: grad_u = Df(u0)^T grad_y = {plain_vec(pull[1])}, then grad_x = Dg(x0)^T "
+            f"grad_u = {plain_vec(pull[0])}. Gradients are drawn {style.fmt_num(self.S)} times "
             f"their length.")
         gnote = MathTex(r"\text{gradients drawn }\times" + style.num(self.S),
                         font_size=style.TINY, color=style.BACKWARD)
@@ -665,10 +659,3 @@ class TwoWay(JacvizScene):
             x = (-1 if half == 0 else 1) * (style.safe_width() / 4 + 0.1)
             row.move_to([x, self.ROW_Y[r], 0])
         return row
-
-    @staticmethod
-    def vec_txt(v) -> str:
-        v = np.atleast_1d(np.asarray(v, dtype=float))
-        if v.size == 1:
-            return style.fmt_num(v[0])
-        return "(" + ", ".join(style.fmt_num(a) for a in v) + ")"
