@@ -27,7 +27,6 @@ from manim import (
     FadeOut,
     GrowArrow,
     Indicate,
-    ReplacementTransform,
     MathTex,
     NumberLine,
     TransformFromCopy,
@@ -498,7 +497,7 @@ class TwoWay(JacvizScene):
         self.notes.add(note)
         self.place_notes()
         self.play(*[Create(c[0]) for c in curves], *[FadeIn(c[1]) for c in curves],
-                  ReplacementTransform(old, note), run_time=1.5)
+                  FadeOut(old), FadeIn(note), run_time=1.5)
         self.play(FadeIn(block), run_time=0.8)
         self.wait(2.0)
 
