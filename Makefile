@@ -64,11 +64,11 @@ SCENE_SOURCES := $(foreach s,$(SCENE_NAMES),scenes/$(subst -,_,$(s)).py)
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
 slides: renders/slides/index.html
 renders/slides/index.html: $(SCENE_SOURCES) $(SCENE_DEPS) $(STAMPS)/reveal
-	$(BIN)/python -m jacviz.slides -q $(QUALITY)
+	$(BIN)/jacviz slides -q $(QUALITY)
 
 # renders/index.html: every clip with poster, duration, parameters, captions, command
 gallery: render
-	$(BIN)/python -m jacviz.gallery
+	$(BIN)/jacviz gallery
 
 # speed as side-by-side ratios; writes bench/results.json (never a timed test)
 bench: setup

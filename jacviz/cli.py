@@ -130,6 +130,23 @@ def cmd_render(args) -> int:
     return render_command(args)
 
 
+def cmd_slides(args) -> int:
+    from .render import resolve_name
+    from .slides import build
+
+    names = [resolve_name(n) for n in args.scenes] or None
+    path = build(args.out, args.quality, names, progress=not args.quiet)
+    print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
+    return 0
+
+
+def cmd_gallery(args) -> int:
+    from .gallery import build
+
+    print(f"gallery: {build(args.renders)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jacviz", description="Jacobians and the chain rule, as numbers and as lecture clips.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -170,6 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_render)
+
+    sl = sub.add_parser("slides", help="one reveal.js deck of the lesson and a PDF handout")
+    sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")
+    sl.add_argument("-q", "--quality", default="l", choices=list("lmhpk"))
+    sl.add_argument("--out", metavar="DIR", help="default: renders/slides")
+    sl.add_argument("--quiet", action="store_true")
+    sl.set_defaults(func=cmd_slides)
+
+    ga = sub.add_parser("gallery", help="renders/index.html: every clip with poster, captions, command")
+    ga.add_argument("--renders", metavar="DIR", help="default: renders")
+    ga.set_defaults(func=cmd_gallery)
     return p
 
 

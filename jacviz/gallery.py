@@ -12,7 +12,6 @@ import base64
 import html
 import json
 import os
-import sys
 from pathlib import Path
 
 from .errors import JacvizError
@@ -174,17 +173,3 @@ tr.changed th {{ color: #009E73; }}
 </body>
 </html>
 """
-
-
-def main() -> int:
-    try:
-        out = build()
-    except JacvizError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"gallery: {out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

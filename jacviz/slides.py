@@ -136,24 +136,3 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def main(argv=None) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m jacviz.slides")
-    p.add_argument("-q", "--quality", default="l", choices=list(QUALITIES))
-    p.add_argument("--out", default=None)
-    p.add_argument("scenes", nargs="*")
-    a = p.parse_args(argv)
-    try:
-        path = build(a.out, a.quality, a.scenes or None)
-    except JacvizError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
