@@ -151,8 +151,10 @@ def _copy_project(dst: Path):
 
 def _make(dst: Path, *args) -> float:
     t0 = time.perf_counter()
-    subprocess.run(["make", "-s", "-C", str(dst), *args, "render"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    res = subprocess.run(["make", "-s", "-C", str(dst), *args, "render"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"make {' '.join(args)} render failed:\n{res.stderr[-3000:]}")
     return time.perf_counter() - t0
 
 
@@ -260,17 +262,18 @@ def main():
     results = json.loads(out_path.read_text()) if out_path.exists() else {}
     results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
                           "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}
-    if "core" in parts:
-        results.update(bench_core(repeats=3 if a.quick else 7))
-    if "share" in parts:
-        results.update(bench_share(scenes[:2] if a.quick else scenes))
-    if "make" in parts:
-        results.update(bench_make())
-    if "fps" in parts:
-        results.update(bench_fps(scenes[:2] if a.quick else scenes))
-    tmp = out_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=2, default=float))
-    os.replace(tmp, out_path)
+    steps = {
+        "core": lambda: bench_core(repeats=3 if a.quick else 7),
+        "share": lambda: bench_share(scenes[:2] if a.quick else scenes),
+        "make": bench_make,
+        "fps": lambda: bench_fps(scenes[:2] if a.quick else scenes),
+    }
+    for part in parts:
+        print(f"measuring {part} ...", flush=True)
+        results.update(steps[part]())
+        tmp = out_path.with_suffix(".tmp")  # saved after every part
+        tmp.write_text(json.dumps(results, indent=2, default=float))
+        os.replace(tmp, out_path)
     print(f"{'ratio':<18} {'value':>10}  target   met")
     for key, (op, target) in TARGETS.items():
         if key not in results:

@@ -8,6 +8,7 @@ its captions) into ``renders/`` atomically: a temporary name, then a rename.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import importlib
@@ -67,38 +68,65 @@ def work_dir(stem: str, quality: str, fmt: str) -> Path:
 
 
 _TEX_LOCK_INSTALLED = False
+_TEX_LOCK_DEPTH = 0
+
+
+@contextlib.contextmanager
+def _tex_lock():
+    """An exclusive lock on the shared Tex folder (re-entrant within a process)."""
+    global _TEX_LOCK_DEPTH
+    import fcntl
+
+    from manim import config as mconfig
+
+    if _TEX_LOCK_DEPTH:
+        _TEX_LOCK_DEPTH += 1
+        try:
+            yield
+        finally:
+            _TEX_LOCK_DEPTH -= 1
+        return
+    lock_path = Path(mconfig.tex_dir) / ".lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _TEX_LOCK_DEPTH = 1
+        try:
+            yield
+        finally:
+            _TEX_LOCK_DEPTH = 0
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def share_tex_cache() -> Path:
     """Compile each TeX snippet once for every render: one Tex folder in media/.
 
-    Renders may run in parallel (make -j2), so compiling a snippet holds an
-    exclusive lock on the folder: no render ever reads another's half-written
-    .dvi or .svg.  Returns the folder, for ``config.tex_dir``.
+    Renders may run in parallel (make -j2) and share that folder, so the two
+    steps that write into it hold an exclusive lock: compiling a snippet
+    (.tex, .dvi, .svg) and reading its SVG (manim writes a temporary copy
+    beside it).  No render ever reads another's half-written file.  Returns
+    the folder, for ``config.tex_dir``.
     """
     global _TEX_LOCK_INSTALLED
     tex_dir = workdir() / "media" / "Tex"
     tex_dir.mkdir(parents=True, exist_ok=True)
     if not _TEX_LOCK_INSTALLED:
-        import fcntl
-
         import manim.mobject.text.tex_mobject as tex_mobject
+        from manim.mobject.svg.svg_mobject import SVGMobject
 
-        original = tex_mobject.tex_to_svg_file
+        compile_svg = tex_mobject.tex_to_svg_file
+        parse_svg = SVGMobject.generate_mobject
 
-        def locked(*args, **kwargs):
-            from manim import config as mconfig
+        def locked_compile(*args, **kwargs):
+            with _tex_lock():
+                return compile_svg(*args, **kwargs)
 
-            lock_path = Path(mconfig.tex_dir) / ".lock"
-            lock_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(lock_path, "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    return original(*args, **kwargs)
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+        def locked_parse(self, *args, **kwargs):
+            with _tex_lock():
+                return parse_svg(self, *args, **kwargs)
 
-        tex_mobject.tex_to_svg_file = locked
+        tex_mobject.tex_to_svg_file = locked_compile
+        SVGMobject.generate_mobject = locked_parse
         _TEX_LOCK_INSTALLED = True
     return tex_dir
 
