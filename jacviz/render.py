@@ -86,7 +86,10 @@ def _tex_lock():
         finally:
             _TEX_LOCK_DEPTH -= 1
         return
-    lock_path = Path(mconfig.tex_dir) / ".lock"
+    # beside the folder, not in it: manim deletes every non-.svg/.tex file in
+    # the Tex folder after a compile, and a deleted lock file locks nothing
+    tex_dir = Path(mconfig.tex_dir).resolve()
+    lock_path = tex_dir.parent / f".{tex_dir.name}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -11,15 +11,15 @@ def test_two_processes_compile_and_read_the_same_tex(tmp_path):
         from manim import MathTex, tempconfig
         from jacviz.render import share_tex_cache
         with tempconfig({"tex_dir": str(share_tex_cache()), "verbosity": "ERROR"}):
-            shapes = [len(MathTex(f"{i} + x_{{{i}}}").submobjects[0]) for i in range(30)]
+            shapes = [len(MathTex(f"{i} + x_{{{i}}}").submobjects[0]) for i in range(40)]
         print(sum(shapes))
     """)
     procs = [subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err[-2000:]
     # both saw the same glyphs, and every snippet was compiled once into one folder
-    assert outs[0][0] == outs[1][0]
-    assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) == 30
+    assert outs[0][0] == outs[1][0] == outs[2][0]
+    assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) == 40
     assert not list((tmp_path / "media" / "Tex").glob("*_.svg"))
