@@ -88,7 +88,7 @@ def _tex_lock():
         return
     # beside the folder, not in it: manim deletes every non-.svg/.tex file in
     # the Tex folder after a compile, and a deleted lock file locks nothing
-    tex_dir = Path(mconfig.tex_dir).resolve()
+    tex_dir = Path(mconfig.get_dir("tex_dir")).resolve()
     lock_path = tex_dir.parent / f".{tex_dir.name}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:

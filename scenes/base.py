@@ -65,7 +65,9 @@ class JacvizScene(Scene):
         name, caption, start = self._open_beat
         self._open_beat = None
         duration = self.now - start
-        if duration > 0 and not self.capture_keyframes:
+        # captions belong to a clip: none for key frames or a still (png), where
+        # manim would write a stray .srt named after the output into the cwd
+        if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
         if self.capture_keyframes:
             self.renderer.update_frame(self)

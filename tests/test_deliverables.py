@@ -55,6 +55,7 @@ def test_png_is_the_last_frame(tmp_path):
     assert res.returncode == 0, res.stderr
     img = Image.open(out)
     assert img.size == (320, 180)
+    assert not (ROOT / "poster.srt").exists() and not out.with_suffix(".srt").exists()  # no captions for a still
     assert not_blank(out)
 
 
