@@ -72,7 +72,7 @@ gallery: render
 
 # speed as side-by-side ratios; writes bench/results.json (never a timed test)
 bench: setup
-	$(BIN)/python bench/bench.py
+	$(BIN)/jacviz bench
 
 doctor:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python jacviz/doctor.py; else $(PY) jacviz/doctor.py; fi

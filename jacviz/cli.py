@@ -7,16 +7,10 @@ no traceback, nothing on stdout, no file written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-import numpy as np
-import sympy
-
+from . import signals
 from .errors import JacvizError
-from .fmt import fmt_num
-from .maps import Chain, Map, self_check
-from .parse import parse_vector
 
 
 class UsageError(JacvizError):
@@ -29,10 +23,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fmt(v: float) -> str:
+    from .fmt import fmt_num
+
     return fmt_num(v, digits=6)
 
 
 def _fmt_vec(v) -> str:
+    import numpy as np
+
     return "(" + ", ".join(_fmt(x) for x in np.ravel(v)) + ")"
 
 
@@ -50,6 +48,8 @@ def _side_by_side(left: list[str], right: list[str], gap: str = "   ") -> list[s
 
 
 def _report(trace) -> str:
+    import sympy
+
     chain = trace.chain
     lines = []
     names = chain.space_names
@@ -85,7 +85,12 @@ def _report(trace) -> str:
 def cmd_check(args) -> int:
     if not args.map:
         raise UsageError("give at least one --map, e.g. --map \"(x1, x2) -> (x1**2 + x2, x1*x2)\"")
-    from .maps import _default_names
+    import json
+
+    import numpy as np
+
+    from .maps import Chain, Map, _default_names, self_check
+    from .parse import parse_vector
 
     names = _default_names(len(args.map))
     maps = [Map(text, name=nm) for text, nm in zip(args.map, names)]
@@ -147,6 +152,12 @@ def cmd_gallery(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import run
+
+    return run(args.only, args.quick, args.results)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jacviz", description="Jacobians and the chain rule, as numbers and as lecture clips.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -198,24 +209,68 @@ def build_parser() -> argparse.ArgumentParser:
     ga = sub.add_parser("gallery", help="renders/index.html: every clip with poster, captions, command")
     ga.add_argument("--renders", metavar="DIR", help="default: renders")
     ga.set_defaults(func=cmd_gallery)
+
+    be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
+    be.add_argument("--only", nargs="+", choices=["core", "share", "make", "fps"],
+                    help="measure only these parts")
+    be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
+    be.add_argument("--results", metavar="FILE", help="default: bench/results.json")
+    be.set_defaults(func=cmd_bench)
     return p
 
 
+def _values_may_be_negative(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``--at -1.2,0.5`` as the user typed it: argparse takes a value that starts
+    with '-' (and is not a plain negative number) for an option, and refuses it.
+    Every option that takes a value gets the next word, whatever it starts with."""
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    actions = list(parser._actions)
+    if sub is not None:
+        name = next((t for t in argv if t in sub.choices), None)
+        if name is not None:
+            actions += sub.choices[name]._actions
+    takes_value = {opt for a in actions if a.option_strings and a.nargs is None
+                   and not isinstance(a, (argparse._StoreConstAction, argparse._HelpAction,
+                                          argparse._VersionAction, argparse._CountAction))
+                   for opt in a.option_strings}
+    known = {opt for a in actions for opt in a.option_strings}
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if tok in takes_value and nxt is not None and nxt.startswith("-") and nxt not in known \
+                and nxt != "--":
+            out.append(f"{tok}={nxt}" if tok.startswith("--") else tok + nxt)
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
+    """The command line: the one place that parses arguments, prints and sets exit codes."""
+    signals.install()  # first: Ctrl-C during the imports below must stop cleanly too
     try:
-        args = parser.parse_args(argv)
+        signals.stage("startup")
+        parser = build_parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(_values_may_be_negative(parser, argv))
         if not getattr(args, "command", None):
             parser.print_help()
             return 2
         return int(args.func(args) or 0)
-    except JacvizError as exc:
-        msg = " ".join(str(exc).split())
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    except BaseException as exc:
+        if signals.received() is not None:
+            # whatever surfaced (an Interrupted, or a child's failure it caused)
+            signals.kill_children()
+            print("error: interrupted", file=sys.stderr)
+            return signals.exit_status()
+        if isinstance(exc, JacvizError):
+            msg = " ".join(str(exc).split())
+            print(f"error: {msg}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

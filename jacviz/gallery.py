@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import JacvizError
 from .render import _atomic_write, registry, workdir
+from .signals import stage
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
 MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
@@ -87,8 +88,12 @@ def build(renders: Path | None = None) -> Path:
         poster = posters / f"{it['stem']}.png"
         if _newer(clip, poster):
             tmp = poster.with_name(f".{poster.name}.tmp-{os.getpid()}.png")
-            last.convert("RGB").save(tmp)
-            os.replace(tmp, poster)
+            try:
+                last.convert("RGB").save(tmp)
+                os.replace(tmp, poster)
+            finally:
+                tmp.unlink(missing_ok=True)
+        stage("poster", str(poster))
         srt = clip.with_suffix(".srt")
         vtt = clip.with_suffix(".vtt")
         captions = []

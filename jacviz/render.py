@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import JacvizError
 from .params import load_toml
+from .signals import stage
 
 ROOT = Path(__file__).resolve().parent.parent  # the project (tools/, scenes/)
 
@@ -92,7 +93,8 @@ def _tex_lock():
     lock_path = tex_dir.parent / f".{tex_dir.name}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        stage("tex-lock", str(lock_path))
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a signal interrupts the wait (its handler raises)
         _TEX_LOCK_DEPTH = 1
         try:
             yield
@@ -122,6 +124,7 @@ def share_tex_cache() -> Path:
 
         def locked_compile(*args, **kwargs):
             with _tex_lock():
+                stage("tex")
                 return compile_svg(*args, **kwargs)
 
         def locked_parse(self, *args, **kwargs):
@@ -227,17 +230,6 @@ def output_path(name: str, params, ext: str = "mp4", out: str | None = None) -> 
     return workdir() / "renders" / f"{stem}.{ext}"
 
 
-def _atomic_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 FORMATS = ("mp4", "webm", "gif", "mov", "png")
 
 
@@ -312,14 +304,48 @@ def render_scene(name: str, params=None, quality: str = "l", out: Path | None = 
             produced = Path(writer.movie_file_path)
     if not produced.exists():
         raise JacvizError(f"manim wrote no {fmt} file for {name}")
-    srt = Path(writer.movie_file_path).with_suffix(".srt") if not still else None
-    if srt is not None and srt.exists():
-        _atomic_copy(srt, target.with_suffix(".srt"))
+    outputs: dict[Path, Path | str] = {}
     if not still:
-        _atomic_write(target.with_suffix(".json"), json.dumps(
-            clip_metadata(name, params, quality, fmt, transparent, resolution, fps, out), indent=2))
-    _atomic_copy(produced, target)  # last: the clip appears only once all is in place
+        srt = Path(writer.movie_file_path).with_suffix(".srt")
+        if srt.exists():
+            outputs[target.with_suffix(".srt")] = srt
+        outputs[target.with_suffix(".json")] = json.dumps(
+            clip_metadata(name, params, quality, fmt, transparent, resolution, fps, out), indent=2)
+    outputs[target] = produced  # last: the clip appears only once all is in place
+    commit(outputs)
     return target
+
+
+def commit(outputs: dict) -> None:
+    """Put files in place all together, or not at all.
+
+    ``outputs`` maps each destination to a source file (Path) or to text.
+    Everything is first written beside its destination under a temporary
+    name; then, with SIGINT and SIGTERM held back, every temporary file is
+    renamed into place.  An interrupt before that leaves the previous outputs
+    byte-identical and no temporary file behind.
+    """
+    from .signals import deferred, stage
+
+    tmps: list[tuple[Path, Path]] = []
+    try:
+        for dst, src in outputs.items():
+            dst = Path(dst)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+            tmps.append((tmp, dst))
+            if isinstance(src, Path):
+                shutil.copyfile(src, tmp)
+            else:
+                tmp.write_text(src)
+        stage("commit", str(tmps[-1][0]) if tmps else "")
+        with deferred():
+            for tmp, dst in tmps:
+                os.replace(tmp, dst)
+    finally:
+        for tmp, _ in tmps:
+            if tmp.exists():
+                tmp.unlink()
 
 
 def rerender_command(name: str, params, quality: str, fmt: str, transparent: bool,
@@ -360,14 +386,7 @@ def clip_metadata(name, params, quality, fmt, transparent, resolution, fps, out)
 
 
 def _atomic_write(dst: Path, text: str) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, dst)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    commit({Path(dst): text})
 
 
 def render_command(args) -> int:

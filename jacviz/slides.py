@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import JacvizError
 from .render import QUALITIES, ROOT, registry, scene_class, workdir
+from .signals import deferred, stage
 
 REVEAL = ROOT / "tools" / "slides" / "node_modules" / "reveal.js" / "dist"
 
@@ -108,9 +109,16 @@ def build(out: Path | None = None, quality: str = "l", names: list[str] | None =
                "--to", "html", "-ccdn_url=reveal.js", "-ctitle=jacviz: Jacobians and the chain rule",
                "-ccontrols=true", "-cprogress=true", "-cslide_number=true",
                *classes, str(tmp / "index.html")]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode != 0:
-            raise JacvizError(f"manim-slides convert failed: {res.stderr.strip().splitlines()[-1:]}")
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as proc:
+            try:
+                stage("convert", str(proc.pid))
+                _, err = proc.communicate()
+            except BaseException:
+                proc.kill()  # an interrupt: manim-slides stops with us
+                raise
+        if proc.returncode != 0:
+            raise JacvizError(f"manim-slides convert failed: {err.strip().splitlines()[-1:]}")
         html = (tmp / "index.html").read_text()
         if "http://" in html.replace("http://www.w3.org", "") or "https://" in _code_refs(html):
             raise JacvizError("the deck refers to a remote asset; it would not work offline")
@@ -132,7 +140,9 @@ def _code_refs(html: str) -> str:
 def _swap_into_place(tmp: Path, out: Path) -> None:
     """Replace out by tmp; the old deck stays until the new one is complete."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
+    stage("commit", str(tmp))
+    with deferred():  # both renames, or neither
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)

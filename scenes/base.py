@@ -20,6 +20,7 @@ import numpy as np
 from manim import ManimColor, Scene, config
 
 from jacviz.params import SceneParams
+from jacviz.signals import stage
 
 from . import style
 
@@ -39,6 +40,29 @@ class JacvizScene(Scene):
         self._open_beat: tuple[str, str, float] | None = None
         super().__init__(**kwargs)
         self.camera.background_color = ManimColor(style.BACKGROUND)
+
+    def setup(self) -> None:
+        """Mark the stages of a render (see ``jacviz.signals.stage``): the first
+        frames written, and the join of the partial movies."""
+        super().setup()
+        writer = getattr(self.renderer, "file_writer", None)
+        if writer is None:
+            return
+        write_frame, combine = writer.write_frame, writer.combine_to_movie
+        count = [0]
+
+        def write_frame_marked(*args, **kwargs):
+            write_frame(*args, **kwargs)
+            count[0] += 1
+            if count[0] == 3:  # mid-animation: an encoder is running, a partial movie half-written
+                stage("frames")
+
+        def combine_marked(*args, **kwargs):
+            stage("join")
+            return combine(*args, **kwargs)
+
+        writer.write_frame = write_frame_marked
+        writer.combine_to_movie = combine_marked
 
     # -- beats ---------------------------------------------------------------
     @property

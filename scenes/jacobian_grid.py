@@ -163,7 +163,7 @@ class JacobianGrid(JacvizScene):
         if self.scalar:
             rhs = self.out_tex[0]
         else:
-            rhs = r"\left(" + ",\ ".join(self.out_tex) + r"\right)"
+            rhs = r"\left(" + r",\ ".join(self.out_tex) + r"\right)"
         mapline = MathTex(rf"{F}({self.args_tex}) = {rhs}", font_size=style.BODY, color=style.INK)
         header = VGroup(sig, mapline).arrange(RIGHT, buff=0.6)
         style.fit(header, style.safe_width(), 1.1)

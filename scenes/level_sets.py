@@ -571,7 +571,7 @@ class LevelSets(JacvizScene):
         style.fit(self.f_mob, style.frame_width() / 2 - style.MARGIN - PANEL_LEFT, 1.0)
         self.f_mob.move_to([0, PLOT_TOP - self.f_mob.height / 2, 0]).align_to(
             [PANEL_LEFT, 0, 0], LEFT)
-        lv_tex = ",\ ".join(style.num(c) for c in self.drawn_levels)
+        lv_tex = r",\ ".join(style.num(c) for c in self.drawn_levels)
         self.lv_mob = MathTex(r"\text{contours } f = c,\ c = " + lv_tex,
                               font_size=style.SMALL, color=style.MUTED)
         style.fit(self.lv_mob, style.frame_width() / 2 - style.MARGIN - PANEL_LEFT, 1.0)

@@ -530,7 +530,7 @@ class LocalLinearity(JacvizScene):
         rows = len(hs) + 1
         table = VGroup(*cells).arrange_in_grid(rows=rows, cols=3, buff=(1.2, 0.4))
         rule = Line(LEFT, RIGHT, color=style.MUTED, stroke_width=2)
-        rule.set_width(table.width + 0.4)
+        rule.scale_to_fit_width(table.width + 0.4)
         rule.next_to(VGroup(*cells[:3]), DOWN, buff=0.16)
         # halving factors of error/h, beside the column
         factors = VGroup()

@@ -381,7 +381,7 @@ class TwoWay(JacvizScene):
         for k, (mp, var) in enumerate(((self.G, "x"), (self.F, "u"))):
             out = mp.outputs
             rhs = style.tex(out[0]) if len(out) == 1 else (
-                r"\left(" + ",\ ".join(style.tex(o) for o in out) + r"\right)")
+                r"\left(" + r",\ ".join(style.tex(o) for o in out) + r"\right)")
             ins = ", ".join(style.tex(s) for s in mp.inputs)
             eq = MathTex(rf"{MAPS[k]}({ins}) = {rhs}", font_size=style.SMALL, color=style.INK)
             jac = style.sym_matrix(tr.jacobians_symbolic[k], font_size=style.SMALL, h_buff=1.1,

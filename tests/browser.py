@@ -21,7 +21,7 @@ async (sources) => {
     const done = (ok, why) => resolve({src, ok, why, duration: v.duration, w: v.videoWidth, h: v.videoHeight});
     v.addEventListener('loadedmetadata', () => done(true, 'loadedmetadata'));
     v.addEventListener('error', () => done(false, 'error ' + (v.error && v.error.code)));
-    setTimeout(() => done(false, 'timeout'), 15000);
+    setTimeout(() => done(false, 'timeout'), 120000);  // a bound for a broken page, not a guess
     v.src = src;
   });
   const out = [];
@@ -31,8 +31,13 @@ async (sources) => {
 """
 
 
-def open_page(path: Path, video_sources_js: str, screenshot: Path, extra_js: str | None = None):
-    """Open a file:// page; return (console errors, non-file requests, sources, video probes[, extra])."""
+WAIT_MS = 120_000  # a bound for a broken page, never a guess at how long loading takes
+
+
+def open_page(path: Path, video_sources_js: str, screenshot: Path, extra_js: str | None = None,
+              ready_js: str = "document.readyState === 'complete'"):
+    """Open a file:// page, wait until ``ready_js`` holds; return (console errors,
+    non-file requests, sources, video probes[, extra])."""
     from playwright.sync_api import sync_playwright
 
     errors, remote = [], []
@@ -47,7 +52,7 @@ def open_page(path: Path, video_sources_js: str, screenshot: Path, extra_js: str
         page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
         page.goto(path.resolve().as_uri())
         page.wait_for_load_state("load")
-        page.wait_for_timeout(1500)
+        page.wait_for_function(ready_js, timeout=WAIT_MS)
         sources = page.evaluate(video_sources_js)
         probes = page.evaluate(PROBE_VIDEOS, sources)
         extra = page.evaluate(extra_js) if extra_js else None

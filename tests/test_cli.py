@@ -97,3 +97,32 @@ def test_doctor_lists_every_dependency():
         assert name in out.stdout
     assert out.returncode in (0, 1)
     assert (out.returncode == 0) == ("MISSING" not in out.stdout)
+
+
+def test_negative_numbers_as_typed():
+    """--at -1.2,0.5: a value that starts with '-' is a value, for every option that takes one."""
+    out = run("check", "--map", G, "--map", F, "--at", "-1.2,0.5", "--dx", "-0.1,0.1",
+              "--grad", "-2", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["points"][0] == [-1.2, 0.5]
+    assert data["pushforward"][0] == [-0.1, 0.1]
+    assert data["pullback"][-1] == [-2]
+    # the same through the = form, and with parentheses
+    same = run("check", "--map", G, "--map", F, "--at=-1.2,0.5", "--dx", "(-0.1, 0.1)", "--grad", "-2", "--json")
+    assert json.loads(same.stdout) == data
+    # an option name after an option is still an option: a missing value is named
+    out = run("check", "--map", G, "--at", "--json")
+    assert out.returncode == 2 and "argument --at: expected one argument" in out.stderr
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--resolution", "-320,180"], "--resolution"),
+    (["--fps", "-5"], "--fps -5 is out of range"),
+    (["--set", "point=-1,-2", "--fps", "-1"], "--fps -1 is out of range"),
+])
+def test_negative_render_options_reach_their_own_check(args, fragment, tmp_path):
+    out = run("render", "two-way", *args, "--out", str(tmp_path / "x.mp4"))
+    assert out.returncode == 2, out.stderr
+    assert fragment in out.stderr and "expected one argument" not in out.stderr
+    assert not (tmp_path / "x.mp4").exists()

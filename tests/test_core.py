@@ -32,11 +32,47 @@ def test_second_stage_named():
         self_check(chain, [1.0, 1.0])
 
 
-def test_disagreement_with_finite_differences_is_reported():
-    # abs at 0: the symbolic derivative is sign(0) = 0, finite differences of
-    # |x| + x^2 ... agree; but a kink off-centre is caught: abs(x - 1e-4)
-    with pytest.raises(NumericError, match="disagrees with finite differences"):
-        self_check(Map("x -> abs(x - 0.0001)"), [0.0])
+@pytest.mark.parametrize("text,at", [
+    ("x -> abs(x)", [0.0]),  # a kink: the right and left quotients are 1 and -1
+    ("x -> abs(x - 1) + x^2", [1.0]),
+    ("(x, y) -> (x*y, abs(y))", [2.0, 0.0]),
+])
+def test_a_kink_is_not_differentiable(text, at):
+    with pytest.raises(NumericError, match="not differentiable there") as exc:
+        self_check(Map(text, name="f"), at)
+    assert "from the right" in str(exc.value) and "left" in str(exc.value)
+
+
+def test_near_a_kink_is_differentiable():
+    # abs(x - 0.0001) has slope -1 at 0: the kink is elsewhere
+    assert self_check(Map("x -> abs(x - 0.0001)"), [0.0]).max_rel_error <= 1e-9
+
+
+@pytest.mark.parametrize("text,at,entry", [
+    ("w1 -> cos(w1)", [36035.5], -np.sin(36035.5)),  # was refused: fd step 36 at this scale
+    ("w -> exp(w)", [30.0], np.exp(30.0)),  # was off by 0.2 %
+    ("w -> sin(w)*1000", [1e6], 1000 * np.cos(1e6)),
+    ("x -> x^3", [-2.5e4], 3 * 2.5e4 ** 2),
+    ("x -> sqrt(x)", [1e-20], 0.5e10),
+    ("x -> log(x)", [1e-300], 1e300),
+])
+def test_correct_jacobians_pass_at_any_scale(text, at, entry):
+    mp = Map(text)
+    report = self_check(mp, at)
+    assert report.max_rel_error <= 1e-9
+    np.testing.assert_allclose(mp.jacobian(at)[0, 0], entry, rtol=1e-12)
+
+
+def test_a_value_that_overflows_is_refused():
+    with pytest.raises(NumericError, match="not finite"):
+        self_check(Map("w -> exp(w)"), [10890.0])
+
+
+def test_large_values_through_a_chain():
+    chain = Chain.from_texts(["(x1, x2) -> (x1*x2*1000, x1 + x2)", "(w1, w2) -> (cos(w1), exp(w2))"])
+    x0 = [36.0355, 1.001]  # w1 near 36035.5, w2 near 37
+    report = self_check(chain, x0)
+    assert report.max_rel_error <= 1e-9
 
 
 def test_curve_on_level_set_has_zero_dzdt():

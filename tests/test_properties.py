@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from jacviz import Chain, Graph, Map, jvp, self_check, vjp
+from jacviz import Chain, Graph, Map, ParseError, jvp, self_check, vjp
 from jacviz.maps import finite_difference_jacobian
 
 
@@ -165,4 +165,59 @@ def test_self_check_passes_on_smooth_maps(case):
     chain, x0 = case
     assume(_usable(chain, x0))
     report = self_check(chain, x0)
+    assert report.max_rel_error <= 1e-6
+
+
+# -- the self-check at large values (values of 1e4 and more) ---------------------------
+def big_expr_strategy(names):
+    leaves = st.one_of(
+        st.sampled_from(names),
+        st.sampled_from(["1000", "2500.5", "-7300", "0.001", "3", "pi"]),
+    )
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(children, children).map(lambda p: f"({p[0]} + {p[1]})"),
+            st.tuples(children, children).map(lambda p: f"({p[0]} * {p[1]})"),
+            st.tuples(children, st.integers(2, 3)).map(lambda p: f"({p[0]})^{p[1]}"),
+            children.map(lambda a: f"sin({a})"),
+            children.map(lambda a: f"cos({a})"),
+            children.map(lambda a: f"exp({a} * 0.001)"),
+            children.map(lambda a: f"tanh({a})"),
+            children.map(lambda a: f"sigmoid({a})"),
+            children.map(lambda a: f"log(1 + ({a})^2)"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=4)
+
+
+@st.composite
+def big_chains(draw):
+    k = draw(st.integers(1, 4))
+    dims = draw(st.lists(st.integers(1, 3), min_size=k + 1, max_size=k + 1))
+    prefixes = ["x", "u", "v", "w", "z"]
+    texts = []
+    for i in range(k):
+        names = [f"{prefixes[i]}{j + 1}" for j in range(dims[i])]
+        outs = [draw(big_expr_strategy(names)) for _ in range(dims[i + 1])]
+        texts.append("(" + ", ".join(names) + ") -> (" + ", ".join(outs) + ")")
+    x0 = np.array(draw(st.lists(st.floats(-2e4, 2e4), min_size=dims[0], max_size=dims[0])))
+    try:
+        chain = Chain.from_texts(texts)
+    except ParseError:  # a constant too large to write (exp(1000^3)): the parser refuses it
+        assume(False)
+    return chain, x0
+
+
+@settings(max_examples=40)
+@given(big_chains())
+def test_self_check_accepts_correct_jacobians_at_large_values(case):
+    chain, x0 = case
+    with np.errstate(all="ignore"):
+        pts = chain.forward_points(x0)
+        jacs = [mp.jacobian(p) for mp, p in zip(chain.maps, pts)]
+    finite = all(np.all(np.isfinite(a)) and np.max(np.abs(a)) < 1e150 for a in pts + jacs)
+    assume(finite)
+    assume(max(float(np.max(np.abs(p))) for p in pts) >= 1e4)  # values reach 1e4 or more
+    report = self_check(chain, x0)  # never refuses a correct Jacobian
     assert report.max_rel_error <= 1e-6

@@ -1,15 +1,15 @@
-"""``make bench``: jacviz's speed as ratios of things measured side by side.
+"""``make bench`` (``jacviz bench``): jacviz's speed as ratios of things measured
+side by side.
 
 Every row is a ratio of two timings taken in the same run, repeated, median
 reported (these machines are shared and noisy).  Writes bench/results.json
 and prints a table.  Never a timed test: nothing here fails the build.
 
-    python bench/bench.py [--only NAME ...] [--quick]
+    jacviz bench [--only NAME ...] [--quick] [--results FILE]
 """
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import hashlib
 import io
@@ -28,11 +28,10 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from jacviz import Map  # noqa: E402
-from jacviz.render import registry  # noqa: E402
+from . import Map
+from .errors import JacvizError
+from .render import ROOT, commit, registry
+from .signals import stage
 
 TRIG = "(x, y) -> (sin(x)*cos(y) + x*y, cos(x*y) + sin(y)^2)"
 N_POINTS = 100_000
@@ -124,7 +123,7 @@ def bench_share(scenes):
             st = pstats.Stats(prof, stream=io.StringIO())
             total = st.total_tt
             core = sum(v[2] for k, v in st.stats.items() if k[0].startswith(core_dir)
-                       and not k[0].endswith(("render.py", "slides.py", "gallery.py", "cli.py")))
+                       and not k[0].endswith(("render.py", "slides.py", "gallery.py", "cli.py", "bench.py")))
             shares[name] = core / total
     worst = max(shares, key=shares.get)
     return {"jacviz_share": shares[worst], "detail_share": {"worst_scene": worst, "per_scene": shares}}
@@ -253,29 +252,27 @@ def bench_fps(scenes, animations=5):
     return {"fps_ratio": rows[worst]["ratio"], "detail_fps": {"worst_scene": worst, "per_scene": rows}}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--only", nargs="*", default=None, choices=["core", "share", "make", "fps"])
-    ap.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
-    a = ap.parse_args()
-    parts = a.only or ["core", "share", "make", "fps"]
+def run(only=None, quick=False, results_path=None) -> int:
+    parts = only or ["core", "share", "make", "fps"]
+    if "make" in parts and not (ROOT / "Makefile").exists():
+        raise JacvizError("the make benchmark needs a source checkout (its Makefile); "
+                          "use --only core share fps")
     scenes = list(registry())
-    out_path = ROOT / "bench" / "results.json"
+    out_path = Path(results_path) if results_path else ROOT / "bench" / "results.json"
     results = json.loads(out_path.read_text()) if out_path.exists() else {}
     results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
                           "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}
     steps = {
-        "core": lambda: bench_core(repeats=3 if a.quick else 7),
-        "share": lambda: bench_share(scenes[:2] if a.quick else scenes),
+        "core": lambda: bench_core(repeats=3 if quick else 7),
+        "share": lambda: bench_share(scenes[:2] if quick else scenes),
         "make": bench_make,
-        "fps": lambda: bench_fps(scenes[:2] if a.quick else scenes),
+        "fps": lambda: bench_fps(scenes[:2] if quick else scenes),
     }
     for part in parts:
         print(f"measuring {part} ...", flush=True)
+        stage(f"bench-{part}")
         results.update(steps[part]())
-        tmp = out_path.with_suffix(".tmp")  # saved after every part
-        tmp.write_text(json.dumps(results, indent=2, default=float))
-        os.replace(tmp, out_path)
+        commit({out_path: json.dumps(results, indent=2, default=float)})  # saved after every part
     print(f"{'ratio':<18} {'value':>10}  target   met")
     for key, (op, target) in TARGETS.items():
         if key not in results:
@@ -284,8 +281,5 @@ def main():
         v = results[key]
         met = v >= target if op == ">=" else v <= target
         print(f"{key:<18} {v:>10.4g}  {op} {target:<5} {'yes' if met else 'NO'}")
-    print(f"machine: {results['machine']['cores']} cores; details in {out_path.relative_to(ROOT)}")
-
-
-if __name__ == "__main__":
-    main()
+    print(f"machine: {results['machine']['cores']} cores; details in {out_path}")
+    return 0
