@@ -6,28 +6,27 @@ BIN := $(VENV)/bin
 STAMPS := .stamps
 QUALITY ?= l
 PYTEST_ARGS ?= -n 2
+# every source file that draws; a clip depends on its own scene module and on the rest
+SOURCES := $(shell find jacviz -name '*.py' -not -path '*/__pycache__/*')
+SHARED := $(filter-out jacviz/scenes/%,$(SOURCES)) jacviz/scenes/__init__.py
 
-# the scenes, in lesson order (tests check this against scenes/__init__.py)
-SCENE_NAMES := jacobian-grid local-linearity level-sets composition path-sums two-way tiny-network
-SCENE_DEPS := scenes/__init__.py scenes/base.py scenes/style.py $(wildcard jacviz/*.py) \
-              $(STAMPS)/venv $(STAMPS)/quality
-
-.PHONY: all setup test render doctor clean distclean help keyframes slides gallery bench
+.PHONY: all setup test render clips doctor clean distclean help keyframes slides gallery bench
 .DELETE_ON_ERROR:
 
 all: render
 
 help:
-	@echo "make test      set up (apt packages, .venv) and run the tests"
+	@echo "make test      set up (apt packages, .venv, reveal.js) and run the tests"
 	@echo "make render    render every scene into renders/ (QUALITY=l|m|h|p|k, default l)"
 	@echo "make renders/<scene>.mp4   render one scene"
 	@echo "make slides    one reveal.js deck of the lesson + handout.pdf in renders/slides/"
 	@echo "make gallery   renders/index.html: every clip with poster, captions, command"
+	@echo "make bench     the benchmarks (bench/results.json)"
 	@echo "make doctor    list dependencies, found or missing"
 
-setup: $(STAMPS)/venv
+setup: $(STAMPS)/venv $(STAMPS)/reveal
 
-# Debian packages: cairo/pango headers (pycairo, manimpango), LaTeX and dvisvgm (MathTex)
+# Debian packages: cairo/pango headers (pycairo, manimpango), LaTeX and dvisvgm (MathTex), chromium, npm
 $(STAMPS)/system: tools/system-deps.sh
 	@bash tools/system-deps.sh
 	@mkdir -p $(STAMPS) && touch $@
@@ -38,32 +37,32 @@ $(STAMPS)/venv: $(STAMPS)/system pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[render,dev]'
 	@touch $@
 
+# reveal.js from the npm registry into the per-user cache, so that the deck opens offline
+$(STAMPS)/reveal: jacviz/studio/assets/package.json jacviz/studio/assets/package-lock.json $(STAMPS)/venv
+	$(BIN)/python -m jacviz.studio.assets
+	@touch $@
+
 # rewritten only when QUALITY changes, so that clips re-render at the new quality
 $(STAMPS)/quality: FORCE
 	@mkdir -p $(STAMPS)
 	@echo "$(QUALITY)" | cmp -s - $@ || echo "$(QUALITY)" > $@
 
-test: setup $(STAMPS)/reveal
+test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-render: $(SCENE_NAMES:%=renders/%.mp4)
+# the scenes come from the one registry (jacviz list --names), read once the venv exists
+render: setup
+	@$(MAKE) --no-print-directory clips SCENES="$$($(BIN)/jacviz list --names)"
 
-define scene_rule
-renders/$(1).mp4: scenes/$(subst -,_,$(1)).py $(SCENE_DEPS)
-	$(BIN)/jacviz render $(1) -q $(QUALITY)
-endef
-$(foreach s,$(SCENE_NAMES),$(eval $(call scene_rule,$(s))))
+clips: $(SCENES:%=renders/%.mp4)
 
-# reveal.js from the npm registry, so that the deck opens offline
-$(STAMPS)/reveal: tools/slides/package.json tools/slides/package-lock.json $(STAMPS)/system
-	cd tools/slides && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
-SCENE_SOURCES := $(foreach s,$(SCENE_NAMES),scenes/$(subst -,_,$(s)).py)
+.SECONDEXPANSION:
+renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
+	$(BIN)/jacviz render $* -q $(QUALITY)
 
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
 slides: renders/slides/index.html
-renders/slides/index.html: $(SCENE_SOURCES) $(SCENE_DEPS) $(STAMPS)/reveal
+renders/slides/index.html: $(SOURCES) $(STAMPS)/venv $(STAMPS)/reveal $(STAMPS)/quality
 	$(BIN)/jacviz slides -q $(QUALITY)
 
 # renders/index.html: every clip with poster, duration, parameters, captions, command

@@ -1,7 +1,9 @@
-"""jacviz: the mathematics of Jacobians and the chain rule, for lecture clips.
+"""jacviz: the mathematics of Jacobians and the chain rule, for lecture material.
 
-The core (this package, minus ``jacviz.cli`` and ``jacviz.render``) uses
-numpy and sympy only; it never imports manim.
+The core (the modules of this package: parse, maps, graph, curves, costs,
+network, exercises, jsgen, fmt, errors, signals) uses numpy and sympy only and
+never imports manim; a test proves it.  The studio (``jacviz.studio``,
+``jacviz.kit``, ``jacviz.scenes``) needs the render extra.
 
 The public names below are imported on first use, so that ``jacviz`` itself
 (and the command line's start-up, which must answer Ctrl-C at once) stays
@@ -15,11 +17,14 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "curves": ["AlongCurve", "Curve", "chain_along_curve", "level_set_segments"],
+    "costs": ["jacobian_costs", "jvp_cost", "optimal_order", "path_enumeration", "product_cost",
+              "reverse_accumulate", "forward_accumulate", "vjp_cost"],
+    "curves": ["AlongCurve", "Curve", "chain_along_curve", "join_segments", "level_set_segments"],
     "errors": ["JacvizError", "NumericError", "ParseError", "ShapeError"],
     "graph": ["Edge", "Graph", "Node", "PathSum", "PathTerm"],
-    "maps": ["Chain", "Map", "Trace", "finite_difference_jacobian", "jacobian", "jvp",
-             "self_check", "vjp"],
+    "maps": ["Chain", "Linearization", "Map", "Trace", "finite_difference_jacobian", "jacobian",
+             "jvp", "linearize", "self_check", "vjp"],
+    "network": ["Network"],
     "parse": ["parse_expr", "parse_map", "parse_number", "parse_vector", "sigmoid"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

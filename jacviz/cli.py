@@ -117,45 +117,145 @@ def cmd_doctor(args) -> int:
     return doctor()
 
 
-def cmd_list(args) -> int:
-    from .render import list_scenes
+def _studio():
+    """The studio needs the render extra; refuse with one line when it is missing."""
+    from .studio import require_render_extra
 
-    return list_scenes()
+    require_render_extra()
+
+
+def cmd_list(args) -> int:
+    _studio()
+    from .studio import registry
+
+    names = registry.names()
+    if args.names:
+        print(" ".join(names))
+        return 0
+    width = max(len(n) for n in names)
+    for name in names:
+        print(f"{name:<{width}}  {registry.describe(name)}")
+    return 0
 
 
 def cmd_params(args) -> int:
-    from .render import show_params
+    _studio()
+    from .fmt import fmt_num
+    from .studio import registry
 
-    return show_params(args.scene)
+    name = registry.resolve_name(args.scene)
+    print(f"{name}: parameters (set with --set KEY=VALUE or a TOML config)")
+    for p in registry.params_class(name).spec():
+        default = p["default"]
+        if p["kind"] == "maps":
+            default = "; ".join(default) if default else "(none)"
+        elif isinstance(default, tuple):
+            default = ",".join(fmt_num(v, 6) if isinstance(v, float) else str(v) for v in default)
+        elif isinstance(default, float):
+            default = fmt_num(default, 6)
+        print(f"  {p['name']}  ({p['kind']}, default: {default})")
+        print(f"      {p['help']}")
+    return 0
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    parts = text.replace("x", ",").split(",")
+    try:
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        raise UsageError(f"--resolution {text!r} must be two whole numbers W,H, e.g. 1280,720") from None
+    if not (16 <= w <= 7680 and 16 <= h <= 4320):
+        raise UsageError(f"--resolution {w},{h} is out of range (16..7680 by 16..4320)")
+    if w % 2 or h % 2:
+        raise UsageError(f"--resolution {w},{h} must be even in both directions (video encoders need it)")
+    return w, h
+
+
+def parse_fps(text: str) -> float:
+    from .parse import parse_number
+
+    fps = parse_number(text, "--fps")
+    if not 1 <= fps <= 120:
+        raise UsageError(f"--fps {text} is out of range (1 to 120)")
+    return fps
+
+
+def _params_from_args(args, names):
+    """Each scene's parameters from --config and --set, all validated before anything renders."""
+    from .studio.params import load_toml, parse_sets
+    from .studio.render import resolve_params
+
+    sets = parse_sets(args.sets)
+    config = load_toml(args.config) if args.config else None
+    return [(n, resolve_params(n, sets, config)) for n in names]
+
+
+def _rel(p) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(p).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
 
 
 def cmd_render(args) -> int:
-    from .render import render_command
+    _studio()
+    import time
 
-    return render_command(args)
+    from .studio import registry
+    from .studio.render import QUALITIES, RenderRequest, format_of, render
+
+    if args.all and args.scenes:
+        raise UsageError("give scene names or --all, not both")
+    names = registry.names() if args.all else [registry.resolve_name(n) for n in args.scenes]
+    if not names:
+        raise UsageError("name a scene to render, or --all (see: jacviz list)")
+    format_of(args.format).check(args.transparent)
+    if args.out and len(names) != 1:
+        raise UsageError("--out needs exactly one scene")
+    resolution = parse_resolution(args.resolution) if args.resolution else None
+    fps = parse_fps(args.fps) if args.fps is not None else None
+    requests = [RenderRequest(n, params, quality=args.quality, format=args.format,
+                              transparent=args.transparent, resolution=resolution, fps=fps,
+                              out=args.out, progress=not args.quiet)
+                for n, params in _params_from_args(args, names)]
+    for req in requests:  # every request was checked before the first render
+        if not args.quiet:
+            print(f"rendering {req.scene} ({QUALITIES[req.quality][1]}, {req.format}) -> "
+                  f"{_rel(req.target)}", flush=True)
+        t0 = time.perf_counter()
+        paths = render(req)
+        if not args.quiet:
+            print(f"  done in {time.perf_counter() - t0:.1f} s: {_rel(paths[-1])}", flush=True)
+    return 0
 
 
 def cmd_slides(args) -> int:
-    from .render import resolve_name
-    from .slides import build
+    _studio()
+    from .studio.slides import build
 
-    names = [resolve_name(n) for n in args.scenes] or None
-    path = build(args.out, args.quality, names, progress=not args.quiet)
+    path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet)
     print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
     return 0
 
 
 def cmd_gallery(args) -> int:
-    from .gallery import build
+    _studio()
+    from .studio.gallery import build
 
     print(f"gallery: {build(args.renders)}")
     return 0
 
 
 def cmd_bench(args) -> int:
-    from .bench import run
+    _studio()
+    from .studio.bench import run
 
     return run(args.only, args.quick, args.results)
+
+
+RENDER_FORMATS = ["mp4", "webm", "gif", "mov", "png"]  # checked against the studio's registry
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_doctor)
 
     ls = sub.add_parser("list", help="list the scenes")
+    ls.add_argument("--names", action="store_true", help="only the names, on one line")
     ls.set_defaults(func=cmd_list)
 
     pa = sub.add_parser("params", help="a scene's parameters, with type, default and help")
@@ -190,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quality", default="l", choices=list("lmhpk"),
                    help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60")
     r.add_argument("--out", metavar="PATH", help="output file (one scene only)")
-    r.add_argument("--format", default="mp4", choices=["mp4", "webm", "gif", "mov", "png"],
+    r.add_argument("--format", default="mp4", choices=RENDER_FORMATS,
                    help="clip format; png is the last frame (a poster or a still)")
     r.add_argument("--transparent", action="store_true",
                    help="alpha channel (webm VP9 with alpha, mov, gif or png)")

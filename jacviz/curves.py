@@ -119,3 +119,45 @@ def _marching_squares(xs, ys, V) -> np.ndarray:
         else:
             segs += [p[[0, 3]], p[[1, 2]]]
     return np.array(segs, dtype=float).reshape(-1, 2, 2)
+
+
+def join_segments(segs: np.ndarray, decimals: int = 9) -> list[np.ndarray]:
+    """Join segments that share end points into polylines (marching squares gives
+    a level set as loose segments; a curve is drawn better as one line).
+
+    Returns a list of arrays of shape (k, 2), each a polyline in order.
+    """
+    segs = np.asarray(segs, dtype=float).reshape(-1, 2, 2)
+    if len(segs) == 0:
+        return []
+
+    def key(p):
+        return (round(float(p[0]), decimals), round(float(p[1]), decimals))
+
+    ends: dict = {}
+    for i, s in enumerate(segs):
+        for j in (0, 1):
+            ends.setdefault(key(s[j]), []).append((i, j))
+    used = np.zeros(len(segs), dtype=bool)
+
+    def walk(i, j):
+        """From end j of segment i onward, through shared end points."""
+        pts = []
+        while True:
+            used[i] = True
+            nxt = segs[i][1 - j]
+            pts.append(nxt)
+            cand = [(a, b) for a, b in ends.get(key(nxt), []) if not used[a]]
+            if not cand:
+                return pts
+            i, j = cand[0]
+
+    lines = []
+    for i in range(len(segs)):
+        if used[i]:
+            continue
+        forward = walk(i, 0)
+        cand = [(a, b) for a, b in ends.get(key(segs[i][0]), []) if not used[a]]
+        backward = walk(*cand[0]) if cand else []
+        lines.append(np.array(list(reversed(backward)) + [segs[i][0]] + forward))
+    return lines

@@ -57,9 +57,10 @@ class Map:
     functions are compiled once per map.
     """
 
-    def __init__(self, text: str | None = None, name: str = "f", *, inputs=None, outputs=None):
+    def __init__(self, text: str | None = None, name: str = "f", *, inputs=None, outputs=None,
+                 what: str | None = None):
         if text is not None:
-            inputs, outputs = parse_map(text, what=f"map {name}")
+            inputs, outputs = parse_map(text, what=what or f"map {name}")
         elif inputs is None or outputs is None:
             raise TypeError("Map needs text, or inputs and outputs")
         self.name = name
@@ -183,6 +184,12 @@ class Trace:
     def grad_x(self) -> np.ndarray:
         return self.pullback[0]
 
+    @property
+    def pairings(self) -> list[float]:
+        """<grad_k, d_k> in every space k: the same number everywhere, gbar^T Dh dx,
+        however the product is split (LESSON.md §9)."""
+        return [float(g @ d) for g, d in zip(self.pullback, self.pushforward)]
+
     def to_json(self) -> dict:
         def rows(a):
             return np.asarray(a, dtype=float).tolist()
@@ -297,6 +304,16 @@ class Chain:
             J = Jk if J is None else Jk @ J
         return J
 
+    def product_symbolic(self) -> tuple[list[sympy.Matrix], sympy.Matrix]:
+        """The chain rule written out: each stage's Jacobian in the chain's inputs
+        (earlier stages substituted), and their product, outer stage on the left:
+        ``D(f o g)(x) = Df(g(x)) Dg(x)``.  Returns (factors, product)."""
+        factors = self.jacobians_symbolic_in_x
+        product = factors[0]
+        for J in factors[1:]:
+            product = J * product
+        return factors, product
+
     def trace(self, x0, dx=None, gbar=None, samples: int = 41) -> Trace:
         """Push dx forward and pull gbar back through every stage at x0."""
         x0 = _as_points(x0, self.n, "chain").reshape(self.n)
@@ -332,6 +349,36 @@ class Chain:
             images=images,
             linear=linear,
         )
+
+
+@dataclass
+class Linearization:
+    """A map near a point: ``F(x) ~ F(x0) + J(x0)(x - x0)``, and how good that is."""
+
+    map: Map
+    x0: np.ndarray
+    y0: np.ndarray
+    J: np.ndarray
+
+    def __call__(self, x) -> np.ndarray:
+        """The affine prediction at points of shape (..., n)."""
+        return self.y0 + (np.asarray(x, dtype=float) - self.x0) @ self.J.T
+
+    def errors(self, direction, steps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each step h: (h, |F(x0 + h v) - prediction|, that error / h).
+
+        The error shrinks faster than the step (error / h -> 0): the derivative
+        is the best linear map near x0."""
+        hs = np.asarray(steps, dtype=float)
+        v = np.asarray(direction, dtype=float)
+        pts = self.x0[None, :] + hs[:, None] * v[None, :]
+        err = np.linalg.norm(self.map(pts) - self(pts), axis=-1)
+        return hs, err, err / hs
+
+
+def linearize(mp: Map, x0) -> Linearization:
+    x0 = _as_points(x0, mp.n, f"map {mp.name}").reshape(mp.n).astype(float)
+    return Linearization(mp, x0, mp(x0), mp.jacobian(x0))
 
 
 def _default_names(k: int) -> list[str]:
@@ -581,6 +628,8 @@ def _fmt_point(p) -> str:
 
 
 __all__ = [
+    "Linearization",
+    "linearize",
     "Map",
     "Chain",
     "Trace",

@@ -293,7 +293,7 @@ def parse_vector(text: str, what: str = "point", length: int | None = None) -> t
     if not isinstance(text, str):
         raise ParseError(f"{what} must be text like 1,2")
     src = text.strip()
-    if src.startswith(("(", "[")) and src.endswith((")", "]")):
+    if _encloses(src):
         src = src[1:-1]
     if not src.strip():
         raise ParseError(f"{what} is empty; expected numbers separated by commas, e.g. 1,2")
@@ -305,6 +305,20 @@ def parse_vector(text: str, what: str = "point", length: int | None = None) -> t
             f"expected {length}, e.g. {','.join(['1'] * length)}"
         )
     return values
+
+
+def _encloses(src: str) -> bool:
+    """Whether src is one bracketed group, "(...)" or "[...]", with matching ends:
+    "(1, 2)" is; "(1)+(2)" and "[1, 2)" are not."""
+    if len(src) < 2 or (src[0], src[-1]) not in (("(", ")"), ("[", "]")):
+        return False
+    depth = 0
+    for k, ch in enumerate(src):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth == 0 and k < len(src) - 1:
+            return False
+    return True
 
 
 def _split_top_level(src: str) -> list[str]:

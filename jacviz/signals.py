@@ -98,6 +98,26 @@ def stage(name: str, detail: str = "") -> None:
 
 
 # -- child processes ---------------------------------------------------------------
+def run_child(cmd, stage_name: str | None = None, **kwargs):
+    """Run a command to the end and return (status, stdout, stderr) as text.
+
+    An interrupt kills the child before it propagates; ``stage_name`` marks the
+    stage with the child's pid (for tests that interrupt it there)."""
+    import subprocess
+
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          **kwargs) as proc:
+        try:
+            if stage_name:
+                stage(stage_name, str(proc.pid))
+            out, err = proc.communicate()
+        except BaseException:
+            proc.kill()
+            raise
+    return proc.returncode, out, err
+
+
+
 def _children_map() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
     try:

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jacviz import slides, gallery
-from jacviz.render import render_scene, resolve_params
+from jacviz.studio import gallery, slides
+from jacviz.studio.registry import scene_class
+from jacviz.studio.render import RenderRequest, render, resolve_params
 
 from browser import not_blank, open_page
 
@@ -87,7 +88,7 @@ def test_impossible_combinations_refused_before_rendering(args, fragment, tmp_pa
 
 def test_captions_say_the_beats_with_numbers(tmp_path):
     out = tmp_path / "two-way.mp4"
-    render_scene("two-way", None, out=out, progress=False, resolution=TINY, fps=5, media_dir=tmp_path / "m")
+    render(RenderRequest("two-way", out=out, resolution=TINY, fps=5, media_dir=tmp_path / "m"))
     srt = out.with_suffix(".srt").read_text()
     assert "0.3" in srt  # dy = 0.3 and the duality values
     assert "4" in srt and "-1" in srt  # grad_x = (4, -1)
@@ -129,8 +130,6 @@ def test_handout_has_a_page_per_slide(deck):
 
 def test_slides_do_not_change_the_plain_render():
     """The scene mixed with Slide starts slides at beats; the plain class never does."""
-    from jacviz.render import scene_class
-
     plain = scene_class("two-way")
     mixed = slides.slide_class("two-way")
     assert not hasattr(plain, "next_slide")
@@ -140,11 +139,11 @@ def test_slides_do_not_change_the_plain_render():
 def test_gallery_opens_offline_and_every_video_loads(tmp_path):
     renders = tmp_path / "renders"
     renders.mkdir()
-    render_scene("jacobian-grid", None, out=renders / "jacobian-grid.mp4", progress=False,
-                 resolution=TINY, fps=5, media_dir=tmp_path / "m1")
+    render(RenderRequest("jacobian-grid", out=renders / "jacobian-grid.mp4", resolution=TINY, fps=5,
+                         media_dir=tmp_path / "m1"))
     p = resolve_params("jacobian-grid", {"point": "2,1"})
-    render_scene("jacobian-grid", p, out=renders / f"jacobian-grid-{p.digest()}.mp4", progress=False,
-                 resolution=TINY, fps=5, media_dir=tmp_path / "m2")
+    render(RenderRequest("jacobian-grid", p, out=renders / f"jacobian-grid-{p.digest()}.mp4",
+                         resolution=TINY, fps=5, media_dir=tmp_path / "m2"))
     index = gallery.build(renders)
     html = index.read_text()
     assert "jacviz render jacobian-grid --set point=2,1" in html

@@ -16,13 +16,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jacviz.render import QUALITIES, keyframes, registry, render_scene, resolve_params, scene_class
+from jacviz.studio import registry
+from jacviz.studio.registry import scene_class
+from jacviz.studio.render import RenderRequest, keyframes, render, resolve_params
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ROOT / "tests" / "keyframes"
 SIZE = (256, 144)
 UPDATE = os.environ.get("JACVIZ_UPDATE_KEYFRAMES") == "1"
-SCENES = list(registry())
+SCENES = registry.names()
 CASES = [(s, tag) for s in SCENES for tag in ("default", "example")]
 
 # tolerance: cairo anti-aliasing and LaTeX glyph rasterisation may differ by a
@@ -37,10 +39,13 @@ def params_for(scene, tag):
     return resolve_params(scene, scene_class(scene).EXAMPLE)
 
 
-def test_makefile_lists_every_scene():
+def test_makefile_reads_the_one_registry():
+    out = run_cli("list", "--names")
+    assert out.returncode == 0 and out.stdout.split() == SCENES
     text = (ROOT / "Makefile").read_text()
-    names = re.search(r"^SCENE_NAMES := (.*)$", text, re.M).group(1).split()
-    assert names == SCENES
+    assert "jacviz list --names" in text
+    for name in SCENES:  # no second list of scenes to keep in step
+        assert name not in text
 
 
 def test_every_scene_declares_params_and_example():
@@ -98,9 +103,10 @@ def test_scene_renders_a_real_clip(scene, tag, tmp_path):
     import av
 
     out = tmp_path / f"{scene}-{tag}.mp4"
-    path = render_scene(scene, params_for(scene, tag), quality="l", out=out, progress=False,
-                        resolution=(192, 108), fps=5, media_dir=tmp_path / "media")
-    assert path == out and out.exists()
+    paths = render(RenderRequest(scene, params_for(scene, tag), out=out, resolution=(192, 108), fps=5,
+                                 media_dir=tmp_path / "media"))
+    assert paths[-1] == out and out.exists()
+    assert paths == [out.with_suffix(".srt"), out.with_suffix(".json"), out]
     with av.open(str(out)) as container:
         stream = container.streams.video[0]
         n = sum(1 for _ in container.decode(stream))
@@ -159,7 +165,7 @@ def test_render_errors_one_line_nothing_written(args, fragment, tmp_path):
 def test_config_file_sets_params(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[two-way]\ng = "(x1, x2) -> (x1*x2, x1 + x2^2)"\npoint = [0.5, 1]\n')
-    from jacviz.params import load_toml
+    from jacviz.studio.params import load_toml
 
     p = resolve_params("two-way", None, load_toml(str(cfg)))
     assert p.g == "(x1, x2) -> (x1*x2, x1 + x2^2)" and tuple(p.point) == (0.5, 1.0)
@@ -172,11 +178,11 @@ def test_config_file_sets_params(tmp_path):
 
 
 def test_plain_manim_renders_defaults(tmp_path):
-    """`manim scenes/<file>.py <Class>` works and uses the defaults (last frame only)."""
+    """`manim jacviz/scenes/<file>.py <Class>` works and uses the defaults (last frame only)."""
     manim = Path(sys.executable).parent / "manim"
     out = subprocess.run(
         [str(manim), "render", "-s", "-r", "256,144", "--media_dir", str(tmp_path),
-         str(ROOT / "scenes" / "jacobian_grid.py"), "JacobianGrid"],
+         str(ROOT / "jacviz" / "scenes" / "jacobian_grid.py"), "JacobianGrid"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr[-2000:]

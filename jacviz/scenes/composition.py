@@ -36,9 +36,9 @@ from manim import (
 
 from jacviz import Chain, JacvizError, Map, self_check
 from jacviz.fmt import plain_expr, plain_mat, plain_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 # vertical band for content below the title
 TOP = 2.85

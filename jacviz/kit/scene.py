@@ -1,7 +1,8 @@
 """The base class of every jacviz scene.
 
 A scene subclasses :class:`JacvizScene`, declares ``Params`` (a dataclass of
-:class:`jacviz.params.SceneParams`), and writes ``construct()`` as named
+:class:`jacviz.studio.params.SceneParams` whose ``build()`` returns what the
+scene draws, available as ``self.n``), and writes ``construct()`` as named
 beats, each starting with ``self.beat(name, caption)``::
 
     def construct(self):
@@ -10,8 +11,9 @@ beats, each starting with ``self.beat(name, caption)``::
         self.evaluate_at_point()
 
 ``beat`` closes the previous beat: it writes that beat's subcaption (shown for
-the beat's whole duration, in the ``.srt`` beside the clip) and, in tests,
-records the key frame at the end of the beat.
+the beat's whole duration, in the ``.srt`` beside the clip) and, when asked,
+records the key frame at the end of the beat and checks its layout
+(:mod:`jacviz.kit.layout`).
 """
 
 from __future__ import annotations
@@ -19,23 +21,28 @@ from __future__ import annotations
 import numpy as np
 from manim import ManimColor, Scene, config
 
-from jacviz.params import SceneParams
-from jacviz.signals import stage
-
-from . import style
+from ..signals import stage
+from ..studio.params import SceneParams
+from . import layout, style
 
 
 class JacvizScene(Scene):
     """A Scene with declared parameters, named beats and captions."""
 
     Params: type[SceneParams] = SceneParams
-    #: set by the test-suite's frame capture: record a frame at each beat end
+    #: a second parameter set (as typed after --set), rendered by the tests
+    EXAMPLE: dict = {}
+    #: record a frame at the end of every beat (key frames, storyboards)
     capture_keyframes: bool = False
+    #: check the layout at the end of every beat (what overlaps, what leaves the frame)
+    check_layout: bool = False
 
     def __init__(self, params: SceneParams | None = None, **kwargs):
         self.params = params if params is not None else self.Params()
-        self.params.validate()
+        #: what the parameters built (maps parsed once, numbers from the core)
+        self.n = self.params.validate()
         self.keyframes: list[tuple[str, np.ndarray]] = []
+        self.layout_problems: list[layout.Problem] = []
         self.beats: list[tuple[str, str]] = []
         self._open_beat: tuple[str, str, float] | None = None
         super().__init__(**kwargs)
@@ -73,8 +80,9 @@ class JacvizScene(Scene):
         """Start a named beat with its caption (closes the previous beat).
 
         Rendered as slides (the class mixed with manim-slides' ``Slide`` by
-        ``jacviz.slides``), every beat after the first starts a new slide,
-        with its caption as the speaker notes.  A plain render is unchanged.
+        ``jacviz.studio.slides``), every beat after the first starts a new
+        slide, with its caption as the speaker notes.  A plain render is
+        unchanged.
         """
         had_beat = self._open_beat is not None
         self._close_beat()
@@ -93,6 +101,8 @@ class JacvizScene(Scene):
         # manim would write a stray .srt named after the output into the cwd
         if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
+        if self.check_layout:
+            self.layout_problems += layout.check(self.mobjects, beat=name)
         if self.capture_keyframes:
             self.renderer.update_frame(self)
             self.keyframes.append((name, np.array(self.renderer.get_frame())))
@@ -101,7 +111,22 @@ class JacvizScene(Scene):
         self._close_beat()
         super().tear_down()
 
+    # -- small conveniences shared by scenes ------------------------------------
+    def clear_except(self, *keep, run_time: float = 0.5) -> None:
+        """Fade out everything on screen but ``keep``."""
+        old = [m for m in self.mobjects if m not in keep]
+        if old:
+            from manim import FadeOut
 
-def scene_config_defaults() -> None:
-    """Settings shared by every render (background colour)."""
-    config.background_color = style.BACKGROUND
+            self.play(*[FadeOut(m) for m in old], run_time=run_time)
+
+    def set_title(self, text: str, run_time: float = 0.6) -> None:
+        """Show a title, or turn the current one into a new one."""
+        from manim import Transform, Write
+
+        new = style.title(text)
+        if getattr(self, "title_mob", None) is None:
+            self.title_mob = new
+            self.play(Write(new), run_time=run_time)
+        else:
+            self.play(Transform(self.title_mob, new), run_time=run_time)

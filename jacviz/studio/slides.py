@@ -2,9 +2,9 @@
 
 Each scene is rendered as slides by mixing its class with manim-slides'
 ``Slide`` (a plain render is unchanged: the scene only starts a new slide at
-each beat when it *is* a Slide).  The deck loads reveal.js from a local copy
-(``tools/slides``, from the npm registry), so it opens from disk with no
-network request.  The handout is the last frame of every slide, one per page.
+each beat when it *is* a Slide).  The deck carries a local copy of reveal.js
+(from the npm registry, see :mod:`jacviz.studio.assets`), so it opens from disk
+with no network request.  The handout is the last frame of every slide, one per page.
 Everything is built in a temporary folder and moved into place at the end.
 """
 
@@ -12,22 +12,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .errors import JacvizError
-from .render import QUALITIES, ROOT, registry, scene_class, workdir
-from .signals import deferred, stage
-
-REVEAL = ROOT / "tools" / "slides" / "node_modules" / "reveal.js" / "dist"
+from ..errors import JacvizError
+from ..signals import deferred, run_child, stage
+from . import registry
+from .assets import reveal_dist
+from .render import QUALITIES, workdir
+from .tex import share_tex_cache
 
 
 def slide_class(name: str):
     from manim_slides import Slide
 
-    cls = scene_class(name)
+    cls = registry.scene_class(name)
     return type(cls.__name__, (cls, Slide), {"skip_reversing": True, "__module__": cls.__module__})
 
 
@@ -47,6 +47,7 @@ def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool
             "progress_bar": "display" if progress and sys.stderr.isatty() else "none",
             "verbosity": "WARNING",
             "write_to_movie": True,
+            "tex_dir": str(share_tex_cache()),
         }
         if resolution:
             opts["pixel_width"], opts["pixel_height"] = int(resolution[0]), int(resolution[1])
@@ -94,9 +95,8 @@ def write_handout(images, path: Path) -> None:
 def build(out: Path | None = None, quality: str = "l", names: list[str] | None = None,
           progress: bool = True, resolution=None, fps=None) -> Path:
     out = Path(out) if out else workdir() / "renders" / "slides"
-    names = names or list(registry())
-    if not (REVEAL / "reveal.js").exists():
-        raise JacvizError(f"no local reveal.js at {REVEAL}; run: npm ci --prefix tools/slides")
+    names = [registry.resolve_name(n) for n in names] if names else registry.names()
+    reveal = reveal_dist()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     deck = workdir() / "media" / f"slides-deck-{quality}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -104,20 +104,13 @@ def build(out: Path | None = None, quality: str = "l", names: list[str] | None =
     tmp.mkdir(parents=True)
     try:
         classes = render_slides(names, deck, quality, progress, resolution, fps)
-        shutil.copytree(REVEAL, tmp / "reveal.js" / "dist")
+        shutil.copytree(reveal, tmp / "reveal.js" / "dist")
         cmd = [str(Path(sys.executable).parent / "manim-slides"), "convert", "--folder", str(deck),
                "--to", "html", "-ccdn_url=reveal.js", "-ctitle=jacviz: Jacobians and the chain rule",
                "-ccontrols=true", "-cprogress=true", "-cslide_number=true",
                *classes, str(tmp / "index.html")]
-        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) as proc:
-            try:
-                stage("convert", str(proc.pid))
-                _, err = proc.communicate()
-            except BaseException:
-                proc.kill()  # an interrupt: manim-slides stops with us
-                raise
-        if proc.returncode != 0:
+        status, _, err = run_child(cmd, "convert")
+        if status != 0:
             raise JacvizError(f"manim-slides convert failed: {err.strip().splitlines()[-1:]}")
         html = (tmp / "index.html").read_text()
         if "http://" in html.replace("http://www.w3.org", "") or "https://" in _code_refs(html):

@@ -42,9 +42,9 @@ from manim import (
 from jacviz import Map, self_check
 from jacviz.errors import JacvizError
 from jacviz.fmt import fmt_num, plain_mat, plain_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 # grid lines per direction in the big grid (beats 1-3) and samples per line
 LINES = 9

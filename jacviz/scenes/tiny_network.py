@@ -32,9 +32,9 @@ from manim import (
 
 from jacviz import Chain, JacvizError, Map, self_check
 from jacviz.fmt import fmt_num, fmt_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 MAX_INPUTS = 3
 MAX_HIDDEN = 4

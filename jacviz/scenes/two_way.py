@@ -37,9 +37,9 @@ from manim import (
 
 from jacviz import Chain, JacvizError, Map, self_check
 from jacviz.fmt import plain_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 SPACE = ("x", "u", "y")  # the lesson's names of the three spaces
 MAPS = ("g", "f")

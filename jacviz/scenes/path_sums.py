@@ -41,10 +41,10 @@ from manim import (
 
 from jacviz import Chain, Graph, JacvizError, Map, self_check
 from jacviz.fmt import fmt_num, fmt_vec, plain_expr, plain_mat
-from jacviz.params import SceneParams, param
+from jacviz.studio.params import SceneParams, param
 from jacviz.parse import symbol
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SKIP = ("", '""', "''", "none", "off")

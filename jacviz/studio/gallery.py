@@ -14,9 +14,10 @@ import json
 import os
 from pathlib import Path
 
-from .errors import JacvizError
-from .render import _atomic_write, registry, workdir
-from .signals import stage
+from ..errors import JacvizError
+from . import registry
+from .render import commit, workdir
+from ..signals import stage
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
 MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
@@ -57,7 +58,7 @@ def _newer(a: Path, b: Path) -> bool:
 
 
 def collect(renders: Path) -> list[dict]:
-    order = {name: i for i, name in enumerate(registry())}
+    order = {name: i for i, name in enumerate(registry.names())}
     items = []
     for meta_path in sorted(renders.glob("*.json")):
         try:
@@ -99,12 +100,12 @@ def build(renders: Path | None = None) -> Path:
         captions = []
         if srt.exists():
             text = srt.read_text()
-            _atomic_write(vtt, srt_to_vtt(text))
+            commit({vtt: srt_to_vtt(text)})
             captions = [block.split("\n", 2)[-1] for block in text.strip().split("\n\n") if block.strip()]
         cards.append(_card(it, clip, poster, vtt if srt.exists() else None, duration, captions, renders))
     page = _page(cards)
     out = renders / "index.html"
-    _atomic_write(out, page)
+    commit({out: page})
     return out
 
 
@@ -113,7 +114,7 @@ def _rel(p: Path, base: Path) -> str:
 
 
 def _card(it, clip, poster, vtt, duration, captions, base) -> str:
-    desc = registry().get(it["scene"], ("", "", ""))[2]
+    desc = registry.SCENES.get(it["scene"], ("", "", ""))[2]
     changed = set(it.get("changed", []))
     rows = []
     for key, value in it.get("params", {}).items():

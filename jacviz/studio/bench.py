@@ -28,10 +28,13 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from . import Map
-from .errors import JacvizError
-from .render import ROOT, commit, registry
-from .signals import stage
+from .. import Map
+from ..errors import JacvizError
+from . import registry
+from .render import PACKAGE, commit
+
+ROOT = PACKAGE.parent  # a source checkout (Makefile, README) when run from one
+from ..signals import stage
 
 TRIG = "(x, y) -> (sin(x)*cos(y) + x*y, cos(x*y) + sin(y)^2)"
 N_POINTS = 100_000
@@ -109,29 +112,28 @@ def bench_core(repeats=7, sympy_points=100):
 
 # -- share of a render's CPU time spent in jacviz's own code --------------------
 def bench_share(scenes):
-    from jacviz.render import render_scene
+    from .render import RenderRequest, render
 
-    core_dir = str(ROOT / "jacviz")
+    core = {str(p) for p in PACKAGE.glob("*.py")} - {str(PACKAGE / "cli.py")}  # numpy/sympy core
     shares = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in scenes:
             prof = cProfile.Profile()
             prof.enable()
-            render_scene(name, None, quality="l", out=Path(tmp) / f"{name}.mp4", progress=False,
-                         media_dir=Path(tmp) / f"media-{name}", disable_caching=True)
+            render(RenderRequest(name, out=Path(tmp) / f"{name}.mp4",
+                                 media_dir=Path(tmp) / f"media-{name}", disable_caching=True))
             prof.disable()
             st = pstats.Stats(prof, stream=io.StringIO())
             total = st.total_tt
-            core = sum(v[2] for k, v in st.stats.items() if k[0].startswith(core_dir)
-                       and not k[0].endswith(("render.py", "slides.py", "gallery.py", "cli.py", "bench.py")))
-            shares[name] = core / total
+            in_core = sum(v[2] for k, v in st.stats.items() if k[0] in core)
+            shares[name] = in_core / total
     worst = max(shares, key=shares.get)
     return {"jacviz_share": shares[worst], "detail_share": {"worst_scene": worst, "per_scene": shares}}
 
 
 # -- make render: warm vs cold, -j2 vs -j1, identical clips ----------------------
 def _copy_project(dst: Path):
-    for item in ("Makefile", "jacviz", "scenes", "tools/system-deps.sh", "pyproject.toml",
+    for item in ("Makefile", "jacviz", "tools/system-deps.sh", "pyproject.toml",
                  "requirements.lock", "README.md"):
         src = ROOT / item
         target = dst / item
@@ -187,7 +189,7 @@ def bench_make(repeats=1):
             warm.append((t_warm, t_cold))
             # change one scene's source: only that clip is made again
             before = {c.name: c.stat().st_mtime_ns for c in (dst / "renders").glob("*.mp4")}
-            src = dst / "scenes" / "two_way.py"
+            src = dst / "jacviz" / "scenes" / "two_way.py"
             src.write_text(src.read_text() + "\n# bench: touched\n")
             _make(dst)
             after = {c.name: c.stat().st_mtime_ns for c in (dst / "renders").glob("*.mp4")}
@@ -215,7 +217,9 @@ def bench_fps(scenes, animations=5):
     animates copies of the same mobjects for the same number of frames."""
     from manim import Scene, tempconfig
 
-    from jacviz.render import keyframes, scene_class, share_tex_cache
+    from .render import keyframes
+    from .registry import scene_class
+    from .tex import share_tex_cache
 
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -257,7 +261,7 @@ def run(only=None, quick=False, results_path=None) -> int:
     if "make" in parts and not (ROOT / "Makefile").exists():
         raise JacvizError("the make benchmark needs a source checkout (its Makefile); "
                           "use --only core share fps")
-    scenes = list(registry())
+    scenes = registry.names()
     out_path = Path(results_path) if results_path else ROOT / "bench" / "results.json"
     results = json.loads(out_path.read_text()) if out_path.exists() else {}
     results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),

@@ -39,9 +39,9 @@ from manim import (
 from jacviz import Chain, Curve, JacvizError, Map, NumericError, chain_along_curve
 from jacviz import level_set_segments, self_check
 from jacviz.fmt import fmt_num, plain_expr, plain_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 # -- layout of the frame (scene units) ----------------------------------------
 PLOT_LEFT, PLOT_RIGHT = -6.25, 1.05  # the contour plot (tick labels outside it)

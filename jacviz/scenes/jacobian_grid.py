@@ -32,9 +32,9 @@ from manim import (
 
 from jacviz import JacvizError, Map, self_check
 from jacviz.fmt import fmt_num, plain_expr, plain_mat, plain_vec
-from jacviz.params import SceneParams, param
-from scenes import style
-from scenes.base import JacvizScene
+from jacviz.studio.params import SceneParams, param
+from jacviz.kit import style
+from jacviz.kit.scene import JacvizScene
 
 # vertical room below the title
 CONTENT_TOP = 2.95

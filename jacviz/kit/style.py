@@ -1,46 +1,32 @@
-"""The one place for jacviz's look: palette, type sizes, layout and arrow factories.
+"""The one place for jacviz's look: palette, type sizes, margins, fitting, arrows.
 
-Every scene takes its colours, fonts and arrows from here, so that forward
-perturbations and backward gradients keep the same colours in every clip
-(Okabe-Ito palette, safe for colour-blind viewers; LESSON.md conventions).
+Forward perturbations and backward gradients keep the same colours in every
+clip and every page (Okabe-Ito palette, safe for colour-blind viewers;
+LESSON.md conventions).  Numbers are written by :mod:`jacviz.fmt`, shared with
+the captions.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import sympy
-from manim import (
-    DOWN,
-    LEFT,
-    ORIGIN,
-    RIGHT,
-    UP,
-    Arrow,
-    Axes,
-    DashedLine,
-    Dot,
-    MathTex,
-    Matrix,
-    NumberLine,
-    RoundedRectangle,
-    Tex,
-    Text,
-    VGroup,
-    config,
-)
+from manim import UP, Arrow, DashedLine, Dot, MathTex, RoundedRectangle, Tex, VGroup, config
 
-from jacviz.fmt import fmt_num, plain_expr, plain_mat, plain_vec  # noqa: F401 (re-exported)
+from ..fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
+from ..fmt import tex_expr as tex  # noqa: F401
+from ..fmt import tex_num as num  # noqa: F401
+from ..fmt import tex_tuple, tex_vec  # noqa: F401
 
 # -- palette ---------------------------------------------------------------
 FORWARD = "#E69F00"  # orange: perturbations pushed forward (dx, du, dy, J dx)
 BACKWARD = "#56B4E9"  # sky blue: gradients pulled back (J^T g)
 POINT = "#009E73"  # bluish green: points and values
-WARN = "#D55E00"  # vermillion: warnings, shape mismatches
+WARN = "#D55E00"  # vermillion: warnings, shape mismatches, zero paths
 HIGHLIGHT = "#F0E442"  # yellow: the entry / path being discussed
 INK = "#FFFFFF"  # main text
 MUTED = "#9A9A9A"  # secondary text, grids, axes
 PANEL = "#1C1C1C"  # panel fill
 BACKGROUND = "#0B0B0B"
+KIND_COLOR = {"forward": FORWARD, "backward": BACKWARD, "point": POINT, "map": INK}
 
 # -- type sizes (MathTex/Tex font_size; legible at 480p) --------------------
 TITLE = 40
@@ -51,6 +37,7 @@ TINY = 24  # the smallest size used anywhere
 # -- layout ------------------------------------------------------------------
 MARGIN = 0.35  # kept free at every frame edge
 TITLE_Y = 3.45
+CONTENT_TOP = 2.95  # below the title
 
 
 def frame_width() -> float:
@@ -69,6 +56,10 @@ def safe_height() -> float:
     return config.frame_height - 2 * MARGIN
 
 
+def content_bottom() -> float:
+    return -(config.frame_height / 2 - MARGIN)
+
+
 def fit(mob, width: float | None = None, height: float | None = None):
     """Scale mob down (never up) so that it fits in width x height."""
     width = safe_width() if width is None else width
@@ -76,6 +67,13 @@ def fit(mob, width: float | None = None, height: float | None = None):
     s = min(1.0, width / max(mob.width, 1e-6), height / max(mob.height, 1e-6))
     if s < 1.0:
         mob.scale(s)
+    return mob
+
+
+def place_in_band(mob, top: float, bottom: float, x: float = 0.0, width: float | None = None):
+    """Fit mob in the band [bottom, top] (the safe width unless given) and centre it there."""
+    fit(mob, safe_width() if width is None else width, top - bottom)
+    mob.move_to([x, (top + bottom) / 2, 0])
     return mob
 
 
@@ -90,42 +88,81 @@ def keep_in_frame(mob, margin: float = MARGIN):
 
 
 def title(text: str):
-    """A scene title at the top of the frame."""
+    """A scene title at the top of the frame (Tex: text with $math$)."""
     t = Tex(text, font_size=TITLE, color=INK)
     fit(t, safe_width(), 0.8)
     t.move_to(UP * TITLE_Y)
     return t
 
 
-def caption_text(text: str, color=INK, font_size=SMALL):
+def caption_text(text: str, color=INK, font_size=SMALL, width: float | None = None):
     """A plain sentence on screen (Tex, so it matches the mathematics)."""
     t = Tex(text, font_size=font_size, color=color)
-    return fit(t, safe_width(), 1.2)
+    return fit(t, safe_width() if width is None else width, 1.2)
 
 
-# -- numbers and matrices ----------------------------------------------------
-def num(v: float, digits: int = 3) -> str:
-    """A number for TeX: integers plain, others to `digits` significant digits."""
-    s = fmt_num(v, digits)
-    if "e" in s:
-        mant, ex = s.split("e")
-        s = rf"{mant}\times 10^{{{int(ex)}}}"
-    return s
+def math(tex: str, color=INK, font_size=SMALL):
+    """One MathTex in one colour."""
+    return MathTex(tex, font_size=font_size, color=color)
 
 
-def tex_vec(v, digits: int = 3) -> str:
-    """A vector for TeX as a tuple, (0.3,\\, 0); a 1-vector as its number."""
-    v = np.ravel(np.asarray(v, dtype=float))
-    if v.size == 1:
-        return num(v[0], digits)
-    return r"\left(" + r",\, ".join(num(a, digits) for a in v) + r"\right)"
+# -- arrows --------------------------------------------------------------------
+def arrow(start, end, color, stroke_width=6, tip_ratio=0.25):
+    """An arrow from start to end (a dot if it has no length)."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    length = float(np.linalg.norm(end - start))
+    if length < 1e-6:
+        return Dot(start, radius=0.06, color=color)
+    return Arrow(start, end, buff=0, color=color, stroke_width=stroke_width,
+                 max_tip_length_to_length_ratio=tip_ratio, max_stroke_width_to_length_ratio=12)
 
 
-def tex(expr) -> str:
-    """LaTeX for a sympy expression (or a number)."""
-    if isinstance(expr, (int, float, np.floating, np.integer)):
-        return num(float(expr))
-    return sympy.latex(expr)
+def forward_arrow(start, end, **kw):
+    """An arrow for a perturbation pushed forward (dx, du, dy)."""
+    return arrow(start, end, FORWARD, **kw)
+
+
+def backward_arrow(start, end, **kw):
+    """An arrow for a gradient pulled back."""
+    return arrow(start, end, BACKWARD, **kw)
+
+
+def map_arrow(start, end, **kw):
+    """A plain arrow for a map between spaces (g, f), neither forward nor backward."""
+    return arrow(start, end, INK, **kw)
+
+
+def point_dot(at, radius=0.07):
+    return Dot(at, radius=radius, color=POINT)
+
+
+def panel(width: float, height: float, label: str | None = None, font_size=SMALL):
+    """A rounded panel with an optional TeX label above it."""
+    box = RoundedRectangle(width=width, height=height, corner_radius=0.15,
+                           stroke_color=MUTED, stroke_width=2, fill_color=PANEL, fill_opacity=1)
+    if label is None:
+        return VGroup(box)
+    lab = MathTex(label, font_size=font_size, color=INK)
+    fit(lab, width - 0.2, 0.6)
+    lab.next_to(box, UP, buff=0.12)
+    return VGroup(box, lab)
+
+
+def dashed(start, end, color=MUTED, stroke_width=2):
+    return DashedLine(start, end, color=color, stroke_width=stroke_width, dash_length=0.08)
+
+
+def xmark(size: float = 0.32, color=WARN):
+    """A cross: what does not compose, what is wrong."""
+    from manim import Line
+
+    h = size / 2
+    return VGroup(Line([-h, -h, 0], [h, h, 0]), Line([-h, h, 0], [h, -h, 0])).set_stroke(color, 7)
+
+
+# -- legacy (the scenes before the kit; removed once every scene is on the kit) -------
+from manim import ORIGIN, Matrix, NumberLine, Axes  # noqa: E402
+import sympy  # noqa: E402
 
 
 def matrix(rows, color=INK, font_size=BODY, h_buff=1.0, v_buff=0.7, element_color=None):
@@ -171,67 +208,6 @@ def shape_label(m: int, n: int, color=MUTED, font_size=SMALL):
     return MathTex(rf"{m}\times {n}", font_size=font_size, color=color)
 
 
-# -- arrows --------------------------------------------------------------------
-def _arrow(start, end, color, stroke_width=6, tip_ratio=0.25):
-    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
-    length = float(np.linalg.norm(end - start))
-    if length < 1e-6:
-        return Dot(start, radius=0.06, color=color)
-    return Arrow(
-        start,
-        end,
-        buff=0,
-        color=color,
-        stroke_width=stroke_width,
-        max_tip_length_to_length_ratio=tip_ratio,
-        max_stroke_width_to_length_ratio=12,
-    )
-
-
-def forward_arrow(start, end, **kw):
-    """An arrow for a perturbation pushed forward (dx, du, dy)."""
-    return _arrow(start, end, FORWARD, **kw)
-
-
-def backward_arrow(start, end, **kw):
-    """An arrow for a gradient pulled back."""
-    return _arrow(start, end, BACKWARD, **kw)
-
-
-def map_arrow(start, end, **kw):
-    """A plain arrow for a map between spaces (g, f), neither forward nor backward."""
-    return _arrow(start, end, INK, **kw)
-
-
-def point_dot(at, radius=0.07):
-    return Dot(at, radius=radius, color=POINT)
-
-
-def panel(width: float, height: float, label: str | None = None, font_size=SMALL):
-    """A rounded panel with an optional TeX label above it."""
-    box = RoundedRectangle(width=width, height=height, corner_radius=0.15,
-                           stroke_color=MUTED, stroke_width=2, fill_color=PANEL, fill_opacity=1)
-    if label is None:
-        return VGroup(box)
-    lab = MathTex(label, font_size=font_size, color=INK)
-    fit(lab, width - 0.2, 0.6)
-    lab.next_to(box, UP, buff=0.12)
-    return VGroup(box, lab)
-
-
-def nice_range(lo: float, hi: float, ticks: int = 4) -> tuple[float, float, float]:
-    """An axis range [a, b] with a round step, covering [lo, hi]."""
-    lo, hi = float(lo), float(hi)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
-    raw = (hi - lo) / ticks
-    mag = 10 ** np.floor(np.log10(raw))
-    step = min((s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw), default=10 * mag)
-    a = np.floor(lo / step) * step
-    b = np.ceil(hi / step) * step
-    return float(a), float(b), float(step)
-
-
 def space_axes(dim: int, lo, hi, width: float, height: float, color=MUTED):
     """Axes for a 1-D space (a number line) or a 2-D space (x-y axes).
 
@@ -251,8 +227,3 @@ def space_axes(dim: int, lo, hi, width: float, height: float, color=MUTED):
                 tips=False)
 
 
-def dashed(start, end, color=MUTED):
-    return DashedLine(start, end, color=color, stroke_width=2, dash_length=0.08)
-
-
-__all__ = [name for name in dir() if not name.startswith("_")]

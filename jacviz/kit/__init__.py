@@ -1,0 +1,38 @@
+"""The kit: the lesson's ideas as named, reusable components.
+
+Scenes are written with these names instead of private copies::
+
+    from jacviz.kit import *
+
+gives the base class :class:`JacvizScene` and the parameter declaration
+(:class:`SceneParams`, :func:`param`); the look (:mod:`style`: palette, type
+sizes, fitting, arrows); :class:`ColoredTex` (TeX from (tex, colour) pairs) and
+:func:`overlay`; :class:`JacobianMatrix` and :class:`MatrixBlock`;
+:class:`SpacePanel` and :func:`place_label`; :class:`ChainStrip`;
+:class:`ComputationGraph`; :class:`LiveReadout`; and the number formatting
+shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
+``plural``, ``tex_num``, ...).  Every component's docstring ends with a small
+runnable example scene (the tests render each one).
+"""
+
+from ..fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
+                   plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
+                   tex_tuple, tex_vec)
+from ..studio.params import SceneParams, param
+from . import layout, style
+from .graph import ComputationGraph, tex_name
+from .matrix import JacobianMatrix, MatrixBlock, matrix_or_block, readable
+from .panel import SpacePanel, place_label
+from .readout import LiveReadout, live_number
+from .scene import JacvizScene
+from .strip import ChainStrip
+from .tex import ColoredTex, overlay
+
+__all__ = [
+    "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
+    "LiveReadout", "MatrixBlock", "SceneParams", "SpacePanel", "dot_terms", "fmt_num", "fmt_vec",
+    "layout", "live_number", "matrix_or_block", "nice_floor", "nice_range", "overlay", "param",
+    "place_label", "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "signed_sum",
+    "style", "tex_expr", "tex_factor", "tex_name", "tex_num", "tex_signed_sum", "tex_tuple",
+    "tex_vec",
+]
