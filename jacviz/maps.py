@@ -20,8 +20,11 @@ from .parse import parse_map, sigmoid, symbol
 
 
 def _np_sigmoid(x):
+    """1 / (1 + exp(-x)), accurate for large |x| of either sign."""
     x = np.asarray(x, dtype=float)
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
+    with np.errstate(over="ignore"):
+        z = np.exp(-np.abs(x))  # never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
 _LAMBDIFY_MODULES = [{"sigmoid": _np_sigmoid}, "numpy"]

@@ -163,6 +163,15 @@ class _Builder:
             raise ParseError(f"{self.what} is nested too deeply") from None
 
     def _build(self, node: ast.AST) -> sympy.Expr:
+        value = self._build_node(node)
+        if value.is_number and (value.is_extended_real is False or value.is_finite is False):
+            raise self.fail(node, "the value is not a finite real number")  # sqrt(-1), log(0)
+        if isinstance(value, sympy.Pow) and value.base.is_number and value.base.is_negative \
+                and not value.exp.is_number:
+            raise self.fail(node, "a negative number to a variable power is not real")
+        return value
+
+    def _build_node(self, node: ast.AST) -> sympy.Expr:
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or v is None or v is Ellipsis:

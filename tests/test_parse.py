@@ -155,3 +155,10 @@ def test_sigmoid_display_and_derivative():
     assert sympy.latex(s) == r"\sigma\left(x\right)"
     assert sympy.diff(s, x) == s * (1 - s)
     assert float(sigmoid(sympy.Integer(0))) == 0.5
+
+
+@pytest.mark.parametrize("text", ["x -> sqrt(-1)*x", "x -> log(0)*x", "x -> (-3)^(1/3)*x",
+                                  "(x, y) -> sin(-3)^y", "x -> (x - x + (-2))^(1/3)"])
+def test_values_that_are_not_real_are_refused(text):
+    with pytest.raises(ParseError, match="not .*real"):
+        parse_map(text)

@@ -1,0 +1,42 @@
+"""Strategies shared by the scene sweeps: maps of small integer coefficients."""
+
+from hypothesis import strategies as st
+
+UNARY = ["sin({})", "cos({})", "tanh({})", "sigmoid({})", "({})^2", "exp({}/2)", "({})/2"]
+
+
+def term(names):
+    """A small expression in the given input names."""
+    atom = st.one_of(st.sampled_from(names),
+                     st.tuples(st.integers(-3, 3).filter(bool), st.sampled_from(names))
+                     .map(lambda p: f"{p[0]}*{p[1]}"))
+    unary = st.tuples(st.sampled_from(UNARY), atom).map(lambda p: p[0].format(p[1]))
+    pair = st.tuples(atom, st.sampled_from([" + ", " - ", "*"]), atom).map("".join)
+    return st.one_of(atom, unary, pair, st.tuples(unary, st.sampled_from([" + ", " - "]), atom)
+                     .map("".join))
+
+
+def map_text(names, m):
+    """A map from the given inputs to m outputs."""
+    return st.lists(term(names), min_size=m, max_size=m).map(
+        lambda outs: f"({', '.join(names)}) -> " + (outs[0] if m == 1 else f"({', '.join(outs)})"))
+
+
+def names_for(letter, n):
+    return [letter] if n == 1 else [f"{letter}{i + 1}" for i in range(n)]
+
+
+@st.composite
+def chain_texts(draw, min_maps=2, max_maps=6, max_dim=3):
+    """``maps`` of a chain: 'm1; m2; ...' with dimensions 1..max_dim."""
+    k = draw(st.integers(min_maps, max_maps))
+    dims = draw(st.lists(st.integers(1, max_dim), min_size=k + 1, max_size=k + 1))
+    letters = "xuvwpqr"
+    texts = [draw(map_text(names_for(letters[i], dims[i]), dims[i + 1])) for i in range(k)]
+    return texts, dims
+
+
+def point(n, lo=-2, hi=2):
+    """A point of n small numbers (halves), as typed after --set."""
+    return st.lists(st.integers(2 * lo, 2 * hi), min_size=n, max_size=n).map(
+        lambda v: ",".join(str(x / 2) for x in v))
