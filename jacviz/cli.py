@@ -235,7 +235,10 @@ def cmd_slides(args) -> int:
     _studio()
     from .studio.slides import build
 
-    path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet)
+    resolution = parse_resolution(args.resolution) if args.resolution else None
+    fps = parse_fps(args.fps) if args.fps is not None else None
+    path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet,
+                 resolution=resolution, fps=fps)
     print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
     return 0
 
@@ -304,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")
     sl.add_argument("-q", "--quality", default="l", choices=list("lmhpk"))
     sl.add_argument("--out", metavar="DIR", help="default: renders/slides")
+    sl.add_argument("--fps", metavar="N", help="frame rate override")
+    sl.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
     sl.add_argument("--quiet", action="store_true")
     sl.set_defaults(func=cmd_slides)
 

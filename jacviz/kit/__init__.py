@@ -15,6 +15,7 @@ shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 runnable example scene (the tests render each one).
 """
 
+from ..studio import fastcopy
 from ..fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
                    plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
                    tex_tuple, tex_vec)
@@ -27,6 +28,8 @@ from .readout import LiveReadout, live_number
 from .scene import JacvizScene
 from .strip import ChainStrip
 from .tex import ColoredTex, overlay
+
+fastcopy.install()  # copies share what manim never changes in place: same frames, faster
 
 __all__ = [
     "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
