@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 QUALITY ?= l
+# processes per clip: each clip is rendered in shards on every core (jacviz render --jobs)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?= -n 2
 # every source file that draws; a clip depends on its own scene module and on the rest
 SOURCES := $(shell find jacviz -name '*.py' -not -path '*/__pycache__/*')
@@ -34,7 +36,7 @@ $(STAMPS)/system: tools/system-deps.sh
 # the virtualenv, with the project editable and every package pinned
 $(STAMPS)/venv: $(STAMPS)/system pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[render,dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[render,cluster,dev]'
 	@touch $@
 
 # reveal.js from the npm registry into the per-user cache, so that the deck opens offline
@@ -50,7 +52,8 @@ $(STAMPS)/quality: FORCE
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# the scenes come from the one registry (jacviz list --names), read once the venv exists
+# the scenes come from the one registry (jacviz list --names), read once the venv exists;
+# clips one after another, each on every core (shards), so both cores stay busy to the end
 render: setup
 	@$(MAKE) --no-print-directory clips SCENES="$$($(BIN)/jacviz list --names)"
 
@@ -58,7 +61,7 @@ clips: $(SCENES:%=renders/%.mp4)
 
 .SECONDEXPANSION:
 renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
-	$(BIN)/jacviz render $* -q $(QUALITY)
+	$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS)
 
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
 slides: renders/slides/index.html

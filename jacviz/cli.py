@@ -180,6 +180,17 @@ def parse_fps(text: str) -> float:
     return fps
 
 
+def _jobs(text) -> int:
+    """--jobs: a whole number from 1 to 64 (default: the number of cores)."""
+    import os
+
+    if text is None:
+        return os.cpu_count() or 1
+    if not str(text).strip().isdigit() or not 1 <= int(text) <= 64:
+        raise UsageError(f"--jobs {text} must be a whole number from 1 to 64")
+    return int(text)
+
+
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
     from .studio.params import load_toml, parse_sets
@@ -216,9 +227,11 @@ def cmd_render(args) -> int:
         raise UsageError("--out needs exactly one scene")
     resolution = parse_resolution(args.resolution) if args.resolution else None
     fps = parse_fps(args.fps) if args.fps is not None else None
+    jobs = _jobs(args.jobs)
     requests = [RenderRequest(n, params, quality=args.quality, format=args.format,
                               transparent=args.transparent, resolution=resolution, fps=fps,
-                              out=args.out, progress=not args.quiet)
+                              out=args.out, progress=not args.quiet, jobs=jobs,
+                              scheduler=args.scheduler)
                 for n, params in _params_from_args(args, names)]
     for req in requests:  # every request was checked before the first render
         if not args.quiet:
@@ -238,7 +251,7 @@ def cmd_slides(args) -> int:
     resolution = parse_resolution(args.resolution) if args.resolution else None
     fps = parse_fps(args.fps) if args.fps is not None else None
     path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet,
-                 resolution=resolution, fps=fps)
+                 resolution=resolution, fps=fps, canvases=args.canvases)
     print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
     return 0
 
@@ -259,6 +272,37 @@ def cmd_bench(args) -> int:
 
 
 RENDER_FORMATS = ["mp4", "webm", "gif", "mov", "png"]  # checked against the studio's registry
+
+
+def cmd_interactive(args) -> int:
+    _studio()
+    from .studio import registry
+    from .studio.interactive import build
+
+    name = registry.resolve_name(args.scene)
+    ((_, params),) = _params_from_args(args, [name])
+    print(f"page: {build(name, params, args.out)}")
+    return 0
+
+
+def cmd_preview(args) -> int:
+    _studio()
+    from .studio import registry
+    from .studio.preview import storyboard, watch
+
+    name = registry.resolve_name(args.scene)
+    if args.out and not str(args.out).endswith(".png"):
+        raise UsageError(f"--out {args.out!r} must end in .png (a storyboard is one PNG)")
+    if args.watch:
+        argv = ["preview", name, *[x for s in args.sets for x in ("--set", s)]]
+        if args.config:
+            argv += ["--config", args.config]
+        if args.out:
+            argv += ["--out", args.out]
+        return watch(argv, args.config)
+    ((_, params),) = _params_from_args(args, [name])
+    print(f"storyboard: {_rel(storyboard(name, params, args.out))}", flush=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="alpha channel (webm VP9 with alpha, mov, gif or png)")
     r.add_argument("--fps", metavar="N", help="frame rate override")
     r.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
+    r.add_argument("--jobs", metavar="N",
+                   help="render each clip on N processes, in shards (default: the number of cores)")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="send the shards to a Dask scheduler, e.g. tcp://10.0.0.5:8786 (jacviz[cluster])")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_render)
 
@@ -310,7 +358,28 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--fps", metavar="N", help="frame rate override")
     sl.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
     sl.add_argument("--quiet", action="store_true")
+    sl.add_argument("--canvases", action=argparse.BooleanOptionalAction, default=True,
+                    help="a slide with the interactive canvas after each scene that has one "
+                         "(default: on)")
     sl.set_defaults(func=cmd_slides)
+
+    pv = sub.add_parser("preview", help="one PNG: the frame at the end of every beat, in seconds")
+    pv.add_argument("scene", metavar="SCENE")
+    pv.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
+                    help="override a parameter (repeatable)")
+    pv.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
+    pv.add_argument("--out", metavar="FILE.png", help="default: renders/<scene>[-<hash>]-storyboard.png")
+    pv.add_argument("--watch", action="store_true",
+                    help="draw it again whenever the config file or the sources change (Ctrl-C stops)")
+    pv.set_defaults(func=cmd_preview)
+
+    it = sub.add_parser("interactive", help="one self-contained HTML page: the scene's live canvas")
+    it.add_argument("scene", metavar="SCENE")
+    it.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
+                    help="override a parameter (repeatable)")
+    it.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
+    it.add_argument("--out", metavar="FILE.html", help="default: renders/<scene>[-<hash>].html")
+    it.set_defaults(func=cmd_interactive)
 
     ga = sub.add_parser("gallery", help="renders/index.html: every clip with poster, captions, command")
     ga.add_argument("--renders", metavar="DIR", help="default: renders")

@@ -220,11 +220,13 @@ def warm(tmp_path_factory):
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("stage", ["frames", "join", "commit"])
-def test_interrupt_late_in_a_render(stage, sig, warm, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "shards"])
+def test_interrupt_late_in_a_render(jobs, stage, sig, warm, tmp_path):
+    """Drawing frames (in a shard's process, with --jobs 2), joining, committing."""
     out = tmp_path / "renders"
     files = previous_outputs(out)
-    cmd = Command(["render", "jacobian-grid", "--out", str(out / "clip.mp4"), *TINY], warm,
-                  hold=stage)
+    cmd = Command(["render", "jacobian-grid", "--out", str(out / "clip.mp4"), "--jobs", jobs,
+                   *TINY], warm, hold=stage)
     words = cmd.wait_for(stage)
     if stage == "commit":  # the new files are written beside the old, under temporary names
         assert Path(words[2]).exists()

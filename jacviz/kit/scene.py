@@ -36,6 +36,8 @@ class JacvizScene(Scene):
     capture_keyframes: bool = False
     #: check the layout at the end of every beat (what overlaps, what leaves the frame)
     check_layout: bool = False
+    #: set when this process renders one shard of a scene (``jacviz render --jobs N``)
+    shard_of: int | None = None
 
     def __init__(self, params: SceneParams | None = None, **kwargs):
         self.params = params if params is not None else self.Params()
@@ -44,6 +46,8 @@ class JacvizScene(Scene):
         self.keyframes: list[tuple[str, np.ndarray]] = []
         self.layout_problems: list[layout.Problem] = []
         self.beats: list[tuple[str, str]] = []
+        #: the run time of every play, in order (sharded renders balance on these)
+        self.play_durations: list[float] = []
         self._open_beat: tuple[str, str, float] | None = None
         super().__init__(**kwargs)
         self.camera.background_color = ManimColor(style.BACKGROUND)
@@ -65,11 +69,32 @@ class JacvizScene(Scene):
                 stage("frames")
 
         def combine_marked(*args, **kwargs):
+            if self.shard_of is not None:
+                # one shard of a sharded render: the driver joins all shards; the captions
+                # go beside this shard's (unwritten) movie, not into the current directory
+                config["output_file"] = str(writer.movie_file_path)
+                return None
             stage("join")
             return combine(*args, **kwargs)
 
         writer.write_frame = write_frame_marked
         writer.combine_to_movie = combine_marked
+
+    def play(self, *args, **kwargs) -> None:
+        before = self.renderer.time
+        super().play(*args, **kwargs)
+        if self.renderer.skip_animations and config.write_to_movie:
+            # a play skipped in a clip (before a shard's first play, or a cached piece)
+            # advances the clock by the frames it would have taken, as a rendered play
+            # does, so that the captions' times do not depend on what was skipped
+            self.renderer.time = before + self._rendered_duration()
+        self.play_durations.append(float(self.renderer.time - before))
+
+    def _rendered_duration(self) -> float:
+        dt = 1 / config.frame_rate
+        if self.animations and self.is_current_animation_frozen_frame():
+            return int(self.duration / dt) * dt  # a still wait holds its frame
+        return len(np.arange(0, self.duration, dt)) * dt
 
     # -- beats ---------------------------------------------------------------
     @property

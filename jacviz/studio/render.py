@@ -108,6 +108,8 @@ class RenderRequest:
     media_dir: Path | None = None
     progress: bool = False
     disable_caching: bool = False
+    jobs: int = 1  # processes (shards) for one clip; see jacviz.studio.shard
+    scheduler: str | None = None  # a Dask scheduler's address: the shards run there
     extra: dict = field(default_factory=dict)  # further manim config (tests, benchmarks)
 
     def __post_init__(self):
@@ -197,6 +199,10 @@ def render(request: RenderRequest) -> list[Path]:
     from manim import tempconfig
 
     fmt = FORMATS[request.format]
+    if fmt.kind == "clip" and (request.jobs > 1 or request.scheduler):
+        from .shard import render_sharded
+
+        return render_sharded(request, request.jobs, request.scheduler)
     cls = registry.scene_class(request.scene)
     target = request.target
     media = Path(request.media_dir) if request.media_dir else \
@@ -269,6 +275,8 @@ def rerender_command(request: RenderRequest) -> str:
         from ..fmt import fmt_num
 
         parts += ["--fps", fmt_num(float(request.fps), 6)]
+    if request.scheduler:
+        parts += ["--scheduler", request.scheduler]
     if request.out is not None and request.out != output_path(request.scene, request.params,
                                                               request.format):
         parts += ["--out", str(request.out)]

@@ -1,0 +1,168 @@
+"""One scene on every core (shards), and on a Dask cluster: the same clip, frame for frame."""
+
+import hashlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jacviz.errors import JacvizError
+from jacviz.studio import registry
+from jacviz.studio.shard import Shard, frames_of, partition
+
+JACVIZ = str(Path(sys.executable).parent / "jacviz")
+TINY = ["--resolution", "160,90", "--fps", "3", "--quiet"]
+WAIT = 900
+
+
+def frame_hashes(clip: Path) -> list[str]:
+    import av
+
+    with av.open(str(clip)) as c:
+        return [hashlib.sha1(f.to_ndarray(format="rgb24").tobytes()).hexdigest()
+                for f in c.decode(video=0)]
+
+
+def render(cwd, scene, out, *args, env=None):
+    res = subprocess.run([JACVIZ, "render", scene, *TINY, "--out", str(out), *args], cwd=cwd,
+                         capture_output=True, text=True, timeout=WAIT, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return out
+
+
+# -- partitioning --------------------------------------------------------------------
+def test_shards_are_contiguous_and_balanced_by_frames():
+    durations = [1, 1, 1, 6, 1, 1, 1, 1, 1, 1]  # one long play among short ones
+    shards = partition(durations, fps=10, jobs=2)
+    assert [(s.first, s.last) for s in shards] == [(0, 3), (4, 9)]
+    assert [s.frames for s in shards] == [90, 60]  # by frames, not by number of plays
+    assert shards[0].first == 0 and shards[-1].last == len(durations) - 1
+    for a, b in zip(shards, shards[1:]):
+        assert b.first == a.last + 1
+    assert len(partition([1, 2], fps=15, jobs=8)) == 2  # never more shards than plays
+    assert partition([0.5] * 9, fps=2, jobs=3) == [Shard(0, 0, 2, 3), Shard(1, 3, 5, 3),
+                                                    Shard(2, 6, 8, 3)]
+    assert frames_of([1.0, 0.7, 0.0], 5) == [5, 4, 1]
+
+
+def test_jobs_option_is_checked():
+    res = subprocess.run([JACVIZ, "render", "two-way", "--jobs", "0"], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr == "error: --jobs 0 must be a whole number from 1 to 64\n"
+
+
+# -- identical clips ----------------------------------------------------------------------
+@pytest.mark.parametrize("scene", registry.names())
+def test_sharded_clip_is_identical_to_one_process(scene, tmp_path):
+    one = render(tmp_path, scene, tmp_path / "one.mp4", "--jobs", "1")
+    two = render(tmp_path, scene, tmp_path / "two.mp4", "--jobs", "2")
+    a, b = frame_hashes(one), frame_hashes(two)
+    assert len(a) > 10 and a == b
+    assert one.with_suffix(".srt").read_text() == two.with_suffix(".srt").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == \
+        ["one.json", "one.mp4", "one.srt", "two.json", "two.mp4", "two.srt"]
+
+
+# -- a Dask cluster -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cluster():
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield c
+    c.close()
+
+
+def test_cluster_render_is_identical_to_a_local_one(cluster, tmp_path):
+    local = render(tmp_path, "two-way", tmp_path / "local.mp4", "--jobs", "1")
+    remote = render(tmp_path, "two-way", tmp_path / "remote.mp4", "--scheduler",
+                    cluster.scheduler_address)
+    assert frame_hashes(local) == frame_hashes(remote)
+    assert local.with_suffix(".srt").read_text() == remote.with_suffix(".srt").read_text()
+
+
+def run_failing(cwd, *args):
+    res = subprocess.run([JACVIZ, "render", "jacobian-grid", *TINY, "--out", str(cwd / "x.mp4"),
+                          *args], cwd=cwd, capture_output=True, text=True, timeout=WAIT)
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.splitlines()) == 1 and res.stderr.startswith("error: "), res.stderr
+    assert not (cwd / "x.mp4").exists() and not (cwd / "x.srt").exists()
+    return res.stderr
+
+
+def test_unreachable_scheduler(tmp_path):
+    err = run_failing(tmp_path, "--scheduler", "tcp://127.0.0.1:9")
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+
+
+def test_worker_without_tex(tmp_path):
+    from distributed import LocalCluster
+
+    bare = tmp_path / "bin"  # a PATH with python's folder and no latex
+    bare.mkdir()
+    env = {"PATH": f"{bare}{os.pathsep}{Path(sys.executable).parent}"}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      env=env) as c:
+        err = run_failing(tmp_path, "--scheduler", c.scheduler_address)
+    assert "has no latex or dvisvgm: install TeX" in err
+
+
+def test_version_mismatch_is_refused():
+    from jacviz.studio import cluster as cl
+
+    class FakeClient:
+        class scheduler:
+            address = "tcp://fake:8786"
+
+        def run(self, fn):
+            mine = fn()
+            return {"tcp://w1:1": mine, "tcp://w2:2": dict(mine, jacviz="0.0.9")}
+
+    with pytest.raises(JacvizError, match="worker tcp://w2:2 has jacviz 0.0.9.*same version"):
+        cl.check_workers(FakeClient())
+
+
+def test_worker_lost_mid_render(tmp_path):
+    import dask
+    from distributed import Client, LocalCluster
+
+    fifo = tmp_path / "stages"
+    os.mkfifo(fifo)
+    fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    env = {"JACVIZ_STAGE_LOG": str(fifo), "JACVIZ_HOLD_AT": "frames"}
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         dashboard_address=None, env=env) as c, Client(c) as client:
+        proc = subprocess.Popen([JACVIZ, "render", "jacobian-grid", *TINY, "--out",
+                                 str(tmp_path / "x.mp4"), "--scheduler", c.scheduler_address],
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        held, buf, deadline = [], b"", time.monotonic() + WAIT
+        while not held:  # a shard is drawing frames on a worker, held there
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+            ready, _, _ = select.select([fd], [], [], 5.0)
+            if ready:
+                buf += os.read(fd, 65536)
+                held = [int(line.split()[1]) for line in buf.decode().splitlines()
+                        if line.startswith("frames ")]
+        worker_pids = client.run(os.getpid)
+        shard_parent = {int(Path(f"/proc/{held[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])}
+        for addr, pid in worker_pids.items():
+            if pid in shard_parent:
+                os.kill(pid, signal.SIGKILL)  # the worker rendering that shard is lost
+        out, err = proc.communicate(timeout=WAIT)
+        for line in buf.decode().splitlines():  # the held shard processes, orphaned
+            try:
+                os.kill(int(line.split()[1]), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    os.close(fd)
+    assert proc.returncode == 2, err
+    assert err.startswith("error: ") and len(err.splitlines()) == 1, err
+    assert "worker was lost" in err
+    assert not (tmp_path / "x.mp4").exists()
