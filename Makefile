@@ -53,15 +53,17 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # the scenes come from the one registry (jacviz list --names), read once the venv exists;
-# clips one after another, each on every core (shards), so both cores stay busy to the end
+# make decides which clips are stale (LIST=1: their rules only print their names); one
+# jacviz run renders them all from one queue of plans and shards, so no core idles
 render: setup
-	@$(MAKE) --no-print-directory clips SCENES="$$($(BIN)/jacviz list --names)"
+	@stale="$$($(MAKE) --no-print-directory -s clips LIST=1 SCENES="$$($(BIN)/jacviz list --names)")"; \
+	if [ -n "$$stale" ]; then $(BIN)/jacviz render $$stale -q $(QUALITY) --jobs $(JOBS); fi
 
 clips: $(SCENES:%=renders/%.mp4)
 
 .SECONDEXPANSION:
 renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
-	$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS)
+	@$(if $(LIST),echo $*,$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS))
 
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
 slides: renders/slides/index.html

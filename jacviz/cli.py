@@ -233,6 +233,20 @@ def cmd_render(args) -> int:
                               out=args.out, progress=not args.quiet, jobs=jobs,
                               scheduler=args.scheduler)
                 for n, params in _params_from_args(args, names)]
+    if len(requests) > 1 and jobs > 1 and not args.scheduler and \
+            format_of(args.format).kind == "clip":
+        from .studio.shard import render_many
+
+        if not args.quiet:
+            print(f"rendering {len(requests)} clips on {jobs} processes: "
+                  f"{', '.join(r.scene for r in requests)}", flush=True)
+        t0 = time.perf_counter()
+        for paths in render_many(requests, jobs):
+            if not args.quiet:
+                print(f"  {_rel(paths[-1])}", flush=True)
+        if not args.quiet:
+            print(f"  done in {time.perf_counter() - t0:.1f} s", flush=True)
+        return 0
     for req in requests:  # every request was checked before the first render
         if not args.quiet:
             print(f"rendering {req.scene} ({QUALITIES[req.quality][1]}, {req.format}) -> "
@@ -253,6 +267,27 @@ def cmd_slides(args) -> int:
     path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet,
                  resolution=resolution, fps=fps, canvases=args.canvases)
     print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
+    return 0
+
+
+def cmd_practice(args) -> int:
+    _studio()
+    from .studio.practice import build
+
+    kinds = None
+    if args.kinds is not None:
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        if not kinds:
+            raise UsageError("--kinds needs at least one kind, e.g. --kinds shape,pullback")
+    resolution = parse_resolution(args.resolution) if args.resolution else None
+    fps = parse_fps(args.fps) if args.fps is not None else None
+    report = None if args.quiet else (lambda text: print(text, flush=True))
+    paths = build(args.out, kinds, args.count, args.seed, args.quality, resolution, fps,
+                  args.countdown, report)
+    print(f"practice set: {_rel(paths['folder'])}\n"
+          f"  clips: {len(paths['clips'])} in {_rel(paths['folder'] / 'clips')}\n"
+          f"  deck: {_rel(paths['deck'])}\n  worksheet: {_rel(paths['worksheet'])}\n"
+          f"  answer key: {_rel(paths['answers'])}\n  set: {_rel(paths['json'])}")
     return 0
 
 
@@ -373,6 +408,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="draw it again whenever the config file or the sources change (Ctrl-C stops)")
     pv.set_defaults(func=cmd_preview)
 
+    pr = sub.add_parser("practice", help="a set of exercises: clips, a deck with answer boxes, "
+                        "worksheet and answer key PDFs, practice.json")
+    pr.add_argument("--kinds", metavar="K,...", help="exercise kinds, comma-separated (default: all)")
+    pr.add_argument("--count", type=int, default=8, metavar="N", help="how many exercises (default 8)")
+    pr.add_argument("--seed", type=int, default=0, metavar="S",
+                    help="which set (default 0: the lessons' own exercises first)")
+    pr.add_argument("--out", metavar="DIR", help="default: renders/practice-<seed>")
+    pr.add_argument("--countdown", type=int, default=10, metavar="SECONDS",
+                    help="the pause card's countdown in each clip (default 10; 0: a short pause)")
+    pr.add_argument("-q", "--quality", default="l", choices=list("lmhpk"))
+    pr.add_argument("--fps", metavar="N", help="frame rate override")
+    pr.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
+    pr.add_argument("--quiet", action="store_true", help="no progress output")
+    pr.set_defaults(func=cmd_practice)
+
     it = sub.add_parser("interactive", help="one self-contained HTML page: the scene's live canvas")
     it.add_argument("scene", metavar="SCENE")
     it.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
@@ -386,7 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     ga.set_defaults(func=cmd_gallery)
 
     be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
-    be.add_argument("--only", nargs="+", choices=["core", "share", "make", "fps"],
+    be.add_argument("--only", nargs="+",
+                    choices=["core", "share", "preview", "shard", "copy", "overhead", "make"],
                     help="measure only these parts")
     be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
     be.add_argument("--results", metavar="FILE", help="default: bench/results.json")

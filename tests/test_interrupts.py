@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,8 +132,7 @@ def assert_previous_intact(folder: Path, files: dict[Path, bytes]):
 
 
 def assert_no_lock_held(cwd: Path):
-    lock = cwd / "media" / ".Tex.lock"
-    if lock.exists():
+    for lock in (cwd / "media" / ".Tex.locks").glob("*.lock"):
         with open(lock, "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anyone still holds it
             fcntl.flock(fh, fcntl.LOCK_UN)
@@ -187,19 +187,30 @@ def test_interrupt_during_tex_compilation(sig, tmp_path):
         Path(f"/proc/{latex_pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
     assert_previous_intact(out, files)
     assert_no_lock_held(work)
-    assert not [p for p in (work / "media" / "Tex").iterdir() if p.suffix not in (".tex",)], \
-        "half-made TeX output left in the cache"
+    assert not list((work / "media" / "Tex").iterdir()), "half-made TeX output left in the cache"
+    assert not list((work / "media").glob(".tex-*")), "a private TeX folder was left behind"
+
+
+@pytest.fixture(scope="module")
+def first_snippet(tmp_path_factory):
+    """The hash of the first TeX snippet two-way compiles (it is held there, then stopped)."""
+    cwd = tmp_path_factory.mktemp("probe")
+    cmd = Command(["render", "two-way", "--jobs", "1", *TINY], cwd, hold="tex")
+    name = cmd.wait_for("tex")[2]
+    cmd.interrupt(signal.SIGTERM)
+    return name
 
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=["SIGINT", "SIGTERM"])
-def test_interrupt_while_waiting_for_the_tex_lock(sig, tmp_path):
-    (tmp_path / "media").mkdir()
-    lock_path = tmp_path / "media" / ".Tex.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another render holds the shared TeX cache
+def test_interrupt_while_waiting_for_the_tex_lock(sig, first_snippet, tmp_path):
+    locks = tmp_path / "media" / ".Tex.locks"
+    locks.mkdir(parents=True)
+    with open(locks / f"{first_snippet}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another render is compiling the same snippet
         cmd = Command(["render", "two-way", "--out", str(tmp_path / "out" / "clip.mp4"), *TINY],
                       tmp_path)
-        cmd.wait_for("tex-lock")
+        while cmd.wait_for("tex-lock")[2] != first_snippet:  # waits for that snippet's lock
+            cmd.stages.remove(next(w for w in cmd.stages if w[0] == "tex-lock"))
         status, _, err = cmd.interrupt(sig)
     assert_stopped_cleanly(cmd, sig, status, err)
     assert not (tmp_path / "out").exists()
@@ -281,3 +292,17 @@ def test_interrupt_bench(sig, tmp_path):
     assert_stopped_cleanly(cmd, sig, status, err)
     assert results.read_text() == '{"previous": true}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=["SIGINT", "SIGTERM"])
+def test_interrupt_a_lesson_render(sig, warm, tmp_path):
+    """Several clips from one queue of plans and shards (what `make render` runs)."""
+    cwd = tmp_path / "lesson"
+    shutil.copytree(warm / "media" / "Tex", cwd / "media" / "Tex")
+    files = previous_outputs(cwd / "renders")
+    cmd = Command(["render", "jacobian-grid", "two-way", "--jobs", "2", *TINY], cwd, hold="frames")
+    cmd.wait_for("frames")
+    status, _, err = cmd.interrupt(sig)
+    assert_stopped_cleanly(cmd, sig, status, err)
+    assert_previous_intact(cwd / "renders", files)
+    assert not [p for p in (cwd / "media").rglob(".shards-*")]

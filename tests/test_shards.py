@@ -166,3 +166,19 @@ def test_worker_lost_mid_render(tmp_path):
     assert err.startswith("error: ") and len(err.splitlines()) == 1, err
     assert "worker was lost" in err
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_a_lesson_from_one_queue_is_identical(tmp_path):
+    """`jacviz render A B --jobs 2` (what `make render` runs): plans and shards of both clips
+    from one queue; each clip identical to its one-process render."""
+    many, one = tmp_path / "many", tmp_path / "one"
+    many.mkdir(), one.mkdir()
+    scenes = ["jacobian-grid", "composition"]
+    for cwd, jobs in ((many, "2"), (one, "1")):
+        res = subprocess.run([JACVIZ, "render", *scenes, *TINY, "--jobs", jobs], cwd=cwd,
+                             capture_output=True, text=True, timeout=WAIT)
+        assert res.returncode == 0, res.stderr[-3000:]
+    for s in scenes:
+        a, b = many / "renders" / f"{s}.mp4", one / "renders" / f"{s}.mp4"
+        assert frame_hashes(a) == frame_hashes(b)
+        assert a.with_suffix(".srt").read_text() == b.with_suffix(".srt").read_text()

@@ -30,11 +30,12 @@ import sympy
 
 from .. import Map
 from ..errors import JacvizError
+from ..signals import stage
 from . import registry
 from .render import PACKAGE, commit
 
 ROOT = PACKAGE.parent  # a source checkout (Makefile, README) when run from one
-from ..signals import stage
+JACVIZ = str(Path(sys.executable).parent / "jacviz")
 
 TRIG = "(x, y) -> (sin(x)*cos(y) + x*y, cos(x*y) + sin(y)^2)"
 N_POINTS = 100_000
@@ -43,8 +44,12 @@ TARGETS = {
     "core_vs_numpy": ("<=", 2),
     "jacviz_share": ("<=", 0.03),
     "warm_vs_cold": ("<=", 0.02),
-    "parallel_speedup": (">=", 1.6),
-    "fps_ratio": (">=", 0.9),
+    "preview_vs_clip": ("<=", 0.10),
+    "preview_warm": ("<=", 0.03),
+    "shard_speedup": (">=", 1.7),
+    "parallel_speedup": (">=", 1.8),
+    "copy_share": ("<=", 0.10),
+    "overhead_share": ("<=", 0.25),
 }
 
 
@@ -146,7 +151,7 @@ def _copy_project(dst: Path):
     os.symlink(ROOT / ".venv", dst / ".venv")
     stamps = dst / ".stamps"
     stamps.mkdir()
-    for s in ("system", "venv"):
+    for s in ("system", "venv", "reveal"):
         (stamps / s).touch()
 
 
@@ -182,7 +187,7 @@ def bench_make(repeats=1):
         only_one = None
         for _ in range(repeats):
             _clean(dst)
-            t_cold = _make(dst, "-j1")
+            t_cold = _make(dst, "JOBS=1")  # one core
             hashes_j1 = {c.name: _frame_hashes(c) for c in sorted((dst / "renders").glob("*.mp4"))}
             t_warm = statistics.median(_make(dst) for _ in range(3))
             cold.append(t_cold)
@@ -195,72 +200,183 @@ def bench_make(repeats=1):
             after = {c.name: c.stat().st_mtime_ns for c in (dst / "renders").glob("*.mp4")}
             only_one = sorted(n for n in after if after[n] != before.get(n))
             _clean(dst)
-            t_j2 = _make(dst, "-j2")
+            t_j2 = _make(dst, "JOBS=2")  # two cores: every clip in two shards
             hashes_j2 = {c.name: _frame_hashes(c) for c in sorted((dst / "renders").glob("*.mp4"))}
             par.append((t_cold, t_j2))
     return {
         "warm_vs_cold": median_ratio(warm),
         "parallel_speedup": median_ratio(par),
         "detail_make": {
-            "cold_j1_s": statistics.median(cold),
+            "cold_one_core_s": statistics.median(cold),
             "warm_s": statistics.median(w for w, _ in warm),
-            "cold_j2_s": statistics.median(b for _, b in par),
+            "cold_two_cores_s": statistics.median(b for _, b in par),
             "rerendered_after_touching_two_way": only_one,
-            "j1_j2_identical_frames": hashes_j1 == hashes_j2,
+            "one_and_two_cores_identical_frames": hashes_j1 == hashes_j2,
         },
     }
 
 
-# -- frames per second at 1080p60 against a plain ManimCE reference ----------------
-def bench_fps(scenes, animations=5):
-    """Each scene's first `animations` plays at 1080p60, against a plain Scene that
-    animates copies of the same mobjects for the same number of frames."""
-    from manim import Scene, tempconfig
+# -- one scene on two cores ---------------------------------------------------------------
+def _cli(args, cwd) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run([JACVIZ, *args], cwd=cwd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"jacviz {' '.join(args)} failed: {res.stderr[-2000:]}")
+    return time.perf_counter() - t0
 
-    from .render import keyframes
-    from .registry import scene_class
-    from .tex import share_tex_cache
+
+def _longest_scene(scenes) -> str:
+    from .render import RenderRequest
+    from .shard import plan
+
+    return max(scenes, key=lambda n: sum(plan(RenderRequest(n))))
+
+
+def bench_shard(scenes, repeats=2):
+    """The longest scene at 480p15: --jobs 1 over --jobs 2 (TeX warm, as in any re-render)."""
+    name = _longest_scene(scenes)
+    pairs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        _cli(["preview", name, "--out", f"{tmp}/warm.png"], tmp)  # TeX compiled once
+        for _ in range(repeats):
+            t1 = _cli(["render", name, "--jobs", "1", "--out", f"{tmp}/one.mp4", "--quiet"], tmp)
+            t2 = _cli(["render", name, "--jobs", "2", "--out", f"{tmp}/two.mp4", "--quiet"], tmp)
+            pairs.append((t1, t2))
+        same = _frame_hashes(Path(tmp) / "one.mp4") == _frame_hashes(Path(tmp) / "two.mp4")
+    return {"shard_speedup": median_ratio(pairs),
+            "detail_shard": {"scene": name, "jobs1_s": statistics.median(a for a, _ in pairs),
+                             "jobs2_s": statistics.median(b for _, b in pairs),
+                             "identical_frames": same}}
+
+
+# -- a storyboard after changing the map, against the clip -------------------------------------
+PREVIEW_CASE = ("composition", "g=(x1, x2) -> (x1^2 - x2, 3*x1*x2)")
+
+
+def bench_preview(repeats=2):
+    """preview_vs_clip: `jacviz preview` with a new map over `jacviz render` (480p15, default
+    --jobs) with the same new map, both starting from the same TeX cache (the defaults'
+    snippets compiled, the new map's not); preview_warm: the same preview again."""
+    name, change = PREVIEW_CASE
+    new, warm, clip = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        _cli(["preview", name, "--out", str(base / "defaults.png")], base)
+        tex = base / "media" / "Tex"
+        snapshot = base / "tex-defaults"
+        shutil.copytree(tex, snapshot)
+        for k in range(repeats):
+            for folder in (tex, base / "media" / "preview"):
+                shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(snapshot, tex)
+            new.append(_cli(["preview", name, "--set", change, "--out", str(base / "new.png")], base))
+            warm.append(_cli(["preview", name, "--set", change, "--out", str(base / "new.png")], base))
+            shutil.rmtree(tex)
+            shutil.copytree(snapshot, tex)
+            for f in (base / "media").glob(f"{name}-*"):
+                shutil.rmtree(f, ignore_errors=True)
+            clip.append(_cli(["render", name, "--set", change, "--out", str(base / "new.mp4"),
+                              "--quiet"], base))
+    return {"preview_vs_clip": median_ratio(zip(new, clip)),
+            "preview_warm": median_ratio(zip(warm, clip)),
+            "detail_preview": {"scene": name, "change": change,
+                               "preview_new_map_s": statistics.median(new),
+                               "preview_again_s": statistics.median(warm),
+                               "clip_480p15_s": statistics.median(clip)}}
+
+
+# -- where a render's time goes ------------------------------------------------------------------
+class _Stopwatch:
+    """Wall time spent inside wrapped functions (outermost calls only)."""
+
+    def __init__(self):
+        self.total = 0.0
+        self.depth = 0
+
+    def wrap(self, owner, name):
+        fn = getattr(owner, name)
+        watch = self
+
+        def timed(*args, **kwargs):
+            if watch.depth:
+                return fn(*args, **kwargs)
+            watch.depth += 1
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                watch.total += time.perf_counter() - t0
+                watch.depth -= 1
+
+        setattr(owner, name, timed)
+        return lambda: setattr(owner, name, fn)
+
+
+def _profiled_render(name, quality, animations, watches):
+    """Render the scene's first plays in this process; (wall time, {watch: seconds})."""
+    from manim import tempconfig
+
+    from .render import RenderRequest, manim_config
+
+    request = RenderRequest(name, quality=quality, disable_caching=True)
+    cls = registry.scene_class(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = manim_config(request, Path(tmp), name)
+        if animations is not None:
+            opts["upto_animation_number"] = animations - 1
+        with tempconfig(opts):
+            cls(params=request.params, skip_animations=True).render()  # TeX compiled, not timed
+            sw = {k: _Stopwatch() for k in watches}
+            undo = [sw[k].wrap(owner, attr) for k, targets in watches.items() for owner, attr in targets]
+            try:
+                t0 = time.perf_counter()
+                cls(params=request.params).render()
+                wall = time.perf_counter() - t0
+            finally:
+                for u in undo:
+                    u()
+    return wall, {k: v.total for k, v in sw.items()}
+
+
+def bench_copy(scenes):
+    """copy_share: the fraction of a 480p15 render spent copying mobjects, worst scene."""
+    from manim import Mobject
 
     rows = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in scenes:
-            cls = scene_class(name)
-            opts = {"quality": "high_quality", "media_dir": f"{tmp}/{name}", "disable_caching": True,
-                    "progress_bar": "none", "verbosity": "ERROR", "upto_animation_number": animations - 1}
-            opts["tex_dir"] = str(share_tex_cache())
-            keyframes(name)  # warm-up: TeX compiled once into the shared cache, as in any re-render
-            with tempconfig(opts):
-                scene = cls()
-                t0 = time.perf_counter()
-                scene.render()
-                t_scene = time.perf_counter() - t0
-                frames = int(round(scene.renderer.time * 60))
-                mobjects = [m.copy() for m in scene.mobjects]
+    for name in scenes:
+        wall, t = _profiled_render(name, "l", None, {"copy": [(Mobject, "copy")]})
+        rows[name] = {"share": t["copy"] / wall, "render_s": wall, "copy_s": t["copy"]}
+    worst = max(rows, key=lambda n: rows[n]["share"])
+    return {"copy_share": rows[worst]["share"], "detail_copy": {"worst_scene": worst, "per_scene": rows}}
 
-            class Reference(Scene):
-                def construct(self):
-                    self.add(*mobjects)
-                    self.play(*[m.animate.shift(0.01 * np.array([1, 0, 0])) for m in mobjects],
-                              run_time=frames / 60)
 
-            with tempconfig({**opts, "upto_animation_number": float("inf"),
-                             "media_dir": f"{tmp}/{name}-ref"}):
-                ref = Reference()
-                t0 = time.perf_counter()
-                ref.render()
-                t_ref = time.perf_counter() - t0
-            rows[name] = {"scene_fps": frames / t_scene, "reference_fps": frames / t_ref,
-                          "ratio": (frames / t_scene) / (frames / t_ref), "frames": frames,
-                          "mobjects": len(mobjects)}
-    worst = min(rows, key=lambda n: rows[n]["ratio"])
-    return {"fps_ratio": rows[worst]["ratio"], "detail_fps": {"worst_scene": worst, "per_scene": rows}}
+def bench_overhead(scenes, animations=8):
+    """overhead_share: at 1080p60, the fraction of a render (its first plays) spent outside
+    Cairo drawing and video encoding, worst scene."""
+    from manim.camera.camera import Camera
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    watches = {"draw": [(Camera, "capture_mobjects")],
+               "encode": [(SceneFileWriter, "write_frame"), (SceneFileWriter, "end_animation"),
+                          (SceneFileWriter, "combine_to_movie")]}
+    rows = {}
+    for name in scenes:
+        wall, t = _profiled_render(name, "h", animations, watches)
+        rows[name] = {"share": (wall - t["draw"] - t["encode"]) / wall, "render_s": wall,
+                      "draw_s": t["draw"], "encode_s": t["encode"]}
+    worst = max(rows, key=lambda n: rows[n]["share"])
+    return {"overhead_share": rows[worst]["share"],
+            "detail_overhead": {"worst_scene": worst, "animations": animations, "per_scene": rows}}
+
+
+PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
-    parts = only or ["core", "share", "make", "fps"]
+    parts = only or list(PARTS)
     if "make" in parts and not (ROOT / "Makefile").exists():
         raise JacvizError("the make benchmark needs a source checkout (its Makefile); "
-                          "use --only core share fps")
+                          "choose other parts with --only")
     scenes = registry.names()
     out_path = Path(results_path) if results_path else ROOT / "bench" / "results.json"
     results = json.loads(out_path.read_text()) if out_path.exists() else {}
@@ -269,8 +385,11 @@ def run(only=None, quick=False, results_path=None) -> int:
     steps = {
         "core": lambda: bench_core(repeats=3 if quick else 7),
         "share": lambda: bench_share(scenes[:2] if quick else scenes),
+        "preview": lambda: bench_preview(1 if quick else 2),
+        "shard": lambda: bench_shard(scenes[:2] if quick else scenes, 1 if quick else 2),
+        "copy": lambda: bench_copy(scenes[:2] if quick else scenes),
+        "overhead": lambda: bench_overhead(scenes[:2] if quick else scenes),
         "make": bench_make,
-        "fps": lambda: bench_fps(scenes[:2] if quick else scenes),
     }
     for part in parts:
         print(f"measuring {part} ...", flush=True)

@@ -115,22 +115,30 @@ def _version() -> str:
     return __version__
 
 
+def _request_of(spec: dict):
+    """The render request a spec describes (parameters validated again, in this process)."""
+    from .render import RenderRequest, resolve_params
+
+    params = resolve_params(spec["scene"], spec["sets"])
+    return RenderRequest(spec["scene"], params, quality=spec["quality"], format=spec["format"],
+                         transparent=spec["transparent"],
+                         resolution=tuple(spec["resolution"]) if spec["resolution"] else None,
+                         fps=spec["fps"], extra=dict(spec["extra"]))
+
+
 def render_shard(spec: dict) -> dict:
     """Render one shard (in a worker process); returns its partial movies in play order
     and, for the last shard, the captions."""
     from manim import tempconfig
 
-    from .render import RenderRequest, manim_config, resolve_params
+    from .render import manim_config
 
     if spec.get("version") != _version():
         raise JacvizError(f"this worker has jacviz {_version()}, the client {spec.get('version')}; "
                           f"install the same version on every worker")
     shard = Shard(**spec["shard"])
-    params = resolve_params(spec["scene"], spec["sets"])
-    request = RenderRequest(spec["scene"], params, quality=spec["quality"], format=spec["format"],
-                            transparent=spec["transparent"],
-                            resolution=tuple(spec["resolution"]) if spec["resolution"] else None,
-                            fps=spec["fps"], extra=dict(spec["extra"]))
+    request = _request_of(spec)
+    params = request.params
     media = Path(spec["media"])
     cls = registry.scene_class(request.scene)
     opts = manim_config(request, media, f"shard{shard.index}")
@@ -207,9 +215,7 @@ def run_local(specs: list[dict]) -> list[dict]:
 
 def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Path]:
     """Render one clip on ``jobs`` processes (or a Dask cluster); returns the paths written."""
-    import json as _json
-
-    from .render import clip_metadata, commit, work_dir
+    from .render import work_dir
 
     durations = plan(request)
     fps = request.fps or _quality_fps(request.quality)
@@ -227,16 +233,101 @@ def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Pat
             results = run_on_cluster(scheduler, specs, work)
         else:
             results = run_local(specs)
-        clip, srt = join(request, results, work)
-        outputs: dict = {}
-        if srt is not None:
-            outputs[target.with_suffix(".srt")] = srt
-        outputs[target.with_suffix(".json")] = _json.dumps(clip_metadata(request), indent=2)
-        outputs[target] = clip
-        commit(outputs)
-        return list(outputs)
+        return _finish(request, results, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def render_many(requests, jobs: int) -> list[list[Path]]:
+    """Several clips on ``jobs`` processes at once: every clip's plan, then every shard,
+    from one queue, so that no core idles while another clip still has work.
+
+    Plans run first (in parallel: they compile the TeX), each clip's shards are
+    queued as soon as its plan is known (longest shards first), and a clip is
+    joined and committed as soon as its last shard is done."""
+    import heapq
+    import subprocess
+    import time as _time
+
+    from .render import work_dir
+
+    results: dict[int, list[dict]] = {}
+    shards_of: dict[int, list[Shard]] = {}
+    written: dict[int, list[Path]] = {}
+    works: dict[int, Path] = {}
+    queue: list = []  # (priority, order, kind, clip, payload)
+    order = 0
+    for i, req in enumerate(requests):
+        base = Path(req.media_dir) if req.media_dir else work_dir(req.target.stem, req.quality,
+                                                                  req.format)
+        base.mkdir(parents=True, exist_ok=True)
+        works[i] = Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
+        heapq.heappush(queue, (0, order, "plan", i, shard_spec(req, Shard(0, 0, -1, 0),
+                                                                works[i] / "plan")))
+        order += 1
+    running: list = []
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                _, _, kind, i, spec = heapq.heappop(queue)
+                fd, path = tempfile.mkstemp(suffix=".json", prefix="jacviz-task-")
+                with os.fdopen(fd, "w") as fh:
+                    json.dump(spec, fh)
+                out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+                args = [sys.executable, "-m", "jacviz.studio.shard"] + \
+                    (["--plan"] if kind == "plan" else []) + [path]
+                proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+                running.append((proc, kind, i, path, out, err))
+            done = [r for r in running if r[0].poll() is not None]
+            if not done:
+                _time.sleep(0.05)
+                continue
+            for r in done:
+                running.remove(r)
+                proc, kind, i, path, out, err = r
+                os.unlink(path)
+                out.seek(0), err.seek(0)
+                if proc.returncode != 0:
+                    last = (err.read().strip().splitlines() or ["(no message)"])[-1]
+                    raise JacvizError(f"{requests[i].scene}: {last.removeprefix('error: ')}")
+                result = json.loads(out.read().strip().splitlines()[-1])
+                if kind == "plan":
+                    req = requests[i]
+                    fps = req.fps or _quality_fps(req.quality)
+                    shards_of[i] = partition(result["durations"], fps, jobs)
+                    results[i] = []
+                    for sh in shards_of[i]:
+                        heapq.heappush(queue, (-sh.frames, order, "shard", i,
+                                               shard_spec(req, sh, works[i] / f"shard{sh.index}")))
+                        order += 1
+                else:
+                    results[i].append(result)
+                    if len(results[i]) == len(shards_of[i]):
+                        written[i] = _finish(requests[i], results[i], works[i])
+        return [written[i] for i in range(len(requests))]
+    except BaseException:
+        for proc, *_ in running:
+            proc.kill()
+            proc.wait()
+        raise
+    finally:
+        for work in works.values():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _finish(request, results, work) -> list[Path]:
+    """Join one clip's shards and commit it with its captions and metadata."""
+    from .render import clip_metadata, commit
+
+    clip, srt = join(request, results, work)
+    target = request.target
+    outputs: dict = {}
+    if srt is not None:
+        outputs[target.with_suffix(".srt")] = srt
+    outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
+    outputs[target] = clip
+    commit(outputs)
+    return list(outputs)
 
 
 def _quality_fps(quality: str) -> float:
@@ -248,9 +339,15 @@ def main(argv=None) -> int:
     from .. import signals
 
     signals.install()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        spec = json.loads(Path((argv or sys.argv[1:])[0]).read_text())
-        print(json.dumps(render_shard(spec)), flush=True)
+        planning = args[0] == "--plan"
+        spec = json.loads(Path(args[-1]).read_text())
+        if planning:
+            request = _request_of(spec)
+            print(json.dumps({"durations": plan(request)}), flush=True)
+        else:
+            print(json.dumps(render_shard(spec)), flush=True)
         return 0
     except BaseException as exc:
         if signals.received() is not None:
