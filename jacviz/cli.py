@@ -322,8 +322,8 @@ def cmd_interactive(args) -> int:
 
 def cmd_preview(args) -> int:
     _studio()
-    from .studio import registry
-    from .studio.preview import storyboard, watch
+    from .studio import preview, registry
+    from .studio.params import parse_sets
 
     name = registry.resolve_name(args.scene)
     if args.out and not str(args.out).endswith(".png"):
@@ -334,9 +334,13 @@ def cmd_preview(args) -> int:
             argv += ["--config", args.config]
         if args.out:
             argv += ["--out", args.out]
-        return watch(argv, args.config)
-    ((_, params),) = _params_from_args(args, [name])
-    print(f"storyboard: {_rel(storyboard(name, params, args.out))}", flush=True)
+        return preview.watch(argv, args.config)
+    key = preview.request_key(name, parse_sets(args.sets), args.config)
+    path = preview.from_cache(key, args.out)  # the same values, config and code: no import at all
+    if path is None:
+        ((_, params),) = _params_from_args(args, [name])
+        path = preview.storyboard(name, params, key, args.out)
+    print(f"storyboard: {_rel(path)}", flush=True)
     return 0
 
 

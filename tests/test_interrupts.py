@@ -306,3 +306,16 @@ def test_interrupt_a_lesson_render(sig, warm, tmp_path):
     assert_stopped_cleanly(cmd, sig, status, err)
     assert_previous_intact(cwd / "renders", files)
     assert not [p for p in (cwd / "media").rglob(".shards-*")]
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=["SIGINT", "SIGTERM"])
+def test_interrupt_preview(sig, warm, tmp_path):
+    out = tmp_path / "board"
+    out.mkdir()
+    (out / "board.png").write_bytes(b"previous storyboard")
+    cmd = Command(["preview", "jacobian-grid", "--out", str(out / "board.png")], warm, hold="tile")
+    cmd.wait_for("tile")
+    status, _, err = cmd.interrupt(sig)
+    assert_stopped_cleanly(cmd, sig, status, err)
+    assert (out / "board.png").read_bytes() == b"previous storyboard"
+    assert sorted(p.name for p in out.iterdir()) == ["board.png"]

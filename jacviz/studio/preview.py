@@ -2,8 +2,9 @@
 
 One PNG that tiles the frame at the end of every beat, each labelled with
 its beat name, at 480p.  The frames come from the key-frame path (every
-animation skipped to its end state, nothing encoded); a storyboard already
-drawn for the same scene, parameters and code is reused from ``media/preview``.
+animation skipped to its end state, nothing encoded).  A storyboard already
+drawn for the same scene, values, config file and code is reused from
+``media/preview`` before anything heavy is even imported (manim, sympy).
 ``--watch`` draws it again whenever the config file or the package's sources
 change, each time in a fresh process (so that edited scene code is read anew).
 """
@@ -13,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
+from ..errors import JacvizError
+
 from ..signals import run_child, stage
-from .render import commit, keyframes, source_digest, workdir
+from .sources import source_digest
 
 SIZE = (854, 480)
 COLUMNS = 3
@@ -27,16 +32,48 @@ GAP = 8
 BACKGROUND = (40, 40, 40)
 
 
+def workdir() -> Path:
+    return Path.cwd()
+
+
 def default_out(scene: str, params) -> Path:
     digest = params.digest()
     stem = scene if not digest else f"{scene}-{digest}"
     return workdir() / "renders" / f"{stem}-storyboard.png"
 
 
-def cache_key(scene: str, params, size) -> str:
-    blob = json.dumps({"scene": scene, "params": params.as_dict(), "code": source_digest(),
-                       "size": list(size)}, sort_keys=True, default=list)
+def request_key(scene: str, sets: dict, config: str | None, size=SIZE) -> str:
+    """The storyboard's identity before anything heavy is imported: the scene, the values
+    as typed, the config file's bytes, the package's code and the size."""
+    try:
+        conf = Path(config).read_bytes().hex() if config else None
+    except FileNotFoundError:
+        raise JacvizError(f"config file {config!r} not found") from None
+    except OSError as exc:
+        raise JacvizError(f"cannot read config file {config!r}: {exc.strerror}") from None
+    blob = json.dumps({"scene": scene, "sets": sets, "code": source_digest(), "size": list(size),
+                       "config": conf}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _cached(key: str) -> Path:
+    return workdir() / "media" / "preview" / f"{key}.png"
+
+
+def from_cache(key: str, out: str | None) -> Path | None:
+    """The storyboard drawn before for this key, copied to where this request writes it."""
+    png, name = _cached(key), _cached(key).with_suffix(".name")
+    if not (png.exists() and name.exists()):
+        return None
+    dest = Path(out) if out else workdir() / "renders" / name.read_text().strip()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    try:
+        shutil.copyfile(png, tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
 
 
 def tile(frames, size=SIZE, columns: int = COLUMNS):
@@ -61,19 +98,20 @@ def tile(frames, size=SIZE, columns: int = COLUMNS):
     return sheet
 
 
-def storyboard(scene: str, params, out: Path | None = None, size=SIZE) -> Path:
-    """Draw (or reuse) the storyboard of one scene; returns the PNG's path."""
+def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE) -> Path:
+    """Draw the storyboard of one scene (kept under ``key`` for next time); returns its path."""
     import io
 
+    from .render import commit, keyframes
+
     out = Path(out) if out else default_out(scene, params)
-    cached = workdir() / "media" / "preview" / f"{cache_key(scene, params, size)}.png"
-    if not cached.exists():
-        frames = keyframes(scene, params, resolution=size)
-        stage("tile")
-        buf = io.BytesIO()
-        tile(frames, size).save(buf, format="PNG")
-        commit({cached: buf.getvalue()})
-    commit({out: cached})
+    frames = keyframes(scene, params, resolution=size)
+    stage("tile")
+    buf = io.BytesIO()
+    tile(frames, size).save(buf, format="PNG")
+    png = _cached(key)
+    commit({png: buf.getvalue(), png.with_suffix(".name"): default_out(scene, params).name,
+            out: buf.getvalue()})
     return out
 
 

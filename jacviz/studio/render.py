@@ -10,7 +10,6 @@ parses arguments or prints: that is the command line's job.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shlex
@@ -24,7 +23,7 @@ from ..signals import deferred, stage
 from . import registry
 from .params import resolve
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the installed jacviz package
+from .sources import PACKAGE, source_digest  # noqa: F401  (re-exported)
 
 QUALITIES = {
     "l": ("low_quality", "480p15"),
@@ -145,20 +144,6 @@ def output_path(name: str, params, fmt: str = "mp4") -> Path:
 
 
 # -- working directories ------------------------------------------------------------------
-def source_digest() -> str:
-    """A hash of the code that draws (the whole jacviz package).
-
-    manim's partial-movie cache is keyed on mobjects and animations, not on
-    code that updaters run; keying the working directory on the source as
-    well means a changed scene never reuses a stale piece of animation.
-    """
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        h.update(str(path.relative_to(PACKAGE)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:10]
-
-
 def work_dir(stem: str, quality: str, fmt: str) -> Path:
     """manim's working directory for one clip: kept between renders (its cache),
     private to the clip (parallel renders never share one), dropped when the code changes."""

@@ -1,0 +1,77 @@
+"""`jacviz preview`: a storyboard of every beat's last frame, cached, and --watch."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from jacviz.studio.preview import COLUMNS, GAP, LABEL_H, SIZE
+from jacviz.studio.render import keyframes, resolve_params
+
+from test_interrupts import Command, assert_stopped_cleanly
+
+JACVIZ = str(Path(sys.executable).parent / "jacviz")
+
+
+def preview(cwd, *args, env=None):
+    return subprocess.run([JACVIZ, "preview", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900, env=env)
+
+
+def test_storyboard_tiles_every_beat_and_is_reused(tmp_path):
+    res = preview(tmp_path, "two-way", "--set", "point=2,1")
+    assert res.returncode == 0, res.stderr
+    (line,) = res.stdout.splitlines()
+    path = tmp_path / line.removeprefix("storyboard: ")
+    assert line.startswith("storyboard: renders/two-way-") and path.exists()
+    frames = keyframes("two-way", resolve_params("two-way", {"point": "2,1"}), resolution=SIZE)
+    sheet = np.asarray(Image.open(path).convert("RGB"))
+    rows = -(-len(frames) // COLUMNS)
+    assert sheet.shape[0] == rows * (SIZE[1] + LABEL_H) + (rows + 1) * GAP
+    for k, (_, frame) in enumerate(frames):  # every tile is that beat's last frame
+        x = GAP + (k % COLUMNS) * (SIZE[0] + GAP)
+        y = GAP + (k // COLUMNS) * (SIZE[1] + LABEL_H + GAP) + LABEL_H
+        tile = sheet[y:y + SIZE[1], x:x + SIZE[0]].astype(int)
+        assert np.abs(tile - frame[..., :3].astype(int)).mean() < 1.0
+    # the same request again: the storyboard drawn before, nothing drawn anew
+    log = tmp_path / "stages.log"
+    again = preview(tmp_path, "two-way", "--set", "point=2,1",
+                    env=dict(os.environ, JACVIZ_STAGE_LOG=str(log)))
+    assert again.returncode == 0 and again.stdout == res.stdout
+    assert "tile" not in log.read_text() and "tex" not in log.read_text()
+
+
+def test_preview_takes_the_same_errors_as_render(tmp_path):
+    for args, fragment in ((["two-way", "--set", "pont=1"], "unknown parameter 'pont'"),
+                           (["two-wya"], "unknown scene"),
+                           (["two-way", "--out", "x.mp4"], "must end in .png"),
+                           (["two-way", "--config", "/nope.toml"], "not found")):
+        res = preview(tmp_path, *args)
+        assert res.returncode == 2 and res.stdout == ""
+        assert res.stderr.startswith("error: ") and fragment in res.stderr, res.stderr
+    assert not (tmp_path / "renders").exists()
+
+
+def test_watch_draws_again_when_the_config_changes_and_stops_on_ctrl_c(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[jacobian-grid]\npoint = [1, 2]\n')
+    out = tmp_path / "board.png"
+    cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+                  tmp_path)
+    cmd.wait_for("watching")
+    first = out.read_bytes()
+    cmd.stages.clear()
+    cfg.write_text('[jacobian-grid]\npoint = [2, 1]\n')  # the lecturer edits the config
+    cmd.wait_for("watching")
+    assert out.read_bytes() != first
+    cmd.stages.clear()
+    cfg.write_text('[jacobian-grid]\npoint = [1, 2, 3]\n')  # a bad edit: its error, still watching
+    cmd.wait_for("watching")
+    status, stdout, err = cmd.interrupt(signal.SIGINT)
+    assert "parameter point has 3 numbers" in err
+    assert err.endswith("error: interrupted\n") and status == 130
+    assert not cmd.leftovers()
