@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -n 2
 SOURCES := $(shell find jacviz -name '*.py' -not -path '*/__pycache__/*')
 SHARED := $(filter-out jacviz/scenes/%,$(SOURCES)) jacviz/scenes/__init__.py
 
-.PHONY: all setup test render clips doctor clean distclean help keyframes slides gallery bench
+.PHONY: all setup test render clips interactive canvases doctor clean distclean help keyframes slides gallery bench
 .DELETE_ON_ERROR:
 
 all: render
@@ -21,6 +21,7 @@ help:
 	@echo "make test      set up (apt packages, .venv, reveal.js) and run the tests"
 	@echo "make render    render every scene into renders/ (QUALITY=l|m|h|p|k, default l)"
 	@echo "make renders/<scene>.mp4   render one scene"
+	@echo "make interactive   every scene's live canvas: renders/<scene>.html"
 	@echo "make slides    one reveal.js deck of the lesson + handout.pdf in renders/slides/"
 	@echo "make gallery   renders/index.html: every clip with poster, captions, command"
 	@echo "make bench     the benchmarks (bench/results.json)"
@@ -65,9 +66,21 @@ clips: $(SCENES:%=renders/%.mp4)
 renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
 	@$(if $(LIST),echo $*,$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS))
 
+# every scene's live canvas, one self-contained HTML page each (renders/<scene>.html);
+# the scenes that have one come from jacviz.studio.interactive
+CANVAS_ASSETS := $(wildcard jacviz/studio/interactive_assets/*)
+interactive: setup
+	@$(MAKE) --no-print-directory canvases CANVASES="$$($(BIN)/python -c \
+	  'from jacviz.studio.interactive import canvas_scenes; print(*canvas_scenes())')"
+
+canvases: $(CANVASES:%=renders/%.html)
+
+renders/%.html: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(CANVAS_ASSETS) $(STAMPS)/venv
+	$(BIN)/jacviz interactive $*
+
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames
 slides: renders/slides/index.html
-renders/slides/index.html: $(SOURCES) $(STAMPS)/venv $(STAMPS)/reveal $(STAMPS)/quality
+renders/slides/index.html: $(SOURCES) $(CANVAS_ASSETS) $(STAMPS)/venv $(STAMPS)/reveal $(STAMPS)/quality
 	$(BIN)/jacviz slides -q $(QUALITY)
 
 # renders/index.html: every clip with poster, duration, parameters, captions, command
@@ -83,7 +96,7 @@ doctor:
 
 clean:
 	rm -rf media renders/*.mp4 renders/*.webm renders/*.mov renders/*.gif renders/*.png \
-	  renders/*.srt renders/*.vtt renders/*.json renders/posters renders/slides renders/index.html
+	  renders/*.srt renders/*.vtt renders/*.json renders/*.html renders/posters renders/slides
 
 distclean: clean
 	rm -rf $(VENV) $(STAMPS)

@@ -69,3 +69,31 @@ def not_blank(png: Path) -> bool:
 
     a = np.asarray(Image.open(png).convert("L"), dtype=float)
     return a.std() > 5 and (a > 60).mean() > 0.002
+
+
+# -- many pages in one browser (tests/test_interactive.py) ---------------------------------------
+def launch(p):
+    """Debian's Chromium, headless, from a ``sync_playwright()`` instance (never a
+    downloaded browser); each ``browser.new_context()`` is a fresh, empty profile."""
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+
+
+class Watch:
+    """What a page does that a self-contained page must not: console errors, page
+    errors, failed requests, requests to anything but file: URLs, and dialogs
+    (alert, confirm, prompt: a sign of injected script; they are dismissed)."""
+
+    def __init__(self, page):
+        self.errors, self.requests, self.dialogs = [], [], []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, d):
+        self.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    def remote(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "blob:"))]

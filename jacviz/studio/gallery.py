@@ -4,6 +4,10 @@ parameters, captions and the exact command that re-renders it.
 It reads the metadata that ``jacviz render`` writes beside each clip
 (``<clip>.json``), makes a poster from the clip's last frame and WebVTT
 captions from its ``.srt``, and opens from disk, offline (no remote asset).
+Beside a clip of a scene that has an interactive canvas
+(:mod:`jacviz.studio.interactive`), it shows the canvas for the clip's
+parameters: the page is (re)written as ``<clip stem>.html`` beside the clip
+(the path ``jacviz interactive`` uses) and shown in a sandboxed iframe.
 """
 
 from __future__ import annotations
@@ -102,18 +106,38 @@ def build(renders: Path | None = None) -> Path:
             text = srt.read_text()
             commit({vtt: srt_to_vtt(text)})
             captions = [block.split("\n", 2)[-1] for block in text.strip().split("\n\n") if block.strip()]
-        cards.append(_card(it, clip, poster, vtt if srt.exists() else None, duration, captions, renders))
+        canvas, why = _canvas(it, renders)
+        cards.append(_card(it, clip, poster, vtt if srt.exists() else None, duration, captions, renders,
+                           canvas, why))
     page = _page(cards)
     out = renders / "index.html"
     commit({out: page})
     return out
 
 
+def _canvas(it: dict, renders: Path) -> tuple[Path | None, str]:
+    """The canvas page beside a clip, (re)written for the clip's parameters: (path, "")
+    for a scene that has a canvas, (None, reason) when the parameters no longer
+    validate or cannot be compiled, (None, "") for a scene without one."""
+    from .interactive import CANVASES, build
+    from .render import resolve_params
+
+    if it["scene"] not in CANVASES:
+        return None, ""
+    values = it.get("params", {})
+    changed = {k: values[k] for k in it.get("changed", []) if k in values}
+    try:
+        params = resolve_params(it["scene"], changed)
+        return build(it["scene"], params, renders / f"{it['stem']}.html"), ""
+    except JacvizError as exc:
+        return None, " ".join(str(exc).split())
+
+
 def _rel(p: Path, base: Path) -> str:
     return html.escape(os.path.relpath(p, base))
 
 
-def _card(it, clip, poster, vtt, duration, captions, base) -> str:
+def _card(it, clip, poster, vtt, duration, captions, base, canvas=None, why="") -> str:
     desc = registry.SCENES.get(it["scene"], ("", "", ""))[2]
     changed = set(it.get("changed", []))
     rows = []
@@ -133,8 +157,19 @@ def _card(it, clip, poster, vtt, duration, captions, base) -> str:
                  f'<source src="{_rel(clip, base)}" type="{MIME.get(clip.suffix, "video/mp4")}">'
                  f"{track}</video>")
     caps = "".join(f"<li>{html.escape(c)}</li>" for c in captions)
+    cls = ""
+    if canvas is not None:
+        cls = ' class="with-canvas"'
+        title = html.escape(f"{it['stem']}: interactive canvas", quote=True)
+        media = (f'<div class="pair"><div class="clip">{media}</div><div class="canvas">'
+                 f'<iframe src="{_rel(canvas, base)}" title="{title}" data-canvas="{_rel(canvas, base)}" '
+                 f'sandbox="allow-scripts"></iframe>'
+                 f'<p class="meta"><a href="{_rel(canvas, base)}">open the canvas on its own page</a></p>'
+                 f"</div></div>")
+    elif why:
+        media += f'<p class="meta warn">no canvas: {html.escape(why)}</p>'
     return f"""
-<article id="{html.escape(it['stem'])}">
+<article id="{html.escape(it['stem'])}"{cls}>
   <h2>{html.escape(it['stem'])}</h2>
   <p class="desc">{html.escape(desc)}</p>
   {media}
@@ -168,6 +203,13 @@ pre.command {{ white-space: pre-wrap; background: #000; padding: .5rem; border-r
 table {{ border-collapse: collapse; font-size: .85rem; }}
 th {{ text-align: left; padding-right: 1rem; color: #bbb; }}
 tr.changed th {{ color: #009E73; }}
+article.with-canvas {{ grid-column: 1 / -1; }}
+.pair {{ display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem;
+         align-items: start; }}
+@media (max-width: 900px) {{ .pair {{ grid-template-columns: minmax(0, 1fr); }} }}
+.canvas iframe {{ width: 100%; aspect-ratio: 16 / 10; border: 1px solid #333; border-radius: 4px;
+                  background: #0b0b0b; }}
+.warn {{ color: #D55E00; }}
 </style>
 </head>
 <body>
