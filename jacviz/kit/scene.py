@@ -22,6 +22,7 @@ import numpy as np
 from manim import ManimColor, Scene, config
 
 from ..signals import stage
+from ..studio import tex
 from ..studio.params import SceneParams
 from . import layout, style
 
@@ -81,6 +82,8 @@ class JacvizScene(Scene):
         writer.combine_to_movie = combine_marked
 
     def play(self, *args, **kwargs) -> None:
+        if tex.collecting():
+            return  # a dry run only gathers the TeX snippets the scene needs
         before = self.renderer.time
         super().play(*args, **kwargs)
         if self.renderer.skip_animations and config.write_to_movie:

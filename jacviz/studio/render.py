@@ -179,6 +179,23 @@ def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
 
 
 # -- rendering -------------------------------------------------------------------------
+def prepare_tex(cls, params) -> int:
+    """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
+    (a dry run of the scene finds them; see :func:`jacviz.studio.tex.prepare`)."""
+    import tempfile
+
+    from manim import tempconfig
+
+    from .tex import prepare, share_tex_cache
+
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = {"media_dir": tmp, "tex_dir": str(share_tex_cache()), "write_to_movie": False,
+                "save_last_frame": False, "disable_caching": True, "progress_bar": "none",
+                "verbosity": "ERROR"}
+        with tempconfig(opts):
+            return prepare(lambda: cls(params=params, skip_animations=True).render())
+
+
 def render(request: RenderRequest) -> list[Path]:
     """Render one scene; returns the paths written (the clip last)."""
     from manim import tempconfig
@@ -192,6 +209,7 @@ def render(request: RenderRequest) -> list[Path]:
     target = request.target
     media = Path(request.media_dir) if request.media_dir else \
         work_dir(target.stem, request.quality, request.format)
+    prepare_tex(cls, request.params)
     with tempconfig(manim_config(request, media, target.stem)):
         scene = cls(params=request.params, skip_animations=fmt.kind == "still")
         scene.render()
@@ -299,6 +317,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
 
     cls = scene_cls or registry.scene_class(name)
     params = params if params is not None else cls.Params()
+    prepare_tex(cls, params)
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         opts = {
             "pixel_width": int(resolution[0]),

@@ -83,9 +83,10 @@ def plan(request) -> list[float]:
     """Every play's run time, from one pass with every animation skipped."""
     from manim import tempconfig
 
-    from .render import manim_config
+    from .render import manim_config, prepare_tex
 
     cls = registry.scene_class(request.scene)
+    prepare_tex(cls, request.params)
     with tempfile.TemporaryDirectory() as tmp:
         opts = manim_config(request, Path(tmp), "plan")
         opts.update(write_to_movie=False, save_last_frame=False, disable_caching=True)

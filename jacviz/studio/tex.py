@@ -14,7 +14,15 @@ so:
 - manim parses an SVG through a modified copy, which it writes beside the
   SVG; that copy goes to a private temporary file instead.
 
-:func:`share_tex_cache` installs this (once per process) and returns the
+Cold, most of a render's time used to go to one latex and one dvisvgm run per
+snippet.  :func:`prepare` runs the scene once *dry* (no animation played,
+every snippet answered with a placeholder of the right structure), collects
+the snippets not yet in the cache, and compiles them all in one latex run
+and one dvisvgm run (a document of one page per snippet, standalone's
+``multi`` pages), then renames each page's SVG into the cache.  Snippets the
+dry run could not reach are compiled one by one, as before.
+
+:func:`share_tex_cache` installs all this (once per process) and returns the
 folder for manim's ``tex_dir``.
 """
 
@@ -30,6 +38,8 @@ from ..errors import JacvizError
 from ..signals import run_child, stage
 
 _INSTALLED = False
+#: while a dry run collects snippets: (name, code, expression) of those not in the cache
+_COLLECTING: list | None = None
 
 
 def cache_dir() -> Path:
@@ -71,6 +81,10 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
     tex_dir.mkdir(parents=True, exist_ok=True)
     name = tex_hash(code)
     svg = tex_dir / f"{name}.svg"
+    if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
+        if not svg.exists() and all(n != name for n, _, _ in _COLLECTING):
+            _COLLECTING.append((name, code, expression))
+        return _placeholder(tex_dir, name, expression)
     if svg.exists():
         return svg
     with snippet_lock(tex_dir, name):
@@ -96,6 +110,106 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
                                   f"{(err.strip().splitlines() or ['no message'])[-1]}")
             os.replace(made, svg)  # whole, in one step
     return svg
+
+
+def collecting() -> bool:
+    """Whether this process is in a dry run (scenes then skip their animations)."""
+    return _COLLECTING is not None
+
+
+def _placeholder(tex_dir: Path, name: str, expression: str) -> Path:
+    """A stand-in SVG with the snippet's groups (manim splits MathTex by them), each a box."""
+    import re
+
+    path = tex_dir.parent / f".{tex_dir.name}.stand-ins" / f"{name}.svg"
+    if path.exists():
+        return path
+    body, x = [], 0.0
+    for token in re.findall(r"\\special\{dvisvgm:raw (<g id='[^']*'>|</g>)\}", expression):
+        if token == "</g>":
+            body.append("</g>")
+        else:
+            body.append(f"{token}<path d='M{x:.1f} -8h6v8h-6z'/>")
+            x += 7
+    svg = ("<?xml version='1.0' encoding='UTF-8'?>\n<svg version='1.1' "
+           "xmlns='http://www.w3.org/2000/svg' width='%gpt' height='10pt' viewBox='0 -9 %g 10'>"
+           "<g id='stand-in'><path d='M%.1f -8h6v8h-6z'/>%s</g></svg>" % (x + 8, x + 8, x, "".join(body)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(svg)
+    os.replace(tmp, path)
+    return path
+
+
+def prepare(run) -> int:
+    """Run ``run`` dry, then compile every snippet it asked for and the cache lacks, together.
+
+    Returns how many snippets were compiled.  Whatever the dry run raises (a scene
+    may rely on real glyphs) only ends the collection early."""
+    global _COLLECTING
+    found: list = []
+    _COLLECTING = found
+    try:
+        run()
+    except Exception:  # noqa: BLE001 - a dry run may fail on stand-ins; what it found stands
+        pass
+    finally:
+        _COLLECTING = None
+    if found:
+        stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
+        compile_batch(found)
+    return len(found)
+
+
+def compile_batch(items) -> None:
+    """Compile snippets (name, code, expression) in one latex and one dvisvgm run.
+
+    Snippets share the template's preamble; each becomes one page.  If the batch
+    cannot be made (another template, a LaTeX error in one snippet), every
+    snippet is left to be compiled on its own when it is needed."""
+    from manim import config
+
+    tex_dir = Path(config.get_dir("tex_dir"))
+    first = items[0][1]
+    head, sep, _ = first.partition("\\begin{document}")
+    if not sep or "\\documentclass[preview]{standalone}" not in head:
+        return
+    pages = []
+    for _, code, _ in items:
+        h, sep, rest = code.partition("\\begin{document}")
+        if h != head or "\\end{document}" not in rest:
+            return
+        pages.append(rest.rsplit("\\end{document}", 1)[0])
+    with contextlib.ExitStack() as held:
+        for name in sorted(n for n, _, _ in items):  # in one order: no two renders deadlock
+            held.enter_context(snippet_lock(tex_dir, name))
+        todo = [(it, page) for it, page in zip(items, pages)
+                if not (tex_dir / f"{it[0]}.svg").exists()]  # another render may have made some
+        if todo:
+            _compile_pages(tex_dir, head, [it for it, _ in todo], [p for _, p in todo])
+
+
+def _compile_pages(tex_dir: Path, head: str, items, pages) -> None:
+    doc = head.replace("\\documentclass[preview]{standalone}",
+                       "\\documentclass[crop,varwidth,multi=jvzsnippet]{standalone}") + \
+        "\\newenvironment{jvzsnippet}{}{}\n\\begin{document}\n" + \
+        "".join(f"\\begin{{jvzsnippet}}{p}\\end{{jvzsnippet}}\n" for p in pages) + "\\end{document}\n"
+    with tempfile.TemporaryDirectory(prefix=".tex-batch-", dir=tex_dir.parent) as tmp:
+        work = Path(tmp)
+        (work / "batch.tex").write_text(doc, encoding="utf-8")
+        status, _, _ = run_child(["latex", "-interaction=batchmode", "-halt-on-error",
+                                  f"-output-directory={work.as_posix()}", "batch.tex"], cwd=work)
+        if status != 0 or not (work / "batch.dvi").exists():
+            return
+        status, _, _ = run_child(["dvisvgm", "--page=1-", "--no-fonts", "--verbosity=0",
+                                  "--output=page-%p.svg", "batch.dvi"], cwd=work)
+        made = sorted(work.glob("page-*.svg"), key=lambda p: int(p.stem.split("-")[1]))
+        if status != 0 or len(made) != len(items):
+            return
+        for (name, _, _), page in zip(items, made):
+            target = tex_dir / f"{name}.svg"
+            if not target.exists():
+                os.replace(page, target)
 
 
 def _generate_mobject(self):
