@@ -12,11 +12,17 @@ class ChainStrip(VGroup):
     """``x --g--> u --f--> y``: the spaces of a chain in a row, joined by its maps.
 
     ``spaces`` and ``maps`` are TeX labels (one more space than maps); ``dims``
-    (optional) adds ``\\in R^n`` under each space.  The strip fits ``width``.
-    :meth:`space` and :meth:`map_arrow` give the parts; :meth:`flow` is an
-    animation of a small marker travelling along map k, left to right for a
-    forward perturbation (orange), right to left for a gradient (sky blue);
-    :meth:`below` places a mobject under space k.
+    (optional) adds ``\\in R^n`` under each space.  The strip fits ``width``;
+    with ``xs`` the spaces are centred at those x positions instead (columns of
+    a diagram, or room for vectors under every space).  :meth:`space` and
+    :meth:`map_arrow` give the parts; :meth:`flow` is an animation of a small
+    marker travelling along map k, left to right for a forward perturbation
+    (orange), right to left for a gradient (sky blue); :meth:`below` places a
+    mobject under space k.  A row of vectors, one per space: :meth:`place_row`
+    puts them under the spaces (tops aligned, each fitted to its column) and
+    :meth:`row_arrows` joins them by arrows in the colour of their direction,
+    labelled (e.g. with the Jacobian or its transpose); :meth:`under_maps`
+    writes a note under every map arrow.
 
     Examples
     --------
@@ -24,18 +30,30 @@ class ChainStrip(VGroup):
 
         class ChainStripExample(Scene):
             def construct(self):
-                strip = ChainStrip(["x", "u", "y"], ["g", "f"], dims=[2, 2, 1])
-                self.add(strip)
+                strip = ChainStrip(["x", "u", "y"], ["g", "f"], dims=[2, 2, 1],
+                                   xs=[-4, 0, 4]).to_edge(UP)
+                vecs = [JacobianMatrix.column_vector(v, color=style.FORWARD, font_size=style.TINY)
+                        for v in ([0.1, 0.1], [0.3, 0], [0.3])]
+                row = strip.place_row(vecs, top=strip.get_bottom()[1] - 0.5)
+                arrows = strip.row_arrows(vecs, "forward", labels=["Dg", "Df"])
+                self.add(strip, row, arrows, strip.under_maps(["4", "2"]))
                 self.play(strip.flow(0, "forward"), strip.flow(1, "backward"))
     """
 
     def __init__(self, spaces, maps, *, dims=None, width: float | None = None,
-                 font_size=style.BODY, gap: float = 1.2, color=style.INK):
+                 font_size=style.BODY, gap: float = 1.2, color=style.INK, xs=None):
         super().__init__()
         if len(spaces) != len(maps) + 1:
             raise ValueError("a chain strip has one more space than maps")
         names = [MathTex(s, font_size=font_size, color=color) for s in spaces]
-        VGroup(*names).arrange(RIGHT, buff=gap)
+        if xs is not None:
+            if len(xs) != len(spaces):
+                raise ValueError("xs: one x position per space")
+            room = min(np.diff(xs)) - 0.6 if len(xs) > 1 else width or style.safe_width()
+            for nm, x in zip(names, xs):
+                style.fit(nm, room).move_to([x, 0, 0])
+        else:
+            VGroup(*names).arrange(RIGHT, buff=gap)
         for nm in names:  # one line: names centred on the same height
             nm.set_y(0)
         self.space_mobs = VGroup()
@@ -91,6 +109,59 @@ class ChainStrip(VGroup):
         marker.move_to(start + lift)
         return MoveAlongPath(marker, Line(start + lift, end + lift), run_time=run_time,
                              remover=True)
+
+    def column_width(self) -> float:
+        """The room a mobject under one space has: the closest spacing of the spaces."""
+        xs = [self._name(k).get_x() for k in range(len(self.space_mobs))]
+        return float(min(np.diff(xs))) if len(xs) > 1 else style.safe_width()
+
+    def place_row(self, mobs, top: float, gap: float = 0.3) -> VGroup:
+        """One mobject per space, centred under it with its top at ``top``, each fitted
+        to its column (the spacing less ``gap``); returns them as a VGroup."""
+        room = self.column_width() - gap
+        for k, mob in enumerate(mobs):
+            style.fit(mob, room)
+            mob.move_to([self._name(k).get_x(), top - mob.height / 2, 0])
+        return VGroup(*mobs)
+
+    def row_arrows(self, mobs, kind: str = "forward", labels=None, font_size=style.TINY,
+                   y: float | None = None) -> VGroup:
+        """Arrows between consecutive mobjects of a row: ``forward`` left to right in
+        orange, ``backward`` right to left in sky blue, at height ``y`` (default: the
+        row's middle).  Each arrow is VGroup(arrow, label) with its TeX label above,
+        above the arrow; ``labels[k]`` is the label of the arrow between k and k+1.  When a
+        label is wider than its arrow, every label of the row goes under the row instead,
+        centred under its arrow and fitted to the column width."""
+        color = style.KIND_COLOR[kind]
+        row = VGroup(*mobs)
+        y = row.get_center()[1] if y is None else y
+        out = VGroup()
+        labs = [MathTex(t, font_size=font_size, color=style.INK) for t in labels or []]
+        spans = [(mobs[k].get_right()[0] + 0.1, mobs[k + 1].get_left()[0] - 0.1)
+                 for k in range(len(mobs) - 1)]
+        below = any(lab.width > x1 - x0 for lab, (x0, x1) in zip(labs, spans))
+        for k, (x0, x1) in enumerate(spans):
+            a, b = ([x0, y, 0], [x1, y, 0]) if kind != "backward" else ([x1, y, 0], [x0, y, 0])
+            group = VGroup(style.arrow(a, b, color, stroke_width=4, tip_ratio=0.3))
+            if labs:
+                lab = labs[k]
+                if below:
+                    style.fit(lab, self.column_width() - 0.2, 0.6)
+                    lab.move_to([(x0 + x1) / 2, row.get_bottom()[1] - 0.1 - lab.height / 2, 0])
+                else:
+                    style.fit(lab, max(x1 - x0, 0.2), 0.6).next_to(group[0], UP, buff=0.08)
+                group.add(lab)
+            out.add(group)
+        return out
+
+    def under_maps(self, texts, color=style.MUTED, font_size=style.TINY) -> VGroup:
+        """A TeX note under every map arrow (e.g. what the stage costs)."""
+        out = VGroup()
+        for arr, t in zip(self.arrow_mobs, texts):
+            lab = MathTex(t, font_size=font_size, color=color)
+            style.fit(lab, max(arr.get_length(), 0.3), 0.6).next_to(arr, DOWN, buff=0.1)
+            out.add(lab)
+        return out
 
     def spans(self) -> list[tuple[float, float]]:
         """The x extent of every space label (to place things under them)."""

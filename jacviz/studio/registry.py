@@ -28,6 +28,8 @@ SCENES = {
                 "§6: dx pushed forward by Jacobians, the gradient pulled back by transposes"),
     "tiny-network": ("jacviz.scenes.tiny_network", "TinyNetwork",
                      "§7: backprop in a tiny network is repeated pullback"),
+    "modes": ("jacviz.scenes.modes", "Modes", "§9: forward mode builds the Jacobian by columns, reverse mode by rows"),
+    "practice": ("jacviz.scenes.practice", "Practice", "practice: a lesson exercise as question, pause, worked answer"),
 }
 
 
