@@ -48,6 +48,11 @@ def _dvisvgm():
     return v is not None, v, f"{APT} dvisvgm"
 
 
+def _tool(cmd: list[str], pkg: str, why: str):
+    v = _run(cmd)
+    return v is not None, v, f"{APT} {pkg}   ({why})"
+
+
 def _module(name: str):
     try:
         v = metadata.version(name)
@@ -62,7 +67,12 @@ CHECKS = [
     ("pango", lambda: _pkgconfig("pango", "libpango1.0-dev")),
     ("latex", _latex),
     ("dvisvgm", _dvisvgm),
+    ("pdflatex", lambda: _tool(["pdflatex", "--version"], "texlive-latex-base",
+                               "practice worksheets")),
+    ("npm", lambda: _tool(["npm", "--version"], "npm", "reveal.js for the slide deck")),
+    ("chromium", lambda: _tool(["chromium", "--version"], "chromium", "browser tests")),
     ("manim", lambda: _module("manim")),
+    ("dask", lambda: _module("distributed")),
     ("numpy", lambda: _module("numpy")),
     ("sympy", lambda: _module("sympy")),
 ]
