@@ -9,13 +9,15 @@ gives the base class :class:`JacvizScene` and the parameter declaration
 sizes, fitting, arrows); :class:`ColoredTex` (TeX from (tex, colour) pairs) and
 :func:`overlay`; :class:`JacobianMatrix` and :class:`MatrixBlock`;
 :class:`SpacePanel` and :func:`place_label`; :class:`ChainStrip`;
-:class:`ComputationGraph`; :class:`LiveReadout`; and the number formatting
+:class:`ComputationGraph`; :class:`LiveReadout`; :class:`PlaneView` (an equal-aspect
+plane: data to screen, grids, arrows); and the number formatting
 shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 ``plural``, ``tex_num``, ...).  Every component's docstring ends with a small
 runnable example scene (the tests render each one).
 """
 
 from ..studio import fastcopy
+from ..studio import tex as studio_tex
 from ..fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
                    plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
                    tex_tuple, tex_vec)
@@ -24,18 +26,20 @@ from . import layout, style
 from .graph import ComputationGraph, tex_name
 from .matrix import JacobianMatrix, MatrixBlock, matrix_or_block, readable
 from .panel import SpacePanel, place_label
-from .readout import LiveReadout, live_number
+from .readout import LiveReadout, live_number, stack
+from .view import PlaneView, scale_note
 from .scene import JacvizScene
 from .strip import ChainStrip
 from .tex import ColoredTex, overlay
 
 fastcopy.install()  # copies share what manim never changes in place: same frames, faster
+studio_tex.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
-    "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
-    "LiveReadout", "MatrixBlock", "SceneParams", "SpacePanel", "dot_terms", "fmt_num", "fmt_vec",
+    "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene", "LiveReadout",
+    "MatrixBlock", "PlaneView", "SceneParams", "SpacePanel", "dot_terms", "fmt_num", "fmt_vec",
     "layout", "live_number", "matrix_or_block", "nice_floor", "nice_range", "overlay", "param",
-    "place_label", "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "signed_sum",
-    "style", "tex_expr", "tex_factor", "tex_name", "tex_num", "tex_signed_sum", "tex_tuple",
-    "tex_vec",
+    "place_label", "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "scale_note",
+    "signed_sum", "stack", "style", "tex_expr", "tex_factor", "tex_name", "tex_num",
+    "tex_signed_sum", "tex_tuple", "tex_vec",
 ]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DecimalNumber, MathTex, SingleStringMathTex, Tex, Text, VMobject, config
+from manim import (DecimalNumber, ImageMobject, MathTex, PMobject, SingleStringMathTex, Tex, Text,
+                   VMobject, config)
 
 TEXT_TYPES = (MathTex, SingleStringMathTex, Tex, Text, DecimalNumber)
 TOLERANCE = 0.04  # frame units (about 2.4 px at 854x480)
@@ -38,7 +39,11 @@ class Problem:
 def _visible(mob) -> bool:
     for sub in mob.family_members_with_points():
         if not isinstance(sub, VMobject):
-            return True  # an image, a point cloud: drawn as it is
+            # an image or a point cloud is drawn as it is; a bare Mobject (a ValueTracker
+            # keeps its value as a point) is never drawn
+            if isinstance(sub, (ImageMobject, PMobject)):
+                return True
+            continue
         if sub.get_fill_opacity() > 0.05:
             return True
         if sub.get_stroke_opacity() > 0.05 and sub.get_stroke_width() > 0:

@@ -1,8 +1,9 @@
-"""Live readouts: a line of TeX whose numbers follow a tracker, frame by frame."""
+"""Live readouts: a line of TeX whose numbers follow a tracker, frame by frame; and
+:func:`stack`, a column of such lines (a readout panel) placed to fit."""
 
 from __future__ import annotations
 
-from manim import UP, DecimalNumber, MathTex, VGroup, VMobject
+from manim import LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
 
 from ..fmt import fmt_num
 from . import style
@@ -30,7 +31,10 @@ class LiveReadout(VGroup):
     or a ``(getter, colour)`` pair (a live number, e.g. ``lambda: t.get_value()``).
     The line is laid out as one MathTex with "0" in place of every number, and
     the numbers sit on its baseline; the first piece must be static (it anchors
-    the line, so the readout moves and fades as a whole).
+    the line, so the readout moves and fades as a whole).  After moving a
+    readout, or before an animation copies it (FadeIn), bring its numbers up to
+    date with :meth:`refresh`, or :meth:`refresh_all` for every readout in a group
+    (:meth:`fade_in` does so and returns the FadeIn animations).
 
     Examples
     --------
@@ -71,6 +75,22 @@ class LiveReadout(VGroup):
         self.refresh()
         self.add_updater(lambda m: m.refresh())
 
+    @staticmethod
+    def refresh_all(*mobs) -> None:
+        """Bring every LiveReadout among the mobjects (and their families) up to date, e.g.
+        before FadeIn copies a group: its numbers are built for the current values."""
+        for mob in mobs:
+            for m in mob.get_family():
+                if isinstance(m, LiveReadout):
+                    m.refresh()
+
+    @staticmethod
+    def fade_in(*mobs, **kwargs) -> list:
+        """FadeIn animations of mobjects holding readouts, their numbers brought up to date
+        first (FadeIn copies a mobject as it is when the animation begins)."""
+        LiveReadout.refresh_all(*mobs)
+        return [FadeIn(m, **kwargs) for m in mobs]
+
     def refresh(self):
         parts = list(self.submobjects)
         first = parts[0]
@@ -97,3 +117,18 @@ class LiveReadout(VGroup):
             x = mob.get_right()[0]
         self.submobjects = parts
         return self
+
+
+def stack(rows, gaps, left: float, top: float, bottom: float):
+    """Place rows (readouts or any mobjects) in a column from ``top`` down, left edges at
+    ``left``, ``gaps[k]`` above row k; when they would pass ``bottom`` the gaps shrink
+    (never below 35 %).  Readouts are brought up to date.  Returns the rows."""
+    room = top - bottom - sum(r.height for r in rows)
+    if 0 < sum(gaps) and sum(gaps) > room:
+        gaps = [g * max(0.35, room / sum(gaps)) for g in gaps]
+    y = top
+    for row, gap in zip(rows, gaps):
+        row.move_to([0, y - gap - row.height / 2, 0]).align_to([left, 0, 0], LEFT)
+        y -= gap + row.height
+    LiveReadout.refresh_all(*rows)
+    return rows

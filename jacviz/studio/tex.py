@@ -146,8 +146,11 @@ def prepare(run) -> int:
 
     Returns how many snippets were compiled.  Whatever the dry run raises (a scene
     may rely on real glyphs) only ends the collection early."""
+    import manim.mobject.text.numbers as numbers
+
     global _COLLECTING
     found: list = []
+    digits = dict(numbers.string_to_mob_map)  # manim caches number glyphs: keep stand-ins out
     _COLLECTING = found
     try:
         run()
@@ -155,6 +158,8 @@ def prepare(run) -> int:
         pass
     finally:
         _COLLECTING = None
+        numbers.string_to_mob_map.clear()
+        numbers.string_to_mob_map.update(digits)
     if found:
         stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
         compile_batch(found)
@@ -237,9 +242,16 @@ def _generate_mobject(self):
 
 def share_tex_cache() -> Path:
     """Install the shared cache (once per process); the folder for ``config.tex_dir``."""
-    global _INSTALLED
     tex_dir = cache_dir()
     tex_dir.mkdir(parents=True, exist_ok=True)
+    install()
+    return tex_dir
+
+
+def install() -> None:
+    """Compile and parse TeX the safe way in this process, whatever ``tex_dir`` is (idempotent;
+    the kit calls it on import, so that plain ``manim`` renders and tests are safe too)."""
+    global _INSTALLED
     if not _INSTALLED:
         import manim.mobject.text.tex_mobject as tex_mobject
         import manim.utils.tex_file_writing as tex_file_writing
@@ -249,4 +261,3 @@ def share_tex_cache() -> Path:
         tex_file_writing.tex_to_svg_file = tex_to_svg_file
         SVGMobject.generate_mobject = _generate_mobject
         _INSTALLED = True
-    return tex_dir

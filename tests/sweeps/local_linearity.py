@@ -1,0 +1,23 @@
+"""Random maps R^2 -> R^2, points, grid sizes, zooms, squares, directions and steps for
+local-linearity (the scene takes two inputs and two outputs only)."""
+
+from hypothesis import strategies as st
+
+from sweeps.common import map_text, point
+
+
+@st.composite
+def _draw(draw):
+    names = draw(st.sampled_from([["x", "y"], ["x1", "x2"], ["u", "v"]]))
+    half = draw(st.sampled_from([0.5, 1.0, 1.5, 2.0]))
+    steps = sorted(draw(st.lists(st.sampled_from([1.0, 0.8, 0.5, 0.4, 0.2, 0.1, 0.05]),
+                                 min_size=2, max_size=6, unique=True)), reverse=True)
+    direction = draw(st.tuples(st.integers(-2, 2), st.integers(-2, 2)).filter(any))
+    return {"f": draw(map_text(names, 2)), "point": draw(point(2)),
+            "half_width": str(half), "zoom": str(draw(st.sampled_from([2, 4, 6, 10, 20]))),
+            "h": str(draw(st.sampled_from([0.1, 0.25, 0.5]))),
+            "direction": ",".join(map(str, direction)),
+            "steps": ",".join(str(s) for s in steps)}
+
+
+STRATEGY = _draw()
