@@ -177,7 +177,7 @@ def opened(browser, path: Path, **context):
     page = ctx.new_page()
     watch = Watch(page)
     page.goto(path.resolve().as_uri())
-    page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
     try:
         yield page, watch
         body = page.inner_text("body")
@@ -728,7 +728,7 @@ def test_gallery_shows_the_canvas_beside_the_clip(tmp_path, browser, shots):
     watch = Watch(page)
     page.goto(index.resolve().as_uri())
     frame = page.frame_locator("iframe[data-canvas]")
-    frame.locator("body[data-ready='1']").wait_for(timeout=20_000)
+    frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
     assert frame.locator("[data-q='J:0:0']").text_content() == "4"  # 2x at (2, 1)
     assert frame.locator("[data-q='value']").inner_text() == "(3, 2)"
     shot(page, shots, "gallery")
@@ -754,10 +754,10 @@ def test_deck_has_a_canvas_slide(deck_job, browser, shots):
     page.goto((out / "index.html").resolve().as_uri())
     page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
     total = page.evaluate("Reveal.getTotalSlides()")
-    page.evaluate(f"Reveal.slide({total - 1})")
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    page.evaluate(f"Reveal.slide({total - 1})")  # no transition: the slide is in place at once
     frame = page.frame_locator("iframe[data-jacviz-canvas]")
-    frame.locator("body[data-ready='1']").wait_for(timeout=20_000)
-    page.wait_for_timeout(800)  # the slide transition
+    frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
     box = frame.locator(knob("x0")).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
