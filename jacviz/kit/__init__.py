@@ -25,7 +25,7 @@ from ..studio.params import SceneParams, param
 from . import layout, style
 from .graph import ComputationGraph, tex_name
 from .matrix import JacobianMatrix, MatrixBlock, matrix_or_block, readable
-from .panel import SpacePanel, place_label
+from .panel import Bands, PanelGrid, SpacePanel, fit_grid, map_links, panel_grid, place_label
 from .readout import LiveReadout, live_number, stack
 from .view import PlaneView, scale_note
 from .scene import JacvizScene
@@ -36,10 +36,11 @@ fastcopy.install()  # copies share what manim never changes in place: same frame
 studio_tex.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
-    "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene", "LiveReadout",
-    "MatrixBlock", "PlaneView", "SceneParams", "SpacePanel", "dot_terms", "fmt_num", "fmt_vec",
-    "layout", "live_number", "matrix_or_block", "nice_floor", "nice_range", "overlay", "param",
-    "place_label", "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "scale_note",
-    "signed_sum", "stack", "style", "tex_expr", "tex_factor", "tex_name", "tex_num",
-    "tex_signed_sum", "tex_tuple", "tex_vec",
+    "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
+    "LiveReadout", "MatrixBlock", "PanelGrid", "PlaneView", "SceneParams", "SpacePanel",
+    "dot_terms", "fit_grid", "fmt_num", "fmt_vec", "layout", "live_number", "map_links",
+    "matrix_or_block", "nice_floor", "nice_range", "overlay", "panel_grid", "param", "place_label",
+    "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "scale_note", "signed_sum",
+    "stack", "style", "tex_expr", "tex_factor", "tex_name", "tex_num", "tex_signed_sum",
+    "tex_tuple", "tex_vec",
 ]

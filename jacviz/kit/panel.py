@@ -1,14 +1,17 @@
 """A space drawn in a panel (number line, axes, or two coordinates of R^3), and
-labels placed where they cover the least."""
+labels placed where they cover the least; panels of a chain laid out in one or two
+rows with its maps between them; bands for rows of mathematics under them."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, MathTex, NumberLine, VGroup, VMobject
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, FadeIn, FadeOut, MathTex, NumberLine,
+                   VGroup, VMobject, Write)
 
-from ..fmt import nice_range, tex_num
+from ..fmt import nice_floor, nice_range, tex_num
 from . import style
 
 
@@ -24,8 +27,10 @@ class SpacePanel(VGroup):
     :meth:`to_screen` maps data to the screen (vectorized); :meth:`arrow` draws a
     vector at the point, ``scale`` times its length (forward arrows above a
     number line, backward below); :meth:`max_scale` is the largest scale that
-    keeps vectors inside; :meth:`place_label` puts a label next to an arrow
-    where it covers the fewest obstacles, inside the panel.
+    keeps vectors inside, :meth:`common_scale` one round scale for several panels;
+    :meth:`curve` draws a polyline (magnified about the point like an arrow);
+    :meth:`place_label` puts a label next to an arrow where it covers the fewest
+    obstacles, inside the panel (:meth:`place_labels` several in turn).
 
     Examples
     --------
@@ -44,9 +49,9 @@ class SpacePanel(VGroup):
 
     def __init__(self, dim: int, names, point, *, width: float, height: float, center=ORIGIN,
                  cover=None, radius: float = 1.0, drawn=(0, 1), title: str | None = None,
-                 ticks: int = 4, tick_size=style.TINY):
+                 ticks: int = 4, tick_size=style.TINY, title_height: float = 0.45):
         super().__init__()
-        self.dim = dim
+        self.space_dim = dim  # not ``dim``: manim's Mobject.dim is the ambient dimension (3)
         self.drawn = tuple(drawn[: min(dim, 2)]) if dim >= 2 else (0,)
         self.names = [names[i] for i in self.drawn]
         self.p = np.asarray(point, dtype=float)[list(self.drawn)]
@@ -93,7 +98,7 @@ class SpacePanel(VGroup):
         self.title = None
         if title is not None:
             self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
-            style.fit(self.title, width, 0.45)
+            style.fit(self.title, width, title_height)
             self.title.next_to(self.box, UP, buff=0.1)
         self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
 
@@ -124,9 +129,9 @@ class SpacePanel(VGroup):
         v = np.atleast_1d(np.asarray(v, dtype=float))
         single = v.ndim == 1
         pts = v.reshape(-1, v.shape[-1])
-        if pts.shape[1] == self.dim and self.dim > 2:
+        if pts.shape[1] == self.space_dim and self.space_dim > 2:
             pts = pts[:, list(self.drawn)]
-        if self.dim == 1:
+        if self.space_dim == 1:
             o = np.asarray(self.axes.n2p(0.0), dtype=float)
             ex = np.asarray(self.axes.n2p(1.0), dtype=float) - o
             out = o + pts[:, :1] * ex
@@ -139,7 +144,7 @@ class SpacePanel(VGroup):
 
     def lane(self, kind: str) -> np.ndarray:
         """The offset of a kind of arrow: on a number line forward above, backward below."""
-        return UP * self.LANE.get(kind, 0.0) if self.dim == 1 else 0 * UP
+        return UP * self.LANE.get(kind, 0.0) if self.space_dim == 1 else 0 * UP
 
     def dot(self, radius: float = 0.07):
         """The point, as a dot."""
@@ -148,7 +153,7 @@ class SpacePanel(VGroup):
     def arrow_ends(self, vec, scale: float, kind: str = "forward"):
         """Screen start and end of the vector drawn at the point, ``scale`` times its length."""
         vec = np.atleast_1d(np.asarray(vec, dtype=float))
-        if vec.shape[-1] == self.dim and self.dim > 2:
+        if vec.shape[-1] == self.space_dim and self.space_dim > 2:
             vec = vec[list(self.drawn)]
         start = self.to_screen(self.p)
         end = self.to_screen(self.p + scale * vec)
@@ -161,20 +166,33 @@ class SpacePanel(VGroup):
         return style.arrow(s, e, style.KIND_COLOR[kind], **kw)
 
     def curve(self, points, color=style.HIGHLIGHT, stroke_width: float = 9, opacity: float = 0.8,
-              kind: str | None = None):
-        """A polyline through space points (e.g. the true image of an arrow)."""
-        scr = self.to_screen(np.asarray(points, dtype=float))
+              kind: str | None = None, scale: float = 1.0):
+        """A polyline through space points (e.g. the true image of an arrow), drawn
+        ``scale`` times magnified about the point, like an arrow drawn with that scale.
+        Points that are not finite are left out."""
+        pts = self._drawn(points)
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        if len(pts) == 0:
+            pts = self.p[None, :]
+        pts = self.p + scale * (pts - self.p)
+        scr = self.to_screen(np.vstack([pts, pts[-1:]]) if len(pts) == 1 else pts)
         if kind is not None:
-            scr = scr + self.lane(kind) + (UP * 0.2 if self.dim == 1 else 0)
+            scr = scr + self.lane(kind) + (UP * 0.2 if self.space_dim == 1 else 0)
         cur = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
         cur.set_points_as_corners(scr)
         return cur
 
+    def _drawn(self, points) -> np.ndarray:
+        """Points (one per row) reduced to the drawn coordinates."""
+        pts = np.atleast_2d(np.asarray(points, dtype=float))
+        if pts.shape[-1] == self.space_dim and self.space_dim > 2:
+            pts = pts[:, list(self.drawn)]
+        return pts
+
     def max_scale(self, offsets) -> float:
-        """The largest t with point + t * offset inside the range, for every offset."""
-        offs = np.atleast_2d(np.asarray(offsets, dtype=float))
-        if offs.shape[-1] == self.dim and self.dim > 2:
-            offs = offs[:, list(self.drawn)]
+        """The largest t with point + t * offset inside the range, for every finite offset."""
+        offs = self._drawn(offsets)
+        offs = offs[np.all(np.isfinite(offs), axis=1)]
         best = np.inf
         for i in range(offs.shape[1]):
             d = offs[:, i]
@@ -184,6 +202,23 @@ class SpacePanel(VGroup):
             if neg.any():
                 best = min(best, (self.lo[i] - self.p[i]) / d[neg].min())
         return float(best)
+
+    @staticmethod
+    def common_scale(panels, offsets, fill: float = 0.85) -> float:
+        """One round scale (:func:`jacviz.fmt.nice_floor`) for vectors drawn in several
+        panels: every panel's ``offsets`` (vectors, or a curve's points minus the point)
+        drawn that many times stay within ``fill`` of its range.  1 if nothing bounds it."""
+        bound = min((fill * p.max_scale(o) for p, o in zip(panels, offsets)), default=np.inf)
+        return nice_floor(bound)
+
+    def place_labels(self, labels, ends, obstacles) -> list:
+        """Place labels one after another near their arrows (``ends``: (start, end) pairs),
+        each covering the fewest obstacles and labels placed before it, keeping a little
+        farther from them than :meth:`place_label` and trying all round the tip."""
+        stuff = list(obstacles)
+        for lab, (start, end) in zip(labels, ends):
+            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True))
+        return list(labels)
 
     def place_label(self, label, arrow_or_start, end_or_obstacles=None, obstacles=None):
         """Put ``label`` near an arrow's tip (``place_label(lab, arrow, obstacles)`` or
@@ -212,9 +247,11 @@ def sample_points(mobs) -> np.ndarray:
     return np.concatenate(pts) if pts else np.zeros((0, 3))
 
 
-def place_label(label, start, end, obstacles, box=None, buff: float = 0.12):
-    """Put a label near an arrow's tip (or beside it, or behind its start) where it
-    covers the fewest points of ``obstacles`` and stays inside ``box``."""
+def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad: float = 0.04,
+                around: bool = False):
+    """Put a label near an arrow's tip (or beside it, or behind its start; with ``around``
+    also anywhere around the tip) where it covers the fewest points of ``obstacles``
+    (within ``pad`` of it) and stays inside ``box``."""
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     d = end - start
     n = float(np.linalg.norm(d))
@@ -231,6 +268,10 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12):
         cands.append(end + side * (buff + reach(side)) - u * 0.05)
         cands.append(mid + side * (buff + reach(side)))
     cands.append(start - u * (buff + reach(u)))
+    for ang in np.arange(8 if around else 0) * np.pi / 4:  # anywhere around the tip
+        v = np.array([np.cos(ang), np.sin(ang), 0.0])
+        for far in (0.0, 0.25):
+            cands.append(end + v * (buff + far + reach(v)))
     pts = sample_points(obstacles)
     if box is not None:
         bx0, by0 = box.get_left()[0] + 0.05, box.get_bottom()[1] + 0.05
@@ -240,7 +281,7 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12):
         bx0, by0, bx1, by1 = -hwf, -hhf, hwf, hhf
     best, best_score = cands[0], np.inf
     for i, c in enumerate(cands):
-        x0, x1, y0, y1 = c[0] - hw - 0.04, c[0] + hw + 0.04, c[1] - hh - 0.04, c[1] + hh + 0.04
+        x0, x1, y0, y1 = c[0] - hw - pad, c[0] + hw + pad, c[1] - hh - pad, c[1] + hh + pad
         inside = (pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)
         score = float(inside.sum()) + 0.01 * i
         if x0 < bx0 or x1 > bx1 or y0 < by0 or y1 > by1:
@@ -249,3 +290,204 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12):
             best, best_score = c, score
     label.move_to(best)
     return label
+
+
+@dataclass
+class PanelGrid:
+    """Where the panels of a chain go (see :func:`panel_grid`): ``rows`` (lists of panel
+    indices), the centre of every panel's box, the boxes' ``width`` and ``height``, the
+    room ``head`` above a box (its title), ``foot`` below it (a label) and ``gap``
+    between boxes (a map's arrow)."""
+
+    rows: list
+    centers: list
+    width: float
+    height: float
+    head: float
+    foot: float
+    gap: float
+
+    @property
+    def wrapped(self) -> bool:
+        return len(self.rows) > 1
+
+    def row_of(self, k: int) -> int:
+        return next(r for r, row in enumerate(self.rows) if k in row)
+
+    def foot_center(self, k: int) -> np.ndarray:
+        """The middle of the room under panel k's box."""
+        return self.centers[k] + DOWN * (self.height / 2 + self.foot / 2)
+
+
+def panel_grid(count: int, top: float, bottom, *, left: float | None = None,
+               right: float | None = None, gap: float = 0.6, min_width: float = 2.6,
+               max_width: float = 4.4, max_height: float = 2.4, head: float = 0.48,
+               foot: float = 0.46) -> PanelGrid:
+    """Slots for ``count`` panels between ``top`` and ``bottom``: one row when every
+    panel gets at least ``min_width``, else two rows, read like two lines of text (the
+    first one longer; a map arrow leaves the end of the first row and enters the start
+    of the second, see :func:`map_links`).  ``bottom`` may be a pair: the bottom for
+    one row, and for two.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class PanelGridExample(Scene):
+            def construct(self):
+                grid = panel_grid(5, top=3.0, bottom=-3.0)
+                panels = [SpacePanel(2, ["a", "b"], [0, 0], width=grid.width,
+                                     height=grid.height, center=c) for c in grid.centers]
+                self.add(*panels, map_links(panels, ["f_1", "f_2", "f_3", "f_4"], grid))
+    """
+    left = -style.safe_width() / 2 if left is None else left
+    right = style.safe_width() / 2 if right is None else right
+    room = right - left
+    w = (room - (count - 1) * gap) / count
+    if w >= min_width or count < 2:
+        rows = [list(range(count))]
+    else:
+        first = (count + 1) // 2
+        rows = [list(range(first)), list(range(first, count))]
+        w = (room - first * gap) / first  # the first row ends with an arrow out
+    w = min(w, max_width)
+    if isinstance(bottom, (tuple, list)):
+        bottom = bottom[len(rows) - 1]
+    row_h = (top - bottom) / len(rows)
+    h = min(max_height, row_h - head - foot)
+    mid = (left + right) / 2
+    centers = [None] * count
+    for r, row in enumerate(rows):
+        lead = gap if r > 0 else 0.0  # the arrow into a continued row
+        tail = gap if r < len(rows) - 1 else 0.0  # the arrow out of a row that goes on
+        total = lead + len(row) * w + (len(row) - 1) * gap + tail
+        x = mid - total / 2 + lead + w / 2
+        y = top - r * row_h - head - h / 2
+        for j, k in enumerate(row):
+            centers[k] = np.array([x + j * (w + gap), y, 0.0])
+    return PanelGrid(rows, centers, w, h, head, foot, gap)
+
+
+def map_links(panels, labels, grid: PanelGrid, font_size=style.BODY, color=style.INK) -> VGroup:
+    """One labelled arrow per map between consecutive panels (``labels``: TeX, one per
+    map); across a row break, an arrow out of the row's last panel and one into the next
+    row's first, both labelled.  Item k is a VGroup (arrow, label[, arrow, label])."""
+    out = VGroup()
+
+    def link(a, b):
+        arr = style.map_arrow(a, b, stroke_width=4, tip_ratio=0.35)
+        lab = MathTex(labels[k], font_size=font_size, color=color)
+        style.fit(lab, grid.gap + 0.2, 0.5)
+        lab.next_to(arr, UP, buff=0.08)
+        return [arr, lab]
+
+    for k in range(len(panels) - 1):
+        a, b = panels[k].box, panels[k + 1].box
+        ya, yb = a.get_center()[1], b.get_center()[1]
+        if grid.row_of(k) == grid.row_of(k + 1):
+            parts = link([a.get_right()[0] + 0.1, ya, 0], [b.get_left()[0] - 0.1, ya, 0])
+        else:
+            xa, xb = a.get_right()[0], b.get_left()[0]
+            parts = link([xa + 0.1, ya, 0], [xa + grid.gap - 0.1, ya, 0]) + \
+                link([xb - grid.gap + 0.1, yb, 0], [xb - 0.1, yb, 0])
+        out.add(VGroup(*parts))
+    return out
+
+
+class Bands:
+    """Bands for rows of mathematics between ``top`` and ``bottom`` (e.g. under a
+    :class:`PanelGrid`): as many as fit rows ``need`` high, at most ``most``.
+
+    A band holds one row across its width (:meth:`put`) or the latest two steps of a
+    sequence side by side, in their order (:meth:`step`); what it held fades when
+    something with another ``key`` takes it.  Both return the animations to play.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class BandsExample(Scene):
+            def construct(self):
+                bands = Bands(top=3.0, bottom=-3.0, need=1.2, most=2)
+                self.play(*bands.put(0, MathTex(r"\\langle g, d\\rangle = 0.3")))
+                for k in range(3):
+                    self.play(*bands.step(1, MathTex(rf"d_{k + 1} = J_{k}\\, d_{k}"), k, "forward"))
+    """
+
+    def __init__(self, top: float, bottom: float, need: float, most: int = 3,
+                 width: float | None = None, gap: float = 0.06):
+        self.count = max(1, min(most, int((top - bottom) / need + 1e-9)))
+        h = (top - bottom) / self.count
+        self.y = [top - h * (i + 0.5) for i in range(self.count)]
+        self.height = h - gap
+        self.width = style.safe_width() if width is None else width
+        self.held: dict = {}  # band -> (key, [(step, mob), ...])
+
+    def clear(self, b: int, key=None) -> list:
+        """Fade what band b holds, unless it holds ``key``'s rows."""
+        old_key, items = self.held.get(b, (None, []))
+        if key is not None and old_key == key:
+            return []
+        self.held[b] = (key, [])
+        return [FadeOut(m) for _, m in items]
+
+    def put(self, b: int, mob, key=None) -> list:
+        """One row across band b (fitted, centred)."""
+        anims = self.clear(b)
+        style.fit(mob, self.width, self.height).move_to([0, self.y[b], 0])
+        self.held[b] = (key, [(0, mob)])
+        return anims + [FadeIn(mob)]
+
+    def step(self, b: int, mob, k: int, key, first: str = "left", shrink: float = 0.85) -> list:
+        """Step k of the sequence ``key`` in band b: the band keeps the latest two steps
+        side by side, in order of k (the one farther from k leaves); the first step sits
+        ``first``.  A step that would shrink below ``shrink`` in half the width (or
+        beside one that would) takes the band alone, centred."""
+        anims = self.clear(b, key)
+        items = self.held[b][1]
+        half = self.width / 2 - 0.4
+
+        def fits(m):
+            return min(1.0, self.height / m.height) * m.width * shrink <= half
+
+        had, ok = bool(items), fits(mob)
+        if len(items) == 2 or (items and not (ok and fits(items[0][1]))):
+            gone = [it for it in items if not ok or not fits(it[1])] or \
+                [max(items, key=lambda it: abs(it[0] - k))]
+            for it in gone:
+                items.remove(it)
+                anims.append(FadeOut(it[1]))
+        items.append((k, mob))
+        items.sort(key=lambda it: it[0])
+        style.fit(mob, half if ok else self.width, self.height)
+        alone = 0 if had or not ok else (-1 if first == "left" else 1)
+        slots = [-1, 1] if len(items) == 2 else [alone]
+        for slot, (_, m) in zip(slots, items):
+            pos = np.array([slot * (self.width / 4 + 0.1), self.y[b], 0.0])
+            if m is mob:
+                anims.append(Write(m.move_to(pos)))
+            elif not np.allclose(m.get_center(), pos):
+                anims.append(m.animate.move_to(pos))
+        return anims
+
+
+def fit_grid(items, top: float, bottom: float, *, width: float | None = None,
+             columns=(1, 2, 3), gap: float = 0.3):
+    """``items`` in a grid between ``top`` and ``bottom``, row by row, in the number of
+    ``columns`` that shrinks them least.  Returns (VGroup, scale of the most shrunk item)."""
+    width = style.safe_width() if width is None else width
+    best = None
+    for cols in columns:
+        rows = -(-len(items) // cols)
+        cw, ch = (width - (cols - 1) * gap) / cols, (top - bottom - (rows - 1) * 0.1) / rows
+        s = min([1.0] + [min(cw / max(m.width, 1e-6), ch / max(m.height, 1e-6)) for m in items])
+        if best is None or s > best[0] + 0.02:
+            best = (s, cols, cw, ch)
+    s, cols, cw, ch = best
+    for m in items:
+        style.fit(m, cw, ch)
+    ch = min(ch, max(m.height for m in items) + 0.3)  # rows no farther apart than needed
+    for i, m in enumerate(items):
+        r, j = divmod(i, cols)
+        m.move_to([(j - (cols - 1) / 2) * (cw + gap), top - (r + 0.5) * ch - r * 0.1, 0])
+    return VGroup(*items), s
