@@ -67,6 +67,50 @@ class PathSum:
         return tuple(t for t in self.terms if not t.is_zero)
 
 
+@dataclass(frozen=True)
+class PathSummary:
+    """One Jacobian entry as a sum over paths, for a graph of any length.
+
+    The paths of the full layered graph number ``prod(widths)`` (the inner
+    layer widths).  ``shown`` holds every path when there are at most ``few``,
+    else the first ``first`` live paths (no missing edge) in enumeration order;
+    ``rest_*`` describe the others: how many, how many of them are live, and
+    the sum of their products.  Numbers only (no symbolic simplification), so
+    it is quick for long chains; the shown terms carry their symbolic partials.
+    """
+
+    out_index: int
+    in_index: int
+    widths: tuple[int, ...]  # inner layer widths
+    paths: int
+    live: int
+    shown: tuple[PathTerm, ...]
+    rest_paths: int
+    rest_live: int
+    rest_value: float
+    total: float  # the sum over every path
+    jacobian_entry: float
+
+    @property
+    def summarised(self) -> bool:
+        """True when some paths are not shown one by one."""
+        return self.rest_paths > 0
+
+    @property
+    def running(self) -> tuple[float, ...]:
+        """The sum so far after each shown path, then (when summarised) after the rest;
+        the last is ``total``."""
+        out, acc = [], 0.0
+        for t in self.shown:
+            acc += t.value
+            out.append(acc)
+        if self.summarised:
+            out.append(self.total)
+        else:
+            out[-1] = self.total
+        return tuple(out)
+
+
 class Graph:
     """The computation graph of a chain at a point."""
 
@@ -111,23 +155,56 @@ class Graph:
         ``terms`` lists every path of the full layered graph; a path through a
         partial that is identically zero has ``is_zero`` set and contributes 0.
         """
-        last = len(self.layers) - 1
-        if not 0 <= out_index < len(self.layers[last]):
-            raise IndexError(f"output index {out_index} out of range")
-        if not 0 <= in_index < len(self.layers[0]):
-            raise IndexError(f"input index {in_index} out of range")
-        terms = []
-        for route in self._all_routes(out_index, in_index):
-            nodes = tuple(self.layers[k][c] for k, c in enumerate(route))
-            partials = tuple(self._partials[k][route[k + 1], route[k]] for k in range(last))
-            values = tuple(float(self.jacobians[k][route[k + 1], route[k]]) for k in range(last))
-            terms.append(
-                PathTerm(nodes, partials, values, sympy.Mul(*partials), float(np.prod(values)))
-            )
+        self._check_entry(out_index, in_index)
+        terms = [self.path_term(route) for route in self._all_routes(out_index, in_index)]
         total = float(sum(t.value for t in terms))
         entry = float(self.chain.jacobian(self.x0)[out_index, in_index])
         symbolic = self.chain.jacobian_symbolic[out_index, in_index]
         return PathSum(out_index, in_index, tuple(terms), total, sympy.simplify(symbolic), entry)
+
+    def _check_entry(self, out_index: int, in_index: int) -> None:
+        if not 0 <= out_index < len(self.layers[-1]):
+            raise IndexError(f"output index {out_index} out of range")
+        if not 0 <= in_index < len(self.layers[0]):
+            raise IndexError(f"input index {in_index} out of range")
+
+    def path_term(self, route) -> PathTerm:
+        """The path through coordinates ``route`` (one index per space), as a PathTerm."""
+        last = len(self.layers) - 1
+        nodes = tuple(self.layers[k][c] for k, c in enumerate(route))
+        partials = tuple(self._partials[k][route[k + 1], route[k]] for k in range(last))
+        values = tuple(float(self.jacobians[k][route[k + 1], route[k]]) for k in range(last))
+        return PathTerm(nodes, partials, values, sympy.Mul(*partials), float(np.prod(values)))
+
+    def path_summary(self, out_index: int, in_index: int, *, first: int = 3,
+                     few: int = 4) -> PathSummary:
+        """Entry (out_index, in_index) as a :class:`PathSummary`: every path when
+        there are at most ``few``, else the first ``first`` live ones and the rest
+        in one number.  Enumerates the paths numerically (no sympy)."""
+        self._check_entry(out_index, in_index)
+        last = len(self.layers) - 1
+        live_mask = [np.array([[self._partials[k][i, j] != 0 for j in range(J.shape[1])]
+                               for i in range(J.shape[0])], dtype=bool).reshape(J.shape)
+                     for k, J in enumerate(self.jacobians)]
+        widths = tuple(len(layer) for layer in self.layers[1:-1])
+        count = prod(widths)
+        show_all = count <= few
+        shown, rest_value, total, live, rest_live = [], 0.0, 0.0, 0, 0
+        for route in self._all_routes(out_index, in_index):
+            is_live = all(live_mask[k][route[k + 1], route[k]] for k in range(last))
+            value = 1.0
+            for k in range(last):
+                value = value * float(self.jacobians[k][route[k + 1], route[k]])
+            total += value
+            live += is_live
+            if show_all or (is_live and len(shown) < first):
+                shown.append(self.path_term(route))
+            else:
+                rest_value += value
+                rest_live += is_live
+        entry = float(self.chain.jacobian(self.x0)[out_index, in_index])
+        return PathSummary(out_index, in_index, widths, count, live, tuple(shown),
+                           count - len(shown), rest_live, float(rest_value), float(total), entry)
 
     def paths(self, out_index: int, in_index: int) -> list[tuple[Edge, ...]]:
         """The paths that exist in the graph (all edges non-zero)."""

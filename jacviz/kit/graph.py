@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import sympy
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, DashedLine, MathTex,
-                   RoundedRectangle, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, BackgroundRectangle, DashedLine,
+                   FadeIn, GrowArrow, MathTex, RoundedRectangle, Succession, VGroup)
 
-from ..fmt import tex_num
+from ..fmt import tex_factor, tex_num
 from ..parse import symbol
 from . import style
 from .tex import ColoredTex, overlay
@@ -21,6 +21,54 @@ T_CANDIDATES = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)
 def tex_name(name: str) -> str:
     """A node's name in TeX (x1 -> x_{1})."""
     return sympy.latex(symbol(name))
+
+
+def space_tex(names) -> str:
+    """A space's name in TeX from its coordinate names: ``x`` for (x1, x2) or (x,),
+    ``(a, b)`` when the names share no letter prefix."""
+    names = [str(n) for n in names]
+    stems = {n.rstrip("0123456789_") for n in names}
+    if len(names) == 1:
+        return tex_name(names[0])
+    if len(stems) == 1 and all(n != next(iter(stems)) for n in names) and next(iter(stems)):
+        return tex_name(next(iter(stems)))
+    return r"\left(" + ",\\, ".join(tex_name(n) for n in names) + r"\right)"
+
+
+def path_parts(term, symbolic: bool = False, color=style.HIGHLIGHT):
+    """One path of a path sum (``jacviz.PathTerm``) as (tex, colour) pairs for
+    :class:`ColoredTex`: ``x -> u -> z:  (1)(2x) = 1 . 2 = 2`` (the symbolic
+    product only if asked; a path through a missing edge dashed, in WARN)."""
+    zero = term.is_zero
+    arrows = [r"\dashrightarrow" if p == 0 else r"\to" for p in term.partials]
+    route = tex_name(term.nodes[0].name) + "".join(
+        f" {a} {tex_name(n.name)}" for a, n in zip(arrows, term.nodes[1:]))
+    parts = [(route + r":\ ", style.WARN if zero else color)]
+    if symbolic:
+        parts += [("".join(f"({sympy.latex(p)})" for p in reversed(term.partials)),
+                   style.WARN if zero else style.INK), ("=", style.MUTED)]
+    return parts + [(r" \cdot ".join(tex_factor(v) for v in reversed(term.values)), style.POINT),
+                    ("=", style.MUTED), (tex_num(term.value), style.WARN if zero else style.POINT)]
+
+
+def bar(node) -> str:
+    """The adjoint of a node in TeX: \\bar{x}."""
+    return rf"\bar{{{tex_name(node.name)}}}"
+
+
+def adjoint_parts(acc, node, symbolic: bool = False):
+    """A node's adjoint in reverse accumulation as (tex, colour) pairs:
+    ``bar x = dz/du bar u + dz/dv bar v = 2 . 1 + 2 . 4 = 10`` (partials by name
+    only if asked): the sum over its outgoing edges of partial x head's adjoint."""
+    out = [e for e in acc.edges if e.src == node]
+    parts = [(bar(node), style.BACKWARD), ("=", style.INK)]
+    if symbolic:
+        parts += [(" + ".join(rf"\frac{{\partial {tex_name(e.dst.name)}}}{{\partial "
+                              rf"{tex_name(node.name)}}}{bar(e.dst)}" for e in out), style.INK),
+                  ("=", style.MUTED)]
+    return parts + [(" + ".join(rf"{tex_factor(e.value)}\cdot {tex_factor(acc.value(e.dst))}"
+                                for e in out), style.POINT), ("=", style.MUTED),
+                    (tex_num(acc.value(node)), style.BACKWARD)]
 
 
 def _rect(c, w, h, pad=0.0):
@@ -56,7 +104,12 @@ class ComputationGraph(VGroup):
     the partials instead.  :meth:`node`, :meth:`edge`, :meth:`label` and
     :meth:`segment` give the parts; :meth:`highlight_path` returns the
     highlights of one path of a path sum (declared overlays), a missing edge
-    dashed with its zero.
+    dashed with its zero, the partials of edges without a placed label set
+    where they collide with nothing.  :meth:`grow` builds the graph layer by
+    layer; :meth:`reverse_steps` draws reverse accumulation (edges walked
+    backward, adjoints in the nodes in place of the values, from
+    :meth:`node_numbers` and :meth:`backward_edges`).  ``labels``: "auto"
+    (symbolic = value, else values alone, else none), "full", "values", "none".
 
     Examples
     --------
@@ -200,6 +253,23 @@ class ComputationGraph(VGroup):
                 return out
         return None
 
+    def find_spot(self, mob, p, q, extra=()):
+        """A spot along p-q where mob covers no node, placed label or ``extra`` rectangle
+        (the one crossing the fewest other edges), or None."""
+        rects = list(self.node_rects) + [_rect(m.get_center(), m.width, m.height)
+                                         for m in self.labels.values()] + list(extra)
+        best, best_hits = None, None
+        for t in T_CANDIDATES:
+            c = p + t * (q - p)
+            r = _rect(c, mob.width, mob.height, pad=0.03)
+            if any(_overlap(r, o) for o in rects):
+                continue
+            hits = sum(_seg_hits(r, a, b) for (a, b) in self.segs.values()
+                       if not (np.allclose(a, p) and np.allclose(b, q)))
+            if best_hits is None or hits < best_hits:
+                best, best_hits = c, hits
+        return best
+
     def free_spot(self, mob, p, q, extra=()):
         """A spot along p-q for a transient label, avoiding nodes, labels and other edges."""
         rects = list(self.node_rects) + [_rect(m.get_center(), m.width, m.height)
@@ -228,28 +298,107 @@ class ComputationGraph(VGroup):
         color = color or (style.WARN if term.is_zero else style.HIGHLIGHT)
         nodes = VGroup(*[overlay(self.boxes[n.space][n.index][0].copy().set_fill(opacity=0)
                                  .set_stroke(color, width=5)) for n in term.nodes])
-        edges, extra, indicate = [], [], []
+        edges, extra, indicate, taken = [], [], [], []
+
+        def put(cands, s, e):
+            """The first candidate label with a free spot (else the last, least covered)."""
+            for lab in cands:
+                c = self.find_spot(lab, s, e, taken)
+                if c is not None:
+                    break
+            else:
+                c = self.free_spot(lab, s, e, taken)
+            lab.move_to(c)
+            taken.append(_rect(c, lab.width, lab.height, pad=0.03))
+            extra.append(lab)
+
         for a, b, p in zip(term.nodes, term.nodes[1:], term.partials):
             key = (a.space, a.index, b.index)
             if p == 0:
                 s, e = self.segment(*key)
                 edges.append(overlay(DashedLine(s, e, color=style.WARN, stroke_width=4,
                                                 dash_length=0.12)))
-                lab = MathTex(r"\text{missing edge} = 0", font_size=style.TINY, color=style.WARN)
-                lab = VGroup(BackgroundRectangle(lab, color=style.BACKGROUND, fill_opacity=1,
-                                                 buff=0.06), lab)
-                extra.append(lab.move_to(self.free_spot(lab, s, e)))
+                cands = []
+                for text in (r"\text{missing edge} = 0", "0"):
+                    lab = MathTex(text, font_size=style.TINY, color=style.WARN)
+                    cands.append(VGroup(BackgroundRectangle(lab, color=style.BACKGROUND,
+                                                            fill_opacity=1, buff=0.06), lab))
+                put(cands, s, e)
             else:
                 edges.append(overlay(self.arrows[key].copy().set_color(color).set_stroke(width=6)))
                 if key in self.labels:
                     indicate.append(self.labels[key])
                 else:
-                    lab = self.edge_label(self.graph.edge(a, b))
-                    s, e = self.segs[key]
-                    extra.append(lab.move_to(self.free_spot(lab, s, e)))
+                    edge = self.graph.edge(a, b)
+                    put([self.edge_label(edge), self.edge_label(edge, True)], *self.segs[key])
         group = VGroup(nodes, *edges, *extra)
         return SimpleNamespace(group=group, nodes=nodes, edges=edges, extra=extra,
                                indicate=indicate)
+
+    def value_mob(self, space: int, index: int):
+        """The value shown in a node (None when the graph has no node values)."""
+        content = self.boxes[space][index][1]
+        return content[1] if len(content) > 1 else None
+
+    def node_numbers(self, values, color=style.BACKWARD, dim=None):
+        """Numbers to put in the nodes in place of their values (e.g. adjoints):
+        ``values[k][i]`` for node i of space k, each where the node's value sits
+        (under the name if the graph shows no values), fitted to its box; nodes
+        where ``dim[k][i]`` is False are written in MUTED.  A VGroup of VGroups,
+        one per space."""
+        out = VGroup()
+        for k, row in enumerate(self.boxes):
+            layer = VGroup()
+            for i, box in enumerate(row):
+                ok = dim is None or bool(dim[k][i])
+                num = MathTex(tex_num(values[k][i]), font_size=style.TINY,
+                              color=color if ok else style.MUTED)
+                style.fit(num, box[0].width - 0.12)
+                old = self.value_mob(k, i)
+                if old is not None:
+                    num.move_to(old)
+                else:
+                    num.next_to(box[1][0], DOWN, buff=0.1)
+                layer.add(num)
+            out.add(layer)
+        return out
+
+    def backward_edges(self, edges, color=style.BACKWARD):
+        """Arrows drawn head to tail over the given edges (``jacviz.Edge``), in the
+        backward colour: a gradient flowing back along them (declared overlays)."""
+        out = VGroup()
+        for e in edges:
+            p, q = self.segs[(e.stage, e.src.index, e.dst.index)]
+            out.add(overlay(Arrow(q, p, buff=0, color=color, stroke_width=5, tip_length=0.18,
+                                  max_tip_length_to_length_ratio=0.2,
+                                  max_stroke_width_to_length_ratio=10)))
+        return out
+
+    def grow(self, run_time: float = 0.5):
+        """An animation that builds the graph layer by layer, inputs first: each layer's
+        nodes fade in as the arrows into them grow; then the edge labels."""
+        steps = [AnimationGroup(FadeIn(self.layer(k)),
+                                *[GrowArrow(a) for a in self.stage_edges(k - 1)] if k else [],
+                                run_time=run_time) for k in range(len(self.boxes))]
+        if self.labels:
+            steps.append(FadeIn(self.label_group, run_time=run_time))
+        return Succession(*steps)
+
+    def reverse_steps(self, acc):
+        """Reverse accumulation drawn on the graph (``acc`` from
+        :func:`jacviz.costs.reverse_accumulate`), one step per layer from the output
+        back to the inputs.  Each step: ``space``, ``back`` (the edges used, drawn
+        backward), ``numbers`` (the layer's adjoints, in place of its values; muted
+        where the output is not reached), ``hide`` (the value mobjects they replace:
+        animate them to opacity 0)."""
+        nums = self.node_numbers(acc.values, dim=acc.reached)
+        steps = []
+        for k in range(len(self.boxes) - 1, -1, -1):
+            used = [e for e in acc.edges if e.stage == k]
+            hide = [m for m in (self.value_mob(k, i) for i in range(len(self.boxes[k]))) if m]
+            steps.append(SimpleNamespace(space=k, back=self.backward_edges(used),
+                                         numbers=nums[k], hide=hide))
+        return steps
 
     def edge_table(self, width: float, height: float, font_size=style.TINY):
         """Every edge's partial, symbolic and at the point, one column per stage."""

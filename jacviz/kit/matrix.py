@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Rectangle, SurroundingRectangle, VGroup, VMobject
+from manim import (DOWN, LEFT, RIGHT, UP, Line, MathTex, Rectangle, SurroundingRectangle, VGroup,
+                   VMobject)
 
 from ..fmt import tex_expr, tex_num
 from . import style
-from .tex import overlay
+from .tex import ColoredTex, overlay
 
 #: above this many rows or columns a matrix is shown as a labelled block at 480p
 MAX_READABLE = 4
@@ -179,14 +180,14 @@ class MatrixBlock(VGroup):
                  font_size=style.SMALL, unit: float = 0.32):
         super().__init__()
         self.m, self.n = rows, cols
-        w = unit * min(max(cols, 1), 8) + 0.3
-        h = unit * min(max(rows, 1), 8) + 0.3
-        self.box = Rectangle(width=w, height=h, stroke_color=color, stroke_width=2.5,
-                             fill_color=style.PANEL, fill_opacity=1)
         self.shape_label = MathTex(rf"{rows}\times {cols}", font_size=font_size, color=style.MUTED)
         self.name = MathTex(label, font_size=font_size, color=color) if label else None
         inner = VGroup(*([self.name] if label else []), self.shape_label).arrange(DOWN, buff=0.08)
-        style.fit(inner, w - 0.15, h - 0.1)
+        # proportions follow the shape, but the box grows to keep its text legible
+        w = max(unit * min(max(cols, 1), 8) + 0.3, inner.width + 0.3)
+        h = max(unit * min(max(rows, 1), 8) + 0.3, inner.height + 0.2)
+        self.box = Rectangle(width=w, height=h, stroke_color=color, stroke_width=2.5,
+                             fill_color=style.PANEL, fill_opacity=1)
         inner.move_to(self.box)
         self.add(self.box, inner)
 
@@ -209,3 +210,258 @@ def matrix_or_block(A=None, *, symbolic=None, label: str = "", **kw):
     if symbolic is not None:
         return JacobianMatrix.symbolic(symbolic, **kw)
     return JacobianMatrix.numeric(M, **kw)
+
+
+def legible_matrix(symbolic=None, numeric=None, *, label: str = "", width: float = 6.0,
+                   height: float = 3.0, font_size=style.SMALL, max_chars: int = 40, **kw):
+    """The most informative form of a matrix that reads in ``width`` x ``height``.
+
+    Tries, in order: the ``symbolic`` entries (a sympy Matrix; skipped when an
+    entry's TeX is longer than ``max_chars``), the ``numeric`` entries, each at
+    ``font_size`` and then at ``style.TINY``; else a :class:`MatrixBlock` with
+    its shape and ``label``.  A matrix larger than 4 rows or columns is always a
+    block.  The result's ``kind`` says which: "symbolic", "numeric" or "block".
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class LegibleMatrixExample(Scene):
+            def construct(self):
+                chain = Chain.from_texts(["(x1, x2) -> (sin(x1*x2), x1 + x2)",
+                                          "(u1, u2) -> (tanh(u1*u2)^2, u1 - u2)"])
+                _, P = chain.product_symbolic()
+                wide = legible_matrix(P, chain.jacobian([1, 2]), label="Dh", width=3)
+                small = legible_matrix(chain.maps[0].jacobian_symbolic, width=3)
+                self.add(VGroup(small, wide).arrange(RIGHT, buff=1))
+    """
+    source = symbolic if symbolic is not None else numeric
+    shape = (source.shape if hasattr(source, "shape") else np.atleast_2d(source).shape)[:2]
+    shape = (shape[0], shape[1] if len(shape) > 1 else 1)
+    sizes = sorted({font_size, min(font_size, style.SMALL), style.TINY}, reverse=True)
+    if readable(shape):
+        tries = []
+        if symbolic is not None:
+            cells = [[tex_expr(e) for e in row] for row in symbolic.tolist()]
+            if max(len(c) for row in cells for c in row) <= max_chars:
+                tries.append(("symbolic", lambda fs: JacobianMatrix(cells, font_size=fs, **kw)))
+        if numeric is not None:
+            tries.append(("numeric",
+                          lambda fs: JacobianMatrix.numeric(numeric, font_size=fs, **kw)))
+        for kind, make in tries:
+            for fs in sizes:
+                mob = make(fs)
+                if mob.width <= width and mob.height <= height:
+                    mob.kind = kind
+                    return mob
+    block = MatrixBlock(shape[0], shape[1], label, color=kw.get("color", style.INK),
+                        font_size=min(font_size, style.SMALL))
+    style.fit(block, width, height)
+    block.kind = "block"
+    return block
+
+
+class MatrixProduct(VGroup):
+    """``lhs  A B C = R``: matrices (or blocks, or any mobjects) side by side, a name
+    under each, wrapped onto several lines when one line would be wider than ``width``.
+
+    ``factors`` are mobjects; ``labels`` (optional) TeX names set under them in
+    MUTED; ``result`` (optional) follows an "=", with ``result_label`` under it;
+    ``lhs`` (optional) leads the first line.  Continuation lines are indented.
+    Parts: ``factors``, ``labels`` (a list, None where a factor has no label),
+    ``result``, ``equals``, ``dots`` (set between factors without brackets, such
+    as 1x1 matrices shown as scalars), ``lines`` (one VGroup per line).
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class MatrixProductExample(Scene):
+            def construct(self):
+                mats = [JacobianMatrix.numeric(np.full((2, 2), k)) for k in range(1, 6)]
+                prod = MatrixProduct(mats, JacobianMatrix.numeric(np.eye(2)), width=8,
+                                     labels=[f"J_{k}" for k in range(5, 0, -1)],
+                                     result_label="J", lhs=MathTex("J ="))
+                self.add(prod)
+    """
+
+    def __init__(self, factors, result=None, *, labels=None, result_label=None, lhs=None,
+                 width: float | None = None, gap: float = 0.12, line_gap: float = 0.35,
+                 indent: float = 0.6, font_size=style.SMALL, label_size=style.TINY):
+        super().__init__()
+        self.factors = VGroup(*factors)
+        self.result = result
+        labels = list(labels) if labels is not None else [None] * len(factors)
+        self.labels = [MathTex(t, font_size=label_size, color=style.MUTED) if t else None
+                       for t in labels]
+        self.equals = MathTex("=", font_size=font_size, color=style.INK) if result is not None \
+            else None
+        units = [(lhs, None)] if lhs is not None else []
+        self.dots = VGroup()  # between factors written without brackets (scalars): a dot
+        for k, (mob, lab) in enumerate(zip(factors, self.labels)):
+            if k and (getattr(mob, "is_scalar", False) or getattr(factors[k - 1], "is_scalar",
+                                                                   False)):
+                self.dots.add(MathTex(r"\cdot", font_size=font_size, color=style.INK))
+                units.append((self.dots[-1], None))
+            units.append((mob, lab))
+        if result is not None:
+            rlab = MathTex(result_label, font_size=label_size, color=style.MUTED) \
+                if result_label else None
+            self.labels.append(rlab)
+            units += [(self.equals, None), (result, rlab)]
+        width = style.safe_width() if width is None else width
+        widths = [max(mob.width, lab.width if lab is not None else 0.0) for mob, lab in units]
+        lines, cur, x = [], [], 0.0
+        for k, (mob, lab) in enumerate(units):
+            w = widths[k]
+            need = w + (gap + widths[k + 1] if mob is self.equals else 0.0)  # "= R" stay together
+            start = indent if lines else 0.0
+            if cur and start + x + gap + need > width and mob is not result:
+                lines.append(cur)
+                cur, x = [], 0.0
+            x += (gap if cur else 0.0) + w
+            cur.append((mob, lab, w))
+        lines.append(cur)
+        self.lines = VGroup()
+        for n, line in enumerate(lines):
+            x = indent if n else 0.0
+            row = VGroup()
+            for mob, lab, w in line:
+                mob.move_to([x + w / 2, 0, 0])
+                row.add(mob)
+                x += w + gap
+            low = min(m.get_bottom()[1] for m, _, _ in line)
+            for mob, lab, _ in line:
+                if lab is not None:
+                    lab.move_to([mob.get_x(), low - 0.12 - lab.height / 2, 0])
+                    row.add(lab)
+            self.lines.add(row)
+        self.lines.arrange(DOWN, buff=line_gap, aligned_edge=LEFT)
+        for n, row in enumerate(self.lines):
+            if n:
+                row.shift(RIGHT * indent)
+        self.add(self.lines)
+        style.fit(self, width)
+
+
+def composite_tex(names) -> str:
+    """The composite of maps named in TeX, outer first: f\\circ g, f_3\\circ f_2\\circ f_1,
+    f_6\\circ\\cdots\\circ f_1 (more than three maps)."""
+    names = list(names)
+    return r"\circ ".join(names) if len(names) <= 3 else rf"{names[0]}\circ\cdots\circ {names[-1]}"
+
+
+def shape_letters(k: int) -> list[str]:
+    """Letters for the dimensions of a chain of k maps: n, m, p for two, else n_0 .. n_k."""
+    return ["n", "m", "p"] if k == 2 else [f"n_{{{i}}}" for i in range(k + 1)]
+
+
+class ShapeTable(VGroup):
+    """A chain's shapes, one row per map: its name, input and output spaces, its
+    Jacobian and that Jacobian's shape (``m x n = 2 x 3``: outputs by inputs), then
+    the composite's row below a rule.  Built from a :class:`jacviz.Chain`; spaces
+    are named from the maps' input names (``x`` for x1, x2).
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class ShapeTableExample(Scene):
+            def construct(self):
+                chain = Chain.from_texts(["(x1, x2) -> (x1*x2, x1, x2)", "(u1, u2, u3) -> u1 + u3"])
+                self.add(ShapeTable(chain))
+    """
+
+    def __init__(self, chain, *, names=None, font_size=style.SMALL, row_gap: float = 0.55,
+                 col_gap: float = 0.5):
+        from .graph import space_tex, tex_name
+
+        super().__init__()
+        k, d = len(chain.maps), chain.dims
+        names = names or [tex_name(mp.name) for mp in chain.maps]
+        sp, L = [space_tex(s) for s in chain.space_names], shape_letters(k)
+        comp = composite_tex(names[::-1])
+        cells = [[r"\text{map}", r"\text{input}", r"\text{output}", r"\text{Jacobian}",
+                  r"\text{shape}"]]
+        for i, nm in enumerate(names + [comp]):
+            a, b = (i, i + 1) if i < k else (0, k)
+            cells.append([nm, rf"{sp[a]}\in\mathbb{{R}}^{{{d[a]}}}",
+                          rf"{sp[b]}\in\mathbb{{R}}^{{{d[b]}}}", rf"D{nm}" if i < k else
+                          rf"D({comp})", rf"{L[b]}\times {L[a]} = {d[b]}\times {d[a]}"])
+        self.cells = [[MathTex(c, font_size=font_size, color=style.MUTED if r == 0 else style.INK)
+                       for c in row] for r, row in enumerate(cells)]
+        for row in self.cells[1:]:
+            row[-1].set_color(style.HIGHLIGHT)
+        widths = [max(r[c].width for r in self.cells) for c in range(len(cells[0]))]
+        xs = np.cumsum([0.0] + [w + col_gap for w in widths[:-1]])
+        last = len(self.cells) - 1
+        for r, row in enumerate(self.cells):
+            for c, m in enumerate(row):
+                m.move_to([xs[c] + widths[c] / 2, -row_gap * r - (0.12 if r == last else 0), 0])
+        right = xs[-1] + widths[-1]
+        self.rules = VGroup(*[Line([-0.15, y, 0], [right + 0.15, y, 0], color=style.MUTED,
+                                   stroke_width=1.5)
+                              for y in (-row_gap / 2, -row_gap * last + row_gap / 2 - 0.06)])
+        self.add(VGroup(*[m for row in self.cells for m in row]), self.rules)
+        self.center()
+
+    def row(self, i: int) -> VGroup:
+        """Row i: 0 is the header, 1..k the maps, k+1 the composite."""
+        return VGroup(*self.cells[i])
+
+
+class ShapeProduct(VGroup):
+    """Jacobian shapes multiplied in a given order: ``(1 x 2)(2 x 3) -> 1 x 3``.
+
+    ``dims`` are a chain's dimensions ``[n_0, ..., n_k]``; ``order`` the stages
+    (0 = the first map) from left to right; ``names`` TeX names of the stages'
+    Jacobians, set above their factors.  Where neighbouring inner sizes agree
+    they are marked in HIGHLIGHT and joined by an arc (they cancel); where they
+    differ, in WARN.  If every pair agrees and the order applies each map after
+    the one before it, the result follows (``-> p x n`` and a tick), else a cross.
+    Parts: ``line`` (ColoredTex), ``names``, ``arcs``, ``result``; ``fits`` and
+    ``mismatches`` (pairs of sizes that differ).
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class ShapeProductExample(Scene):
+            def construct(self):
+                good = ShapeProduct([2, 3, 1], [1, 0], ["Df", "Dg"])
+                bad = ShapeProduct([2, 3, 1], [0, 1], ["Dg", "Df"])
+                self.add(VGroup(good, bad).arrange(DOWN, buff=0.8))
+    """
+
+    def __init__(self, dims, order, names, *, font_size=style.TITLE):
+        from manim import ArcBetweenPoints
+
+        super().__init__()
+        parts, where = [], []
+        for s in order:
+            where.append(len(parts) + 1)
+            parts += [("(", style.INK), (str(dims[s + 1]), style.INK), (r"\times", style.INK),
+                      (str(dims[s]), style.INK), (")", style.INK)]
+        self.line = ColoredTex(*parts, font_size=font_size)
+        self.names = VGroup(*[MathTex(nm, font_size=font_size * 0.85, color=style.INK).next_to(
+            VGroup(*self.line[w - 1:w + 4]), UP, buff=0.2) for nm, w in zip(names, where)])
+        self.arcs, self.mismatches = VGroup(), []
+        for (a, wa), (b, wb) in zip(zip(order, where), zip(order[1:], where[1:])):
+            left, right = self.line[wa + 2], self.line[wb]
+            if dims[a] == dims[b + 1]:
+                VGroup(left, right).set_color(style.HIGHLIGHT)
+                self.arcs.add(overlay(ArcBetweenPoints(
+                    left.get_bottom() + 0.08 * DOWN, right.get_bottom() + 0.08 * DOWN,
+                    angle=np.pi * 0.8, color=style.HIGHLIGHT, stroke_width=3)))
+            else:
+                VGroup(left, right).set_color(style.WARN)
+                self.mismatches.append((dims[a], dims[b + 1]))
+        self.fits = not self.mismatches and list(order) == list(range(len(order)))[::-1]
+        if self.fits:
+            shape = rf"{dims[order[0] + 1]}\times {dims[order[-1]]}"
+            self.result = ColoredTex((r"\to", style.INK), (shape, style.POINT),
+                                     (r"\ \checkmark", style.POINT), font_size=font_size)
+        else:
+            self.result = style.xmark()
+        self.result.next_to(self.line, RIGHT, buff=0.3)
+        self.add(self.names, self.line, self.arcs, self.result)
