@@ -7,7 +7,8 @@ Scenes are written with these names instead of private copies::
 gives the base class :class:`JacvizScene` and the parameter declaration
 (:class:`SceneParams`, :func:`param`); the look (:mod:`style`: palette, type
 sizes, fitting, arrows); :class:`ColoredTex` (TeX from (tex, colour) pairs) and
-:func:`overlay`; :class:`JacobianMatrix` and :class:`MatrixBlock`;
+:func:`overlay`; :class:`JacobianMatrix`, :class:`MatrixBlock`, :class:`MatrixProduct` and
+:class:`ShapeTable`;
 :class:`SpacePanel` and :func:`place_label`; :class:`ChainStrip`;
 :class:`ComputationGraph`; :class:`LiveReadout`; :class:`PlaneView` (an equal-aspect
 plane: data to screen, grids, arrows); and the number formatting
@@ -23,8 +24,9 @@ from ..fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_ex
                    tex_tuple, tex_vec)
 from ..studio.params import SceneParams, param
 from . import layout, style
-from .graph import ComputationGraph, tex_name
-from .matrix import JacobianMatrix, MatrixBlock, matrix_or_block, readable
+from .graph import ComputationGraph, adjoint_parts, path_parts, space_tex, tex_name
+from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, ShapeProduct, ShapeTable,
+                     legible_matrix, matrix_or_block, readable)
 from .panel import Bands, PanelGrid, SpacePanel, fit_grid, map_links, panel_grid, place_label
 from .readout import LiveReadout, live_number, stack
 from .view import PlaneView, scale_note
@@ -37,10 +39,11 @@ studio_tex.install()  # TeX compiled in private folders and renamed whole: safe 
 
 __all__ = [
     "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
-    "LiveReadout", "MatrixBlock", "PanelGrid", "PlaneView", "SceneParams", "SpacePanel",
-    "dot_terms", "fit_grid", "fmt_num", "fmt_vec", "layout", "live_number", "map_links",
-    "matrix_or_block", "nice_floor", "nice_range", "overlay", "panel_grid", "param", "place_label",
-    "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "scale_note", "signed_sum",
-    "stack", "style", "tex_expr", "tex_factor", "tex_name", "tex_num", "tex_signed_sum",
-    "tex_tuple", "tex_vec",
+    "LiveReadout", "MatrixBlock", "MatrixProduct", "PanelGrid", "PlaneView", "SceneParams",
+    "ShapeProduct", "ShapeTable", "SpacePanel", "adjoint_parts", "dot_terms", "fit_grid",
+    "fmt_num", "fmt_vec", "layout", "legible_matrix", "live_number", "map_links",
+    "matrix_or_block", "nice_floor", "nice_range", "overlay", "panel_grid", "param", "path_parts",
+    "place_label", "plain_expr", "plain_mat", "plain_vec", "plural", "readable", "scale_note",
+    "signed_sum", "space_tex", "stack", "style", "tex_expr", "tex_factor", "tex_name", "tex_num",
+    "tex_signed_sum", "tex_tuple", "tex_vec",
 ]
