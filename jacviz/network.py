@@ -348,6 +348,11 @@ class Network:
                 d.append(factors[len(d)] * d[-1])
         return d
 
+    @staticmethod
+    def pairings(push, sweep) -> list[float]:
+        """<grad_k l, d_k> in every space: the same number everywhere (dl, in the end)."""
+        return [float(np.dot(g, d)) for g, d in zip(sweep.grads, push)]
+
     def backward(self, fp: ForwardPass, gbar: float = 1.0) -> BackwardSweep:
         """grad_l in every space by vector-Jacobian products, outer to inner.
 

@@ -175,3 +175,12 @@ def test_names_read_well():
     assert sweep.steps[1].tex == r"\nabla_{a^{(2)}} l = h^{(2)}\odot(1-h^{(2)})\odot\nabla_{h^{(2)}} l"
     assert sweep.steps[3].text == "grad_a1 = (1-h1^2)*grad_h1"
     assert sweep.steps[-1].text == "grad_x = W1^T grad_a1"
+
+
+def test_pairings_are_equal_in_every_space():
+    net = Network.from_sizes([2, 3, 3, 1], ["tanh", "sigmoid"], seed=3)
+    fp = net.forward([1.0, -0.5])
+    push, sweep = net.pushforward(fp, [0.0, 0.1]), net.backward(fp)
+    p = Network.pairings(push, sweep)
+    assert len(p) == len(push) and np.allclose(p, p[-1], rtol=1e-12, atol=1e-15)
+    assert p[-1] == pytest.approx(float(push[-1][0]))  # <1, dl> = dl

@@ -87,8 +87,9 @@ class TinyNetworkParams(SceneParams):
         chain = net.chain()
         self_check(chain, x)
         fp = net.forward(x)
+        push, sweep = net.pushforward(fp, dx), net.backward(fp)
         return SimpleNamespace(net=net, chain=chain, fp=fp, x=np.asarray(x, dtype=float),
-                               push=net.pushforward(fp, dx), sweep=net.backward(fp),
+                               push=push, sweep=sweep, pairing=net.pairings(push, sweep)[0],
                                jacobians=net.local_jacobians(fp), route=net.full_jacobian_route(),
                                graph=Graph(chain, x), names=net.space_tex(), plain=net.space_names())
 
@@ -198,7 +199,7 @@ class TinyNetwork(JacvizScene):
         n = self.n
         dx, gx, dl = n.push[0], n.sweep.grads[0], n.push[-1][0]
         self.beat("duality", f"Both ways agree: dl = {fmt_num(dl)} and <grad_x l, dx> = "
-                             f"{dot_terms(gx, dx)} = {fmt_num(gx @ dx)}. grad_x l transposed is "
+                             f"{dot_terms(gx, dx)} = {fmt_num(n.pairing)}. grad_x l transposed is "
                              f"the whole 1x{len(dx)} Jacobian.")
         product = r"\,".join(reversed(n.net.stage_tex()))
         terms = " + ".join(rf"{tex_factor(a)}\cdot {tex_factor(b)}" for a, b in zip(gx, dx))
@@ -206,7 +207,7 @@ class TinyNetwork(JacvizScene):
                                  " = ", (tex_num(dl), style.FORWARD), font_size=style.SMALL),
                       ColoredTex(r"\langle ", (r"\nabla_x l", style.BACKWARD), ", ",
                                  ("dx", style.FORWARD), rf"\rangle = {terms} = ",
-                                 (tex_num(gx @ dx), style.BACKWARD), font_size=style.SMALL))
+                                 (tex_num(n.pairing), style.BACKWARD), font_size=style.SMALL))
         line.arrange(DOWN, buff=0.25)
         top = VGroup(self.bwd, self.bwd_arrows).get_bottom()[1] - 0.2
         style.place_in_band(line, top, style.content_bottom())
