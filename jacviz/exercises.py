@@ -137,10 +137,15 @@ def is_nice(answer) -> bool:
 # -- exercises --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step:
-    """One worked step, as caption text and as LaTeX."""
+    """One worked step, as caption text and as LaTeX, and its row on the board.
+
+    ``board`` is what the practice clip draws for the step (plain data, see
+    :func:`_tx`): one row of parts in reading order.
+    """
 
     text: str
     tex: str
+    board: tuple = field(default=(), compare=False)
 
 
 @dataclass
@@ -157,6 +162,9 @@ class Exercise:
     tolerance: float
     steps: list[Step] = field(default_factory=list)
     source: str | None = None  # where in the lessons the exercise comes from
+    #: what the practice clip draws beside the steps' rows (path-sum: ``graph``, a
+    #: :class:`~jacviz.graph.Graph`, and ``terms``, its path terms); not in the JSON
+    figure: dict = field(default_factory=dict, compare=False)
 
     @property
     def id(self) -> str:
@@ -573,6 +581,37 @@ def _require_nice(fields: dict, what: str) -> None:
         raise JacvizError(f"{what}: answer {ans!r} is not nice")
 
 
+# -- the board: what the practice clip draws for each step ---------------------------
+# One row per step: parts in reading order, each a dict --
+#   {"tex": TeX, "role": r}                      consecutive tex parts form one line
+#   {"matrix": rows of TeX cells, "role": r}     optional "rows"/"cols" (labels), "highlight"
+#   {"block": [rows, cols], "label": TeX, "role": r}   a matrix drawn by its shape
+#   {"mark": "cross"}                            what does not compose
+#   {"path": k}                                  highlight path k of the figure's graph
+# Roles: ink, forward (perturbations), backward (gradients), point (points and values),
+# highlight (what is asked), warn (zero paths, shape mismatches), muted.
+def _tx(tex: str, role: str = "ink") -> dict:
+    return {"tex": tex, "role": role}
+
+
+def _mx(M, role: str = "ink", symbolic: bool = False, **extra) -> dict:
+    M = sympy.Matrix(M)
+    cell = sympy.latex if symbolic else _x
+    return {"matrix": [[cell(v) for v in M.row(i)] for i in range(M.rows)], "role": role, **extra}
+
+
+def _col(vals, role: str) -> dict:
+    return _mx(sympy.Matrix(list(vals)), role)
+
+
+def _blk(rows: int, cols: int, label: str, role: str = "ink") -> dict:
+    return {"block": [rows, cols], "label": label, "role": role}
+
+
+def _step(text: str, tex: str, *board: dict) -> Step:
+    return Step(text, tex, tuple(board))
+
+
 # -- maps as typed text ------------------------------------------------------------
 _COEFS = (1, 1, 1, 1, 2, 2, 3, -1, -1, -2)
 _POINT = (-2, -1, 0, 1, 1, 2, 2, 3)
@@ -755,18 +794,27 @@ def _build_entry(p: dict, book: _Book) -> dict:
           + f" of its Jacobian at ${at_tex}$.")
     if len(entries) > 1:
         q += " Answer: " + ", ".join(label) + "."
-    steps = [Step(
+    labels = {"rows": ["F"] if F.m == 1 else [f"F_{{{i + 1}}}" for i in range(F.m)],
+              "cols": [sympy.latex(v) for v in F.inputs]}
+    steps = [_step(
         f"Row i of J is the gradient of F_i, written sideways; F is R^{F.n} -> R^{F.m}, "
         f"so J is {F.m}x{F.n}: J = {_sym_text(Js)}.",
         r"Row $i$ of $J$ is the gradient of $F_i$ written sideways ($%d \times %d$): $J = %s$."
-        % (F.m, F.n, _sym_tex(Js)))]
+        % (F.m, F.n, _sym_tex(Js)),
+        _tx("J ="), _mx(Js, symbolic=True, **labels), _tx(r"%d \times %d" % (F.m, F.n), "muted"))]
     for (i, j), lab, labt in zip(entries, label, label_tex):
-        steps.append(Step(
+        steps.append(_step(
             f"{lab} = dF_{i + 1}/d{names[j]} = {plain_expr(Js[i, j])}, which at {at} is {_t(Jx[i, j])}.",
             r"$%s = \frac{\partial F_{%d}}{\partial %s} = %s$, which at $%s$ is $%s$."
-            % (labt, i + 1, sympy.latex(F.inputs[j]), sympy.latex(Js[i, j]), at_tex, _x(Jx[i, j]))))
-    steps.append(Step(f"The whole Jacobian at {at}: J = {_tmat(Jx)}.",
-                      r"The whole Jacobian at $%s$: $J = %s$." % (at_tex, _xmat(Jx))))
+            % (labt, i + 1, sympy.latex(F.inputs[j]), sympy.latex(Js[i, j]), at_tex, _x(Jx[i, j])),
+            _tx(labt, "highlight"),
+            _tx(r"= \frac{\partial F_{%d}}{\partial %s} = %s" % (i + 1, sympy.latex(F.inputs[j]),
+                                                                sympy.latex(Js[i, j]))),
+            _tx(r"\Big|_{%s}" % at_tex, "point"), _tx("="), _tx(_x(Jx[i, j]), "highlight")))
+    steps.append(_step(f"The whole Jacobian at {at}: J = {_tmat(Jx)}.",
+                       r"The whole Jacobian at $%s$: $J = %s$." % (at_tex, _xmat(Jx)),
+                       _tx("J"), _tx(at_tex, "point"), _tx("="),
+                       _mx(Jx, highlight=[[i, j] for i, j in entries], **labels)))
     vals = sympy.Matrix([[Jx[i, j] for i, j in entries]])
     ans, ans_text, _ = _answer_fields(vals, book)
     ans_tex = r",\ ".join(f"{lt} = {_x(Jx[i, j])}" for (i, j), lt in zip(entries, label_tex))
@@ -802,15 +850,24 @@ def _build_shape(p: dict, book: _Book) -> dict:
     gq = f"g{_lhs(p['g'])} = {_rhs(p['g'])}"
     fq = f"f{_lhs(p['f'])} = {_rhs(p['f'])}"
     maps_tex = f"${_show_tex('g', g)}$ and ${_show_tex('f', f)}$"
+    def sized(M) -> str:
+        return r"%d \times %d" % (M.rows, M.cols)
+
+    bDg, bDf, bD = _blk(Dg.rows, Dg.cols, "Dg"), _blk(Df.rows, Df.cols, "Df"), \
+        _blk(D.rows, D.cols, r"D(f \circ g)", "highlight")
     steps = [
-        Step(f"g takes {g.n} input{'s' * (g.n != 1)} and gives {g.m} output{'s' * (g.m != 1)}: "
-             f"Dg is {_shape(Dg)} (one row per output, one column per input).",
-             r"$g: \mathbb{R}^{%d} \to \mathbb{R}^{%d}$, so $Dg$ is $%d \times %d$ "
-             r"(one row per output, one column per input)." % (g.n, g.m, Dg.rows, Dg.cols)),
-        Step(f"f takes {f.n} input{'s' * (f.n != 1)} and gives {f.m} output{'s' * (f.m != 1)}: "
-             f"Df is {_shape(Df)}.",
-             r"$f: \mathbb{R}^{%d} \to \mathbb{R}^{%d}$, so $Df$ is $%d \times %d$."
-             % (f.n, f.m, Df.rows, Df.cols)),
+        _step(f"g takes {g.n} input{'s' * (g.n != 1)} and gives {g.m} output{'s' * (g.m != 1)}: "
+              f"Dg is {_shape(Dg)} (one row per output, one column per input).",
+              r"$g: \mathbb{R}^{%d} \to \mathbb{R}^{%d}$, so $Dg$ is $%d \times %d$ "
+              r"(one row per output, one column per input)." % (g.n, g.m, Dg.rows, Dg.cols),
+              _tx(r"g:\ \mathbb{R}^{%d} \to \mathbb{R}^{%d},\quad Dg\ \text{is}\ " % (g.n, g.m)),
+              _tx(sized(Dg), "point"), _tx(r"\quad\text{(rows: outputs, columns: inputs)}", "muted")),
+        _step(f"f takes {f.n} input{'s' * (f.n != 1)} and gives {f.m} output{'s' * (f.m != 1)}: "
+              f"Df is {_shape(Df)}.",
+              r"$f: \mathbb{R}^{%d} \to \mathbb{R}^{%d}$, so $Df$ is $%d \times %d$."
+              % (f.n, f.m, Df.rows, Df.cols),
+              _tx(r"f:\ \mathbb{R}^{%d} \to \mathbb{R}^{%d},\quad Df\ \text{is}\ " % (f.n, f.m)),
+              _tx(sized(Df), "point")),
     ]
     if p["ask"] == "product":
         book.reject_if(other)
@@ -822,16 +879,21 @@ def _build_shape(p: dict, book: _Book) -> dict:
         qt = (f"Let {maps_tex}. Which of the products $Df\\,Dg$ and $Dg\\,Df$ is defined, and "
               f"what is its shape? Answer with the shape, rows $\\times$ columns.")
         steps += [
-            Step(f"Df Dg is ({_shape(Df)})({_shape(Dg)}): the inner sizes {Df.cols} and {Dg.rows} "
-                 f"match, so it is defined and is {answer}.",
-                 r"$Df\,Dg$ is $(%d \times %d)(%d \times %d)$: the inner sizes match, so it is "
-                 r"defined and is $%d \times %d$." % (Df.rows, Df.cols, Dg.rows, Dg.cols, D.rows, D.cols)),
-            Step(f"Dg Df is ({_shape(Dg)})({_shape(Df)}): the inner sizes {Dg.cols} and {Df.rows} "
-                 f"differ, so it is not defined.",
-                 r"$Dg\,Df$ is $(%d \times %d)(%d \times %d)$: the inner sizes %d and %d differ, so "
-                 r"it is not defined." % (Dg.rows, Dg.cols, Df.rows, Df.cols, Dg.cols, Df.rows)),
-            Step(f"So D(f o g) = Df Dg, of shape {answer} (outputs of f by inputs of g).",
-                 r"So $D(f \circ g) = Df\,Dg$, of shape $%d \times %d$." % (D.rows, D.cols)),
+            _step(f"Df Dg is ({_shape(Df)})({_shape(Dg)}): the inner sizes {Df.cols} and {Dg.rows} "
+                  f"match, so it is defined and is {answer}.",
+                  r"$Df\,Dg$ is $(%d \times %d)(%d \times %d)$: the inner sizes match, so it is "
+                  r"defined and is $%d \times %d$." % (Df.rows, Df.cols, Dg.rows, Dg.cols, D.rows, D.cols),
+                  bDf, bDg, _tx("="), bD,
+                  _tx(r"\quad\text{inner sizes}\ %d = %d" % (Df.cols, Dg.rows), "point")),
+            _step(f"Dg Df is ({_shape(Dg)})({_shape(Df)}): the inner sizes {Dg.cols} and {Df.rows} "
+                  f"differ, so it is not defined.",
+                  r"$Dg\,Df$ is $(%d \times %d)(%d \times %d)$: the inner sizes %d and %d differ, so "
+                  r"it is not defined." % (Dg.rows, Dg.cols, Df.rows, Df.cols, Dg.cols, Df.rows),
+                  bDg, bDf, {"mark": "cross"},
+                  _tx(r"\quad\text{inner sizes}\ %d \neq %d" % (Dg.cols, Df.rows), "warn")),
+            _step(f"So D(f o g) = Df Dg, of shape {answer} (outputs of f by inputs of g).",
+                  r"So $D(f \circ g) = Df\,Dg$, of shape $%d \times %d$." % (D.rows, D.cols),
+                  _tx(r"D(f \circ g) = Df\,Dg\ \text{is}\ "), _tx(sized(D), "highlight")),
         ]
         answer_tex = r"%d \times %d" % (D.rows, D.cols)
     else:
@@ -844,12 +906,16 @@ def _build_shape(p: dict, book: _Book) -> dict:
         qt = (f"Let {maps_tex}, so that $f \\circ g$ is scalar. What is the shape of the gradient "
               f"$\\nabla (f \\circ g)$, written as a column vector?")
         steps += [
-            Step(f"D(f o g) = Df Dg is ({_shape(Df)})({_shape(Dg)}) = {_shape(D)}: a single row.",
-                 r"$D(f \circ g) = Df\,Dg$ is $(%d \times %d)(%d \times %d) = %d \times %d$: a row."
-                 % (Df.rows, Df.cols, Dg.rows, Dg.cols, D.rows, D.cols)),
-            Step(f"The gradient is its transpose, a column: {answer}.",
-                 r"The gradient is its transpose, a column: $\nabla (f \circ g) = D(f \circ g)^\top$ "
-                 r"is $%d \times 1$." % D.cols),
+            _step(f"D(f o g) = Df Dg is ({_shape(Df)})({_shape(Dg)}) = {_shape(D)}: a single row.",
+                  r"$D(f \circ g) = Df\,Dg$ is $(%d \times %d)(%d \times %d) = %d \times %d$: a row."
+                  % (Df.rows, Df.cols, Dg.rows, Dg.cols, D.rows, D.cols),
+                  bDf, bDg, _tx("="), _blk(D.rows, D.cols, r"D(f \circ g)"),
+                  _tx(r"\quad %s\text{: a row}" % sized(D), "point")),
+            _step(f"The gradient is its transpose, a column: {answer}.",
+                  r"The gradient is its transpose, a column: $\nabla (f \circ g) = D(f \circ g)^\top$ "
+                  r"is $%d \times 1$." % D.cols,
+                  _tx(r"\nabla (f \circ g)", "backward"), _tx(r"= D(f \circ g)^\top ="),
+                  _blk(D.cols, 1, r"\nabla", "backward"), _tx(r"%d \times 1" % D.cols, "highlight")),
         ]
         answer_tex = r"%d \times 1" % D.cols
     return {"question": q, "question_tex": qt,
@@ -914,20 +980,30 @@ def _build_curve(p: dict, book: _Book) -> dict:
     dots = [f"{_tf(a)}{_tf(b)}" for a, b in zip(grad, vel)]
     dots_tex = [f"{_xf(a)}{_xf(b)}" for a, b in zip(grad, vel)]
     steps = [
-        Step(f"The chain rule along a curve: dz/dt = grad f(r(t)) . r'(t).",
-             r"The chain rule along a curve: $\frac{dz}{dt} = \nabla f(\mathbf{r}(t)) \cdot \mathbf{r}'(t)$."),
-        Step(f"Where the curve is: r({tt}) = {_tvec(pt)}.",
-             r"Where the curve is: $\mathbf{r}(%s) = %s$." % (tx, _xpoint(pt))),
-        Step(f"Its velocity: r'(t) = {_tvec(plain_expr(v) for v in vel_sym)}, so r'({tt}) = {_tvec(vel)}.",
-             r"Its velocity: $\mathbf{r}'(t) = %s$, so $\mathbf{r}'(%s) = %s$."
-             % (tex_tuple(list(vel_sym)), tx, _xpoint(vel))),
-        Step(f"The gradient: grad f(x, y) = {_tvec(plain_expr(v) for v in grad_sym)}, "
-             f"so at r({tt}) it is {_tvec(grad)}.",
-             r"The gradient: $\nabla f(x, y) = %s$, so at $\mathbf{r}(%s)$ it is $%s$."
-             % (tex_tuple(list(grad_sym)), tx, _xpoint(grad))),
-        Step(f"dz/dt = {' + '.join(dots)} = {_signed([_t(v) for v in terms])} = {_t(dz)}.",
-             r"$\frac{dz}{dt} = %s = %s = %s$."
-             % (" + ".join(dots_tex), _signed([_x(v) for v in terms]), _x(dz))),
+        _step(f"The chain rule along a curve: dz/dt = grad f(r(t)) . r'(t).",
+              r"The chain rule along a curve: "
+              r"$\frac{dz}{dt} = \nabla f(\mathbf{r}(t)) \cdot \mathbf{r}'(t)$.",
+              _tx(r"\frac{dz}{dt} ="), _tx(r"\nabla f(\mathbf{r}(t))", "backward"), _tx(r"\cdot"),
+              _tx(r"\mathbf{r}'(t)", "forward")),
+        _step(f"Where the curve is: r({tt}) = {_tvec(pt)}.",
+              r"Where the curve is: $\mathbf{r}(%s) = %s$." % (tx, _xpoint(pt)),
+              _tx(r"\mathbf{r}(%s) =" % tx), _tx(_xpoint(pt), "point")),
+        _step(f"Its velocity: r'(t) = {_tvec(plain_expr(v) for v in vel_sym)}, so r'({tt}) = {_tvec(vel)}.",
+              r"Its velocity: $\mathbf{r}'(t) = %s$, so $\mathbf{r}'(%s) = %s$."
+              % (tex_tuple(list(vel_sym)), tx, _xpoint(vel)),
+              _tx(r"\mathbf{r}'(t) = %s,\quad \mathbf{r}'(%s) =" % (tex_tuple(list(vel_sym)), tx)),
+              _col(vel, "forward")),
+        _step(f"The gradient: grad f(x, y) = {_tvec(plain_expr(v) for v in grad_sym)}, "
+              f"so at r({tt}) it is {_tvec(grad)}.",
+              r"The gradient: $\nabla f(x, y) = %s$, so at $\mathbf{r}(%s)$ it is $%s$."
+              % (tex_tuple(list(grad_sym)), tx, _xpoint(grad)),
+              _tx(r"\nabla f(x, y) = %s,\quad \nabla f(\mathbf{r}(%s)) =" % (tex_tuple(list(grad_sym)), tx)),
+              _col(grad, "backward")),
+        _step(f"dz/dt = {' + '.join(dots)} = {_signed([_t(v) for v in terms])} = {_t(dz)}.",
+              r"$\frac{dz}{dt} = %s = %s = %s$."
+              % (" + ".join(dots_tex), _signed([_x(v) for v in terms]), _x(dz)),
+              _tx(r"\frac{dz}{dt} ="), _col(grad, "backward"), _tx(r"\cdot"), _col(vel, "forward"),
+              _tx("= %s =" % _signed([_x(v) for v in terms])), _tx(_x(dz), "highlight")),
     ]
     ans, ans_text, ans_tex = _answer_fields(sympy.Matrix([[dz]]), book)
     return {"question": q, "question_tex": qt,
@@ -956,10 +1032,13 @@ def _check_trace(trace, points, jacs) -> None:
 
 def _stage_steps(mp: Map, name: str, at_names, point, J) -> list[Step]:
     Js = mp.jacobian_symbolic
-    return [Step(
+    return [_step(
         f"D{name} = {_sym_text(Js)} ({_shape(Js)}); at {_at(at_names, point)} it is {_tmat(J)}.",
         r"$D%s = %s$ ($%d \times %d$); at $%s$ it is $%s$."
-        % (name, _sym_tex(Js), Js.rows, Js.cols, _at_tex(mp, point), _xmat(J)))]
+        % (name, _sym_tex(Js), Js.rows, Js.cols, _at_tex(mp, point), _xmat(J)),
+        _tx(f"D{name} ="), _mx(Js, symbolic=True), _tx(r",\quad D%s" % name),
+        _tx(_xpoint(point) if len(point) > 1 else r"\left(%s\right)" % _x(point[0]), "point"),
+        _tx("="), _mx(J))]
 
 
 def _names_tex(names) -> str:
@@ -969,9 +1048,9 @@ def _names_tex(names) -> str:
 
 def _value_step(name: str, x, out_names, u) -> Step:
     """``(u1, u2) = g(1, 1) = (3, 0)``."""
-    return Step(f"{_pname(out_names)} = {name}({', '.join(_t(v) for v in x)}) = {_tvec(u)}.",
-                r"$%s = %s(%s) = %s$." % (_names_tex(out_names), name, r",\ ".join(_x(v) for v in x),
-                                          _xpoint(u)))
+    lhs = r"%s = %s(%s) =" % (_names_tex(out_names), name, r",\ ".join(_x(v) for v in x))
+    return _step(f"{_pname(out_names)} = {name}({', '.join(_t(v) for v in x)}) = {_tvec(u)}.",
+                 r"$%s %s$." % (lhs, _xpoint(u)), _tx(lhs), _tx(_xpoint(u), "point"))
 
 
 # == composition ====================================================================
@@ -1024,23 +1103,29 @@ def _build_composition(p: dict, book: _Book) -> dict:
     Dh = chain.jacobian_symbolic
     check = _exact(Dh, dict(zip(g.inputs, x0)))
     steps = [
-        Step("Jacobians multiply, outer map on the left: D(f o g)(x) = Df(g(x)) Dg(x).",
-             r"Jacobians multiply, outer map on the left: $D(f \circ g)(x) = Df(g(x))\,Dg(x)$."),
+        _step("Jacobians multiply, outer map on the left: D(f o g)(x) = Df(g(x)) Dg(x).",
+              r"Jacobians multiply, outer map on the left: $D(f \circ g)(x) = Df(g(x))\,Dg(x)$.",
+              _tx(r"D(f \circ g)(x) = Df(g(x))\,Dg(x)"),
+              _tx(r"\quad\text{(outer map on the left)}", "muted")),
         _value_step("g", x0, un, u0),
         *_stage_steps(g, "g", xn, x0, Jg),
         *_stage_steps(f, "f", un, u0, Jf),
-        Step(f"D(f o g) = Df Dg = {_tmat(Jf)} {_tmat(Jg)} = {_tmat(total)} ({rows}x{cols}).",
-             r"$D(f \circ g) = Df\,Dg = %s %s = %s$." % (_xmat(Jf), _xmat(Jg), _xmat(total))),
+        _step(f"D(f o g) = Df Dg = {_tmat(Jf)} {_tmat(Jg)} = {_tmat(total)} ({rows}x{cols}).",
+              r"$D(f \circ g) = Df\,Dg = %s %s = %s$." % (_xmat(Jf), _xmat(Jg), _xmat(total)),
+              _tx(r"D(f \circ g) = Df\,Dg ="), _mx(Jf), _mx(Jg), _tx("="), _mx(total, "highlight")),
     ]
     check_text = (f"Check by composing first: (f o g){_lhs(p['g'])} = "
                   f"{_tvec(plain_expr(e) for e in composed)}, whose derivative {_sym_text(Dh)} "
                   f"at {at} is {_tmat(check)}.")
     if len(check_text) <= 160:  # a long composed expression is no help on a slide
-        steps.append(Step(
+        args = ", ".join(sympy.latex(s) for s in g.inputs)
+        steps.append(_step(
             check_text,
             r"Check by composing first: $(f \circ g)(%s) = %s$, whose derivative $%s$ at $%s$ is $%s$."
-            % (", ".join(sympy.latex(s) for s in g.inputs), tex_tuple(composed), _sym_tex(Dh),
-               _at_tex(g, x0), _xmat(check))))
+            % (args, tex_tuple(composed), _sym_tex(Dh), _at_tex(g, x0), _xmat(check)),
+            _tx(r"\text{check: } (f \circ g)(%s) = %s\ \Rightarrow\ D(f \circ g)" % (
+                args, tex_tuple(composed)), "muted"),
+            _tx(r"\Big|_{%s}" % _xpoint(x0), "point"), _tx("="), _mx(check)))
     ans, ans_text, ans_tex = _answer_fields(total, book)
     return {"question": q, "question_tex": qt,
             "parameters": _params({"g": p["g"], "f": p["f"]}, x0),
@@ -1101,13 +1186,17 @@ def _build_path(p: dict, book: _Book) -> dict:
           f"Compute $\\frac{{\\partial {yi_t}}}{{\\partial {xj_t}}}$ at $x = {_xpoint(x0)}$ as a sum "
           f"over paths: multiply the partials along each path ${xj_t} \\to u_k \\to {yi_t}$, then "
           f"add over paths. {missing}")
+    dd = r"\frac{\partial %s}{\partial %s}" % (yi_t, xj_t)
+    formula = " + ".join(r"\frac{\partial %s}{\partial %s}\frac{\partial %s}{\partial %s}"
+                         % (yi_t, sympy.latex(u), sympy.latex(u), xj_t) for u in f.inputs)
     steps = [
-        Step(f"The paths from {xj} to {yi} go through each of {', '.join(un)}: "
-             f"d{yi}/d{xj} = " + " + ".join(f"(d{yi}/d{u})(d{u}/d{xj})" for u in un) + ".",
-             r"The paths from $%s$ to $%s$ go through each of $%s$: $\frac{\partial %s}{\partial %s} = %s$."
-             % (xj_t, yi_t, ", ".join(sympy.latex(s) for s in f.inputs), yi_t, xj_t,
-                " + ".join(r"\frac{\partial %s}{\partial %s}\frac{\partial %s}{\partial %s}"
-                           % (yi_t, sympy.latex(u), sympy.latex(u), xj_t) for u in f.inputs))),
+        _step(f"The paths from {xj} to {yi} go through each of {', '.join(un)}: "
+              f"d{yi}/d{xj} = " + " + ".join(f"(d{yi}/d{u})(d{u}/d{xj})" for u in un) + ".",
+              r"The paths from $%s$ to $%s$ go through each of $%s$: $%s = %s$."
+              % (xj_t, yi_t, ", ".join(sympy.latex(s) for s in f.inputs), dd, formula),
+              _tx(dd, "highlight"), _tx(r"= \sum_k \frac{\partial %s}{\partial u_k}\frac{\partial u_k}"
+                                        r"{\partial %s}" % (yi_t, xj_t)),
+              _tx(r"\quad\text{(one term per path)}", "muted")),
         _value_step("g", x0, un, points[1]),
     ]
     for k, (term, u) in enumerate(zip(ps.terms, un)):
@@ -1118,22 +1207,32 @@ def _build_path(p: dict, book: _Book) -> dict:
         head_tex = (r"Path $%s \to %s \to %s$: $\frac{\partial %s}{\partial %s}\frac{\partial %s}"
                     r"{\partial %s} = \left(%s\right)\left(%s\right)"
                     % (xj_t, ut, yi_t, yi_t, ut, ut, xj_t, sympy.latex(outer), sympy.latex(inner)))
+        route = _tx(r"%s \to %s \to %s\colon" % (xj_t, ut, yi_t))
+        factors = r"\left(%s\right)\left(%s\right)" % (sympy.latex(outer), sympy.latex(inner))
         if term.is_zero:
             why = (f"{u} does not depend on {xj}" if inner == 0 else f"{yi} does not depend on {u}")
             why_tex = (r"$%s$ does not depend on $%s$" % ((ut, xj_t) if inner == 0 else (yi_t, ut)))
-            steps.append(Step(f"{head} = 0: {why}, a missing edge, so this path adds nothing.",
-                              head_tex + r" = 0$: %s, a missing edge, so this path adds nothing." % why_tex))
+            steps.append(_step(f"{head} = 0: {why}, a missing edge, so this path adds nothing.",
+                               head_tex + r" = 0$: %s, a missing edge, so this path adds nothing." % why_tex,
+                               {"path": k}, route, _tx(factors + " = 0", "warn"),
+                               _tx(r"\quad\text{(missing edge)}", "muted")))
         else:
-            steps.append(Step(
+            steps.append(_step(
                 f"{head} = {_tf(Jf[i, k])}{_tf(Jg[k, j])} = {_t(terms_exact[k])} at x = {at}.",
-                head_tex + r" = %s%s = %s$." % (_xf(Jf[i, k]), _xf(Jg[k, j]), _x(terms_exact[k]))))
-    steps.append(Step(f"Add over paths: d{yi}/d{xj} = {_signed([_t(v) for v in terms_exact])} = {_t(entry)}.",
-                      r"Add over paths: $\frac{\partial %s}{\partial %s} = %s = %s$."
-                      % (yi_t, xj_t, _signed([_x(v) for v in terms_exact]), _x(entry))))
+                head_tex + r" = %s%s = %s$." % (_xf(Jf[i, k]), _xf(Jg[k, j]), _x(terms_exact[k])),
+                {"path": k}, route, _tx(factors + " = " + _xf(Jf[i, k]) + _xf(Jg[k, j]) + " ="),
+                _tx(_x(terms_exact[k]), "point")))
+    steps.append(_step(f"Add over paths: d{yi}/d{xj} = {_signed([_t(v) for v in terms_exact])} "
+                       f"= {_t(entry)}.",
+                       r"Add over paths: $%s = %s = %s$." % (dd, _signed([_x(v) for v in terms_exact]),
+                                                              _x(entry)),
+                       _tx(dd), _tx("= %s =" % _signed([_x(v) for v in terms_exact])),
+                       _tx(_x(entry), "highlight")))
     ans, ans_text, ans_tex = _answer_fields(sympy.Matrix([[entry]]), book)
     return {"question": q, "question_tex": qt,
             "parameters": _params({"g": p["g"], "f": p["f"]}, x0, output=i + 1, input=j + 1),
-            "answer": ans, "answer_text": ans_text, "answer_tex": ans_tex, "steps": steps}
+            "answer": ans, "answer_text": ans_text, "answer_tex": ans_tex, "steps": steps,
+            "figure": {"graph": graph, "terms": ps.terms}}
 
 
 def _ylatex(name: str) -> str:
@@ -1201,8 +1300,12 @@ def _build_push(p: dict, book: _Book) -> dict:
          f"Answer as {form}.")
     qt = (f"Let {maps_qt}. At $x = {_xpoint(x0)}$, take the small step $dx = {_xpoint(dx)}$. "
           f"Compute {what_tex}. Answer as {form}.")
-    steps = [Step("Perturbations are pushed forward by Jacobians, inner map first.",
-                  "Perturbations are pushed forward by Jacobians, inner map first.")]
+    flow = [_tx("dx", "forward")]
+    for name, vec in zip(names, vec_names[1:]):
+        flow += [_tx(r"\xrightarrow{D%s}" % name), _tx(vec.replace(" ", r"\,"), "forward")]
+    steps = [_step("Perturbations are pushed forward by Jacobians, inner map first.",
+                   "Perturbations are pushed forward by Jacobians, inner map first.",
+                   *flow, _tx(r"\quad\text{(inner map first)}", "muted"))]
     space_names = [xn] + [mp.input_names for mp in maps[1:]]
     for k, (mp, name) in enumerate(zip(maps, names)):
         if k > 0:
@@ -1210,10 +1313,12 @@ def _build_push(p: dict, book: _Book) -> dict:
         steps += _stage_steps(mp, name, space_names[k], points[k], jacs[k])
         vin, vout = vec_names[k], vec_names[k + 1]
         lhs = vout if not single else "J dx"
-        steps.append(Step(
+        steps.append(_step(
             f"{lhs} = D{name} {vin} = {_tmat(jacs[k])} {_tcol(push[k])} = {_tcol(push[k + 1])}.",
             r"$%s = D%s\,%s = %s %s = %s$." % (lhs.replace(" ", r"\,"), name, vin, _xmat(jacs[k]),
-                                                _xcol(push[k]), _xcol(push[k + 1]))))
+                                                _xcol(push[k]), _xcol(push[k + 1])),
+            _tx(lhs.replace(" ", r"\,"), "forward"), _tx(r"= D%s\," % name), _tx(vin, "forward"),
+            _tx("="), _mx(jacs[k]), _col(push[k], "forward"), _tx("="), _col(push[k + 1], "forward")))
     ans, ans_text, ans_tex = _answer_fields(out, book)
     return {"question": q, "question_tex": qt,
             "parameters": _params(p["maps"], x0, dx=[_json_num(v) for v in dx]),
@@ -1267,33 +1372,43 @@ def _build_pull(p: dict, book: _Book) -> dict:
         qt = (f"Let ${_show_tex('F', F)}$. At $x = {_xpoint(x0)}$ the gradient of a scalar loss with "
               f"respect to the outputs of $F$ is $g = {_xpoint(gbar)}$. Pull it back: compute "
               f"$J^\\top g$, where $J$ is the Jacobian of $F$ at $x$. Answer as {form}.")
-        steps = [Step("Gradients are pulled back by transposed Jacobians.",
-                      "Gradients are pulled back by transposed Jacobians."),
+        steps = [_step("Gradients are pulled back by transposed Jacobians.",
+                       "Gradients are pulled back by transposed Jacobians.",
+                       _tx("g", "backward"), _tx(r"\mapsto J^\top"), _tx("g", "backward"),
+                       _tx(r"\quad\text{(transposed Jacobian)}", "muted")),
                  *_stage_steps(F, "F", xn, x0, jacs[0]),
-                 Step(f"J^T g = {_tmat(jacs[0].T)} {_tcol(gbar)} = {_tcol(out)}.",
-                      r"$J^\top g = %s %s = %s$." % (_xmat(jacs[0].T), _xcol(gbar), _xcol(out)))]
+                 _step(f"J^T g = {_tmat(jacs[0].T)} {_tcol(gbar)} = {_tcol(out)}.",
+                       r"$J^\top g = %s %s = %s$." % (_xmat(jacs[0].T), _xcol(gbar), _xcol(out)),
+                       _tx(r"J^\top"), _tx("g", "backward"), _tx("="), _mx(jacs[0].T),
+                       _col(gbar, "backward"), _tx("="), _col(out, "backward"))]
     else:
         g, f = maps
         un = f.input_names
-        q = (f"Let u = g(x) with {_show('g', p['maps']['g'])}, and the scalar y = {_show('f', p['maps']['f'])}. "
+        q = (f"Let u = g(x) with {_show('g', p['maps']['g'])}, and the scalar "
+             f"y = {_show('f', p['maps']['f'])}. "
              f"Compute the gradient of y with respect to x at x = {at}, by pulling the gradient of f "
              f"back through Dg^T. Answer as {form}.")
         qt = (f"Let $u = g(x)$ with ${_show_tex('g', g)}$, and the scalar $y = {_show_tex('f', f)}$. "
               f"Compute $\\nabla_x y$ at $x = {_xpoint(x0)}$ by pulling $\\nabla f$ back through "
               f"$Dg^\\top$. Answer as {form}.")
         steps = [
-            Step("Gradients are pulled back by transposed Jacobians, outer map first: "
-                 "grad_x y = Dg(x)^T grad f(u).",
-                 r"Gradients are pulled back by transposed Jacobians, outer map first: "
-                 r"$\nabla_x y = Dg(x)^\top \nabla f(u)$."),
+            _step("Gradients are pulled back by transposed Jacobians, outer map first: "
+                  "grad_x y = Dg(x)^T grad f(u).",
+                  r"Gradients are pulled back by transposed Jacobians, outer map first: "
+                  r"$\nabla_x y = Dg(x)^\top \nabla f(u)$.",
+                  _tx(r"\nabla_x y", "backward"), _tx(r"= Dg(x)^\top"),
+                  _tx(r"\nabla f(u)", "backward"), _tx(r"\quad\text{(outer map first)}", "muted")),
             _value_step("g", x0, un, points[1]),
             *_stage_steps(f, "f", un, points[1], jacs[1]),
-            Step(f"grad f(u) = Df(u)^T = {_tcol(pull[1])} ({pull[1].rows}x1).",
-                 r"$\nabla f(u) = Df(u)^\top = %s$." % _xcol(pull[1])),
+            _step(f"grad f(u) = Df(u)^T = {_tcol(pull[1])} ({pull[1].rows}x1).",
+                  r"$\nabla f(u) = Df(u)^\top = %s$." % _xcol(pull[1]),
+                  _tx(r"\nabla f(u)", "backward"), _tx(r"= Df(u)^\top ="), _col(pull[1], "backward")),
             *_stage_steps(g, "g", xn, x0, jacs[0]),
-            Step(f"grad_x y = Dg^T grad f = {_tmat(jacs[0].T)} {_tcol(pull[1])} = {_tcol(out)}.",
-                 r"$\nabla_x y = Dg^\top \nabla f = %s %s = %s$."
-                 % (_xmat(jacs[0].T), _xcol(pull[1]), _xcol(out))),
+            _step(f"grad_x y = Dg^T grad f = {_tmat(jacs[0].T)} {_tcol(pull[1])} = {_tcol(out)}.",
+                  r"$\nabla_x y = Dg^\top \nabla f = %s %s = %s$."
+                  % (_xmat(jacs[0].T), _xcol(pull[1]), _xcol(out)),
+                  _tx(r"\nabla_x y", "backward"), _tx(r"= Dg^\top"), _tx(r"\nabla f", "backward"),
+                  _tx("="), _mx(jacs[0].T), _col(pull[1], "backward"), _tx("="), _col(out, "backward")),
         ]
     ans, ans_text, ans_tex = _answer_fields(out, book)
     extra = {"gradient": [_json_num(v) for v in gbar]} if single else {}
@@ -1390,23 +1505,34 @@ def _build_network(p: dict, book: _Book) -> dict:
           f"$c = {_xcol(p['c'])}$. Compute $\\nabla_x \\ell$ at $x = {_xpoint(x0)}$.")
     sname = "sigmoid'(a)" if act == "sigmoid" else "2a"
     sname_tex = r"\sigma'(a)" if act == "sigmoid" else "2a"
+    diag = r"\operatorname{Diag}(%s)" % sname_tex
     steps = [
-        Step(f"Backprop is repeated pullback: grad_x l = W^T Diag({sname}) c.",
-             r"Backprop is repeated pullback: $\nabla_x \ell = W^\top \operatorname{Diag}(%s)\, c$."
-             % sname_tex),
-        Step(f"Forward: a = W x + b = {_tcol(a0)} at x = {at}, and h = {_tcol(h0)}.",
-             r"Forward: $a = W x + b = %s$ at $x = %s$, and $h = %s$."
-             % (_xcol(a0), _xpoint(x0), _xcol(h0))),
-        Step(f"The activation's Jacobian is Diag({sname}) = Diag{_tvec(sprime)} ({k}x{k}).",
-             r"The activation's Jacobian is $\operatorname{Diag}(%s) = %s$ ($%d \times %d$)."
-             % (sname_tex, _xmat(jacs[1]), k, k)),
-        Step(f"grad_h l = c = {_tcol(pull[2])}.",
-             r"$\nabla_h \ell = c = %s$." % _xcol(pull[2])),
-        Step(f"grad_a l = Diag({sname}) grad_h l = {_tcol(pull[1])}.",
-             r"$\nabla_a \ell = \operatorname{Diag}(%s)\,\nabla_h \ell = %s$." % (sname_tex, _xcol(pull[1]))),
-        Step(f"grad_x l = W^T grad_a l = {_tmat(W.T)} {_tcol(pull[1])} = {_tcol(pull[0])}.",
-             r"$\nabla_x \ell = W^\top \nabla_a \ell = %s %s = %s$."
-             % (_xmat(W.T), _xcol(pull[1]), _xcol(pull[0]))),
+        _step(f"Backprop is repeated pullback: grad_x l = W^T Diag({sname}) c.",
+              r"Backprop is repeated pullback: $\nabla_x \ell = W^\top \operatorname{Diag}(%s)\, c$."
+              % sname_tex,
+              _tx(r"\nabla_x \ell", "backward"), _tx(r"= W^\top %s\," % diag), _tx("c", "backward"),
+              _tx(r"\quad\text{(repeated pullback)}", "muted")),
+        _step(f"Forward: a = W x + b = {_tcol(a0)} at x = {at}, and h = {_tcol(h0)}.",
+              r"Forward: $a = W x + b = %s$ at $x = %s$, and $h = %s$."
+              % (_xcol(a0), _xpoint(x0), _xcol(h0)),
+              _tx("a = W"), _tx(_xpoint(x0), "point"), _tx("+ b ="), _col(a0, "point"), _tx(r",\quad h ="),
+              _col(h0, "point")),
+        _step(f"The activation's Jacobian is Diag({sname}) = Diag{_tvec(sprime)} ({k}x{k}).",
+              r"The activation's Jacobian is $\operatorname{Diag}(%s) = %s$ ($%d \times %d$)."
+              % (sname_tex, _xmat(jacs[1]), k, k),
+              _tx(diag + " ="), _mx(jacs[1]), _tx(r"%d \times %d" % (k, k), "muted")),
+        _step(f"grad_h l = c = {_tcol(pull[2])}.",
+              r"$\nabla_h \ell = c = %s$." % _xcol(pull[2]),
+              _tx(r"\nabla_h \ell", "backward"), _tx("= c ="), _col(pull[2], "backward")),
+        _step(f"grad_a l = Diag({sname}) grad_h l = {_tcol(pull[1])}.",
+              r"$\nabla_a \ell = \operatorname{Diag}(%s)\,\nabla_h \ell = %s$." % (sname_tex, _xcol(pull[1])),
+              _tx(r"\nabla_a \ell", "backward"), _tx("= " + diag + r"\,"), _tx(r"\nabla_h \ell", "backward"),
+              _tx("="), _col(pull[1], "backward")),
+        _step(f"grad_x l = W^T grad_a l = {_tmat(W.T)} {_tcol(pull[1])} = {_tcol(pull[0])}.",
+              r"$\nabla_x \ell = W^\top \nabla_a \ell = %s %s = %s$."
+              % (_xmat(W.T), _xcol(pull[1]), _xcol(pull[0])),
+              _tx(r"\nabla_x \ell", "backward"), _tx(r"= W^\top"), _tx(r"\nabla_a \ell", "backward"),
+              _tx("="), _mx(W.T), _col(pull[1], "backward"), _tx("="), _col(pull[0], "backward")),
     ]
     ans, ans_text, ans_tex = _answer_fields(pull[0], book)
     params = _params(p["maps"], x0, W=p["W"], b=p["b"], c=p["c"], activation=act)
