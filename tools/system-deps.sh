@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(pkg-config libcairo2-dev libpango1.0-dev
       texlive-latex-base texlive-latex-recommended texlive-latex-extra
       texlive-fonts-recommended dvisvgm
-      chromium)
+      chromium poppler-utils)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
