@@ -344,6 +344,20 @@ def cmd_preview(args) -> int:
     return 0
 
 
+def _parameter_options(p) -> None:
+    """--set and --config: the same parameters, validation and errors for every scene command."""
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
+                   help="override a parameter (repeatable)")
+    p.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
+
+
+def _size_options(p, quality_help: str | None = None) -> None:
+    """-q, --fps and --resolution, as `jacviz render` takes them."""
+    p.add_argument("-q", "--quality", default="l", choices=list("lmhpk"), help=quality_help)
+    p.add_argument("--fps", metavar="N", help="frame rate override")
+    p.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jacviz", description="Jacobians and the chain rule, as numbers and as lecture clips.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -371,18 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="render scenes into renders/")
     r.add_argument("scenes", nargs="*", metavar="SCENE")
     r.add_argument("--all", action="store_true", help="render every scene")
-    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
-                   help="override a parameter (repeatable)")
-    r.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
-    r.add_argument("-q", "--quality", default="l", choices=list("lmhpk"),
-                   help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60")
+    _parameter_options(r)
+    _size_options(r, "l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60")
     r.add_argument("--out", metavar="PATH", help="output file (one scene only)")
     r.add_argument("--format", default="mp4", choices=RENDER_FORMATS,
                    help="clip format; png is the last frame (a poster or a still)")
     r.add_argument("--transparent", action="store_true",
                    help="alpha channel (webm VP9 with alpha, mov, gif or png)")
-    r.add_argument("--fps", metavar="N", help="frame rate override")
-    r.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
     r.add_argument("--jobs", metavar="N",
                    help="render each clip on N processes, in shards (default: the number of cores)")
     r.add_argument("--scheduler", metavar="ADDRESS",
@@ -390,27 +399,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_render)
 
-    sl = sub.add_parser("slides", help="one reveal.js deck of the lesson and a PDF handout")
-    sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")
-    sl.add_argument("-q", "--quality", default="l", choices=list("lmhpk"))
-    sl.add_argument("--out", metavar="DIR", help="default: renders/slides")
-    sl.add_argument("--fps", metavar="N", help="frame rate override")
-    sl.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
-    sl.add_argument("--quiet", action="store_true")
-    sl.add_argument("--canvases", action=argparse.BooleanOptionalAction, default=True,
-                    help="a slide with the interactive canvas after each scene that has one "
-                         "(default: on)")
-    sl.set_defaults(func=cmd_slides)
-
     pv = sub.add_parser("preview", help="one PNG: the frame at the end of every beat, in seconds")
     pv.add_argument("scene", metavar="SCENE")
-    pv.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
-                    help="override a parameter (repeatable)")
-    pv.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
+    _parameter_options(pv)
     pv.add_argument("--out", metavar="FILE.png", help="default: renders/<scene>[-<hash>]-storyboard.png")
     pv.add_argument("--watch", action="store_true",
                     help="draw it again whenever the config file or the sources change (Ctrl-C stops)")
     pv.set_defaults(func=cmd_preview)
+
+    it = sub.add_parser("interactive", help="one self-contained HTML page: the scene's live canvas")
+    it.add_argument("scene", metavar="SCENE")
+    _parameter_options(it)
+    it.add_argument("--out", metavar="FILE.html", help="default: renders/<scene>[-<hash>].html")
+    it.set_defaults(func=cmd_interactive)
 
     pr = sub.add_parser("practice", help="a set of exercises: clips, a deck with answer boxes, "
                         "worksheet and answer key PDFs, practice.json")
@@ -421,19 +422,19 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", metavar="DIR", help="default: renders/practice-<seed>")
     pr.add_argument("--countdown", type=int, default=10, metavar="SECONDS",
                     help="the pause card's countdown in each clip (default 10; 0: a short pause)")
-    pr.add_argument("-q", "--quality", default="l", choices=list("lmhpk"))
-    pr.add_argument("--fps", metavar="N", help="frame rate override")
-    pr.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
+    _size_options(pr)
     pr.add_argument("--quiet", action="store_true", help="no progress output")
     pr.set_defaults(func=cmd_practice)
 
-    it = sub.add_parser("interactive", help="one self-contained HTML page: the scene's live canvas")
-    it.add_argument("scene", metavar="SCENE")
-    it.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
-                    help="override a parameter (repeatable)")
-    it.add_argument("--config", metavar="FILE.toml", help="parameters from a TOML file")
-    it.add_argument("--out", metavar="FILE.html", help="default: renders/<scene>[-<hash>].html")
-    it.set_defaults(func=cmd_interactive)
+    sl = sub.add_parser("slides", help="one reveal.js deck of the lesson and a PDF handout")
+    sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")
+    _size_options(sl)
+    sl.add_argument("--out", metavar="DIR", help="default: renders/slides")
+    sl.add_argument("--quiet", action="store_true")
+    sl.add_argument("--canvases", action=argparse.BooleanOptionalAction, default=True,
+                    help="a slide with the interactive canvas after each scene that has one "
+                         "(default: on)")
+    sl.set_defaults(func=cmd_slides)
 
     ga = sub.add_parser("gallery", help="renders/index.html: every clip with poster, captions, command")
     ga.add_argument("--renders", metavar="DIR", help="default: renders")

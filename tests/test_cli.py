@@ -126,3 +126,10 @@ def test_negative_render_options_reach_their_own_check(args, fragment, tmp_path)
     assert out.returncode == 2, out.stderr
     assert fragment in out.stderr and "expected one argument" not in out.stderr
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_the_cli_offers_the_studio_s_formats():
+    from jacviz.cli import RENDER_FORMATS
+    from jacviz.studio.render import RENDER_FORMATS as STUDIO
+
+    assert RENDER_FORMATS == STUDIO
