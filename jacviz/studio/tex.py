@@ -77,7 +77,7 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
         code = template.get_texcode_for_expression_in_env(expression, environment)
     else:
         code = template.get_texcode_for_expression(expression)
-    tex_dir = Path(config.get_dir("tex_dir"))
+    tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
     tex_dir.mkdir(parents=True, exist_ok=True)
     name = tex_hash(code)
     svg = tex_dir / f"{name}.svg"
@@ -174,7 +174,7 @@ def compile_batch(items) -> None:
     snippet is left to be compiled on its own when it is needed."""
     from manim import config
 
-    tex_dir = Path(config.get_dir("tex_dir"))
+    tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
     first = items[0][1]
     head, sep, _ = first.partition("\\begin{document}")
     if not sep or "\\documentclass[preview]{standalone}" not in head:
