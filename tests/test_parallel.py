@@ -23,3 +23,19 @@ def test_two_processes_compile_and_read_the_same_tex(tmp_path):
     assert outs[0][0] == outs[1][0] == outs[2][0]
     assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) == 40
     assert not list((tmp_path / "media" / "Tex").glob("*_.svg"))
+
+
+def test_a_relative_tex_dir_compiles_a_new_snippet(tmp_path, monkeypatch):
+    """manim's default tex_dir is relative ("./media/Tex"); latex runs in a private
+    folder, so the cache must be addressed absolutely (a fresh clone's first run)."""
+    from manim import MathTex, tempconfig
+
+    from jacviz.studio import tex
+
+    tex.install()
+    monkeypatch.chdir(tmp_path)
+    with tempconfig({"media_dir": "./media", "tex_dir": "{media_dir}/Tex"}):
+        svg = tex.tex_to_svg_file(r"\frac{7}{13} + \sqrt{q}", "align*")
+        assert svg.is_absolute() and svg.parent == tmp_path / "media" / "Tex"
+        assert svg.read_text().lstrip().startswith("<?xml") and "<path" in svg.read_text()
+        assert len(MathTex(r"\frac{7}{13}").submobjects[0]) >= 3  # the glyphs, from a compiled SVG
