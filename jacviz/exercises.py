@@ -80,10 +80,10 @@ import sympy
 
 from .curves import Curve, chain_along_curve
 from .errors import JacvizError, NumericError, ShapeError
-from .fmt import plain_expr, tex_expr, tex_tuple
+from .fmt import plain_expr, signed_sum, tex_expr, tex_tuple
 from .graph import Graph
 from .maps import Chain, Map
-from .parse import parse_map, parse_vector
+from .parse import encloses, parse_map, parse_vector, split_top_level
 
 # -- the niceness rule ------------------------------------------------------------
 NICE_DENOMINATORS = (1, 2, 4, 5, 10)
@@ -308,42 +308,17 @@ def parse_shape(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _split_top(src: str, sep: str) -> list[str]:
-    parts, depth, cur = [], 0, []
-    for ch in src:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == sep and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return parts
-
-
 def _strip_outer(src: str) -> str:
     src = src.strip()
-    if len(src) >= 2 and src[0] in "([" and src[-1] in ")]":
-        inner = src[1:-1]
-        depth = 0
-        for ch in inner:  # only strip if the brackets enclose the whole text
-            depth += ch in "(["
-            depth -= ch in ")]"
-            if depth < 0:
-                return src
-        return inner
-    return src
+    return src[1:-1] if encloses(src) else src
 
 
 def _typed_matrix(text: str, rows: int, cols: int) -> list[list[float]]:
     src = _strip_outer(text)
     if ";" in src:
-        parts = _split_top(src, ";")
+        parts = split_top_level(src, ";")
     else:
-        parts = _split_top(src, ",")
+        parts = split_top_level(src, ",")
         if not all(p.strip()[:1] in ("(", "[") for p in parts):
             flat = parse_vector(text, "answer", length=rows * cols)
             return [list(flat[r * cols:(r + 1) * cols]) for r in range(rows)]
@@ -385,7 +360,7 @@ _SURDS = (sympy.sqrt(2), sympy.sqrt(3))
 
 def _simp(v) -> sympy.Expr:
     """Exact simplification (never a numeric guess such as nsimplify)."""
-    v = sympy.sympify(v)
+    v = sympy.sympify(v, strict=True)
     if v.is_Rational:
         return v
     return sympy.radsimp(sympy.simplify(v)) if v.is_number else sympy.simplify(v)
@@ -395,7 +370,7 @@ def _exact(M, mapping) -> sympy.Matrix:
     """A symbolic matrix (or expression) evaluated exactly at a point."""
     if isinstance(M, sympy.MatrixBase):
         return M.subs(mapping, simultaneous=True).applyfunc(_simp)
-    return _simp(sympy.sympify(M).subs(mapping, simultaneous=True))
+    return _simp(sympy.sympify(M, strict=True).subs(mapping, simultaneous=True))
 
 
 def _floats(values) -> np.ndarray:
@@ -424,16 +399,21 @@ def _frac_text(q: Fraction) -> str:
 
 
 def _t(v) -> str:
-    """An exact number (or expression) as caption text: 2, 0.25, sqrt(2)/2, 2*x."""
-    v = sympy.sympify(v)
+    """An exact number (or expression) as caption text: 2, 0.25, sqrt(2)/2, 2*x
+    (text already written is kept as it is)."""
+    if isinstance(v, str):
+        return v
+    v = sympy.sympify(v, strict=True)
     if v.is_Rational:
         return _frac_text(Fraction(int(v.p), int(v.q)))
     return plain_expr(v)
 
 
 def _x(v) -> str:
-    """An exact number (or expression) as LaTeX."""
-    v = sympy.sympify(v)
+    """An exact number (or expression) as LaTeX (LaTeX already written is kept)."""
+    if isinstance(v, str):
+        return v
+    v = sympy.sympify(v, strict=True)
     if v.is_Rational:
         q = Fraction(int(v.p), int(v.q))
         if 100 % q.denominator == 0:
@@ -487,21 +467,9 @@ def _xcol(vals) -> str:
     return _xmat(sympy.Matrix(list(vals)))
 
 
-def _signed(texts: list[str]) -> str:
-    out = ""
-    for k, s in enumerate(texts):
-        if k == 0:
-            out = s
-        elif s.startswith("-"):
-            out += " - " + s[1:]
-        else:
-            out += " + " + s
-    return out
-
-
 def _json_num(v):
     """An exact number for JSON: int when whole, float otherwise."""
-    v = sympy.sympify(v)
+    v = sympy.sympify(v, strict=True)
     if v.is_Integer:
         return int(v)
     if v.is_Rational:
@@ -510,7 +478,7 @@ def _json_num(v):
 
 
 def _hand_ok(v, surds: bool) -> bool:
-    v = sympy.sympify(v)
+    v = sympy.sympify(v, strict=True)
     if v.is_Rational:
         return nice_fraction(v) is not None
     if surds and v.is_number:
@@ -665,7 +633,7 @@ def _mono(m: tuple) -> str:
 
 
 def _shift(v: str, p) -> str:
-    p = sympy.sympify(p)
+    p = sympy.sympify(p, strict=True)
     if p == 0:
         return v
     return f"{v} - {_t(p)}" if p > 0 else f"{v} + {_t(-p)}"
@@ -685,7 +653,7 @@ def _component(rng: random.Random, names, point: dict | None = None, funcs: bool
     fterm = None
     if funcs and point is not None and rng.random() < 0.3:
         v = rng.choice(vars_)
-        if sympy.sympify(point[v]).is_Integer:
+        if sympy.sympify(point[v], strict=True).is_Integer:
             fterm = (rng.choice(_FUNCS), v)
     covered = {v for m in chosen for v in m} | ({fterm[1]} if fterm else set())
     for v in vars_:
@@ -699,7 +667,7 @@ def _component(rng: random.Random, names, point: dict | None = None, funcs: bool
         terms.append(_term(rng.choice(_SMALL), f"{fn}({_shift(v, point[v])})"))
     if rng.random() < 0.2:
         terms.append(str(rng.choice((1, 2, 3, -1, -2))))
-    return _signed(terms)
+    return signed_sum(terms)
 
 
 def _ints(rng, n, pool=_POINT) -> list:
@@ -714,7 +682,7 @@ def _image(text: str, point) -> list:
 
 
 def _funcs_ok(point) -> bool:
-    return all(sympy.sympify(p).is_Integer for p in point)
+    return all(sympy.sympify(p, strict=True).is_Integer for p in point)
 
 
 def _pname(names) -> str:
@@ -932,7 +900,7 @@ def _lin(a: int, body: str, b: int) -> str:
     terms = [_term(a, body)]
     if b:
         terms.append(str(b))
-    return _signed(terms)
+    return signed_sum(terms)
 
 
 def _draw_curve(rng: random.Random) -> dict:
@@ -950,13 +918,13 @@ def _draw_curve(rng: random.Random) -> dict:
         if rng.random() < 0.5:
             comps.reverse()
         t0 = rng.choice((-2, -1, 0, 1, 1, 2))
-    return {"f": f, "r": _map_text(["t"], comps), "t": sympy.sympify(t0)}
+    return {"f": f, "r": _map_text(["t"], comps), "t": sympy.sympify(t0, strict=True)}
 
 
 def _build_curve(p: dict, book: _Book) -> dict:
     f = Map(p["f"], name="f")
     r = Curve(Map(p["r"], name="r"))
-    t0 = sympy.sympify(p["t"])
+    t0 = sympy.sympify(p["t"], strict=True)
     along = chain_along_curve(f, r, float(t0))
     tsym = r.map.inputs[0]
     pt = [_simp(o.subs(tsym, t0)) for o in r.map.outputs]
@@ -999,11 +967,11 @@ def _build_curve(p: dict, book: _Book) -> dict:
               % (tex_tuple(list(grad_sym)), tx, _xpoint(grad)),
               _tx(r"\nabla f(x, y) = %s,\quad \nabla f(\mathbf{r}(%s)) =" % (tex_tuple(list(grad_sym)), tx)),
               _col(grad, "backward")),
-        _step(f"dz/dt = {' + '.join(dots)} = {_signed([_t(v) for v in terms])} = {_t(dz)}.",
+        _step(f"dz/dt = {' + '.join(dots)} = {signed_sum([_t(v) for v in terms])} = {_t(dz)}.",
               r"$\frac{dz}{dt} = %s = %s = %s$."
-              % (" + ".join(dots_tex), _signed([_x(v) for v in terms]), _x(dz)),
+              % (" + ".join(dots_tex), signed_sum([_x(v) for v in terms]), _x(dz)),
               _tx(r"\frac{dz}{dt} ="), _col(grad, "backward"), _tx(r"\cdot"), _col(vel, "forward"),
-              _tx("= %s =" % _signed([_x(v) for v in terms])), _tx(_x(dz), "highlight")),
+              _tx("= %s =" % signed_sum([_x(v) for v in terms])), _tx(_x(dz), "highlight")),
     ]
     ans, ans_text, ans_tex = _answer_fields(sympy.Matrix([[dz]]), book)
     return {"question": q, "question_tex": qt,
@@ -1222,11 +1190,11 @@ def _build_path(p: dict, book: _Book) -> dict:
                 head_tex + r" = %s%s = %s$." % (_xf(Jf[i, k]), _xf(Jg[k, j]), _x(terms_exact[k])),
                 {"path": k}, route, _tx(factors + " = " + _xf(Jf[i, k]) + _xf(Jg[k, j]) + " ="),
                 _tx(_x(terms_exact[k]), "point")))
-    steps.append(_step(f"Add over paths: d{yi}/d{xj} = {_signed([_t(v) for v in terms_exact])} "
+    steps.append(_step(f"Add over paths: d{yi}/d{xj} = {signed_sum([_t(v) for v in terms_exact])} "
                        f"= {_t(entry)}.",
-                       r"Add over paths: $%s = %s = %s$." % (dd, _signed([_x(v) for v in terms_exact]),
+                       r"Add over paths: $%s = %s = %s$." % (dd, signed_sum([_x(v) for v in terms_exact]),
                                                               _x(entry)),
-                       _tx(dd), _tx("= %s =" % _signed([_x(v) for v in terms_exact])),
+                       _tx(dd), _tx("= %s =" % signed_sum([_x(v) for v in terms_exact])),
                        _tx(_x(entry), "highlight")))
     ans, ans_text, ans_tex = _answer_fields(sympy.Matrix([[entry]]), book)
     return {"question": q, "question_tex": qt,
@@ -1437,7 +1405,7 @@ def _affine_text(W, b, xs) -> list[str]:
         terms = [_term(int(w), x) for w, x in zip(wrow, xs) if w != 0]
         if bi != 0 or not terms:
             terms.append(str(int(bi)))
-        rows.append(_signed(terms))
+        rows.append(signed_sum(terms))
     return rows
 
 
@@ -1446,7 +1414,7 @@ def _network_params(W, b, c, x0, activation) -> dict:
     xs, as_, hs = _names("x", len(W[0])), _names("a", k), _names("h", k)
     layer = _map_text(xs, _affine_text(W, b, xs))
     act = _map_text(as_, [_ACTIVATIONS[activation][0].format(a=a) for a in as_])
-    loss = _map_text(hs, [_signed([_term(int(ci), h) for ci, h in zip(c, hs) if ci != 0]) or "0"])
+    loss = _map_text(hs, [signed_sum([_term(int(ci), h) for ci, h in zip(c, hs) if ci != 0]) or "0"])
     return {"maps": {"layer": layer, "activation": act, "loss": loss},
             "W": [[int(w) for w in row] for row in W], "b": [int(v) for v in b],
             "c": [int(v) for v in c], "point": [sympy.Integer(v) for v in x0],

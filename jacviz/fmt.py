@@ -71,10 +71,10 @@ def plain_mat(A, digits: int = 3) -> str:
 
 
 def signed_sum(values, fmt=fmt_num) -> str:
-    """'2 + 8 - 3' from [2, 8, -3] (each term written by fmt)."""
+    """'2 + 8 - 3' from [2, 8, -3] (each number written by fmt; text is taken as written)."""
     out = ""
     for k, v in enumerate(values):
-        s = fmt(v)
+        s = v if isinstance(v, str) else fmt(v)
         if k == 0:
             out = s
         elif s.startswith("-"):

@@ -302,11 +302,11 @@ def parse_vector(text: str, what: str = "point", length: int | None = None) -> t
     if not isinstance(text, str):
         raise ParseError(f"{what} must be text like 1,2")
     src = text.strip()
-    if _encloses(src):
+    if encloses(src):
         src = src[1:-1]
     if not src.strip():
         raise ParseError(f"{what} is empty; expected numbers separated by commas, e.g. 1,2")
-    parts = _split_top_level(src)
+    parts = split_top_level(src)
     values = tuple(parse_number(p, what) for p in parts)
     if length is not None and len(values) != length:
         raise ParseError(
@@ -316,7 +316,7 @@ def parse_vector(text: str, what: str = "point", length: int | None = None) -> t
     return values
 
 
-def _encloses(src: str) -> bool:
+def encloses(src: str) -> bool:
     """Whether src is one bracketed group, "(...)" or "[...]", with matching ends:
     "(1, 2)" is; "(1)+(2)" and "[1, 2)" are not."""
     if len(src) < 2 or (src[0], src[-1]) not in (("(", ")"), ("[", "]")):
@@ -330,14 +330,15 @@ def _encloses(src: str) -> bool:
     return True
 
 
-def _split_top_level(src: str) -> list[str]:
+def split_top_level(src: str, sep: str = ",") -> list[str]:
+    """src split at each sep outside brackets: "(1, 2), 3" -> ["(1, 2)", " 3"]."""
     parts, depth, cur = [], 0, []
     for ch in src:
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
-        if ch == "," and depth == 0:
+        if ch == sep and depth == 0:
             parts.append("".join(cur))
             cur = []
         else:

@@ -30,7 +30,7 @@ H, I, M, P, WN, B = style.HIGHLIGHT, style.INK, style.MUTED, style.POINT, style.
 
 def _short(e):
     """The shortest of e, simplify(e), expand(e) (display only; small expressions)."""
-    e = sympy.sympify(e)
+    e = sympy.sympify(e, strict=True)
     if sympy.count_ops(e) > 40:
         return e
     return min([e, sympy.simplify(e), sympy.expand(e)], key=lambda c: len(sympy.latex(c)))
