@@ -217,6 +217,21 @@ class Count:
         return Count(k * self.mults, k * self.adds)
 
 
+class _Counted:
+    """A cost with ``mults`` and ``adds`` fields: the same as a :class:`Count`."""
+
+    mults: int
+    adds: int
+
+    @property
+    def madds(self) -> int:
+        return self.mults
+
+    @property
+    def count(self) -> Count:
+        return Count(self.mults, self.adds)
+
+
 def _matvec(m: int, n: int, pattern: np.ndarray | None, transpose: bool) -> Count:
     """``J v`` (or ``v^T J`` when transpose) for a dense vector v."""
     if pattern is None:
@@ -227,7 +242,7 @@ def _matvec(m: int, n: int, pattern: np.ndarray | None, transpose: bool) -> Coun
 
 
 @dataclass(frozen=True)
-class PassCost:
+class PassCost(_Counted):
     """One JVP (``mode="jvp"``: ``dx`` pushed forward, inner stage first) or one
     VJP (``mode="vjp"``: ``gbar`` pulled back by transposes, outer stage first).
 
@@ -244,14 +259,6 @@ class PassCost:
     adds: int
     n: int  # inputs of the chain
     m: int  # outputs of the chain
-
-    @property
-    def madds(self) -> int:
-        return self.mults
-
-    @property
-    def count(self) -> Count:
-        return Count(self.mults, self.adds)
 
 
 def _pass(stages, dense: bool, mode: str) -> PassCost:
@@ -302,7 +309,7 @@ class MergeStep:
 
 
 @dataclass(frozen=True)
-class ProductCost:
+class ProductCost(_Counted):
     """Cost of forming ``J_k ... J_1`` by matrix products in one association order.
 
     ``order`` is the tree (normalized, see :func:`normalize_order`); ``steps``
@@ -316,14 +323,6 @@ class ProductCost:
     adds: int
     shape: tuple[int, int]  # (m, n) of the whole Jacobian
     dense: bool
-
-    @property
-    def madds(self) -> int:
-        return self.mults
-
-    @property
-    def count(self) -> Count:
-        return Count(self.mults, self.adds)
 
     @property
     def text(self) -> str:
@@ -609,7 +608,7 @@ def jacobian_costs(stages, *, dense: bool = False) -> JacobianCosts:
 
 
 @dataclass(frozen=True, eq=False)
-class Accumulation:
+class Accumulation(_Counted):
     """Reverse (adjoints) or forward (tangents) accumulation on a graph.
 
     ``values[k]`` holds the value of every node of space ``k``: in reverse
@@ -628,14 +627,6 @@ class Accumulation:
     edges: tuple[Edge, ...]
     mults: int
     adds: int
-
-    @property
-    def madds(self) -> int:
-        return self.mults
-
-    @property
-    def count(self) -> Count:
-        return Count(self.mults, self.adds)
 
     @property
     def result(self) -> np.ndarray:

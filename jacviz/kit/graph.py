@@ -271,20 +271,9 @@ class ComputationGraph(VGroup):
         return best
 
     def free_spot(self, mob, p, q, extra=()):
-        """A spot along p-q for a transient label, avoiding nodes, labels and other edges."""
-        rects = list(self.node_rects) + [_rect(m.get_center(), m.width, m.height)
-                                         for m in self.labels.values()] + list(extra)
-        best, best_hits = p + 0.5 * (q - p), None
-        for t in T_CANDIDATES:
-            c = p + t * (q - p)
-            r = _rect(c, mob.width, mob.height, pad=0.03)
-            if any(_overlap(r, o) for o in rects):
-                continue
-            hits = sum(_seg_hits(r, a, b) for (a, b) in self.segs.values()
-                       if not (np.allclose(a, p) and np.allclose(b, q)))
-            if best_hits is None or hits < best_hits:
-                best, best_hits = c, hits
-        return best
+        """A spot along p-q for a transient label: :meth:`find_spot`, else the midpoint."""
+        spot = self.find_spot(mob, p, q, extra)
+        return p + 0.5 * (q - p) if spot is None else spot
 
     # -- highlights ------------------------------------------------------------------------
     def highlight_path(self, term, color=None):
