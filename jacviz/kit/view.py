@@ -179,18 +179,19 @@ class PlaneView:
         yname.next_to(self((x0, y1)), LEFT, buff=0.12).align_to(self.corner(0, 1), UP)
         left, bottom = self.corner(-1, -1)[:2]
         labels = VGroup()
-        for v in np.arange(math.ceil(x0 / step) * step, x1 + 1e-9, step):
-            lab = MathTex(tex_num(v), font_size=style.TINY, color=style.MUTED)
-            lab.next_to(self((v, y0)), DOWN, buff=0.1)
-            if abs(v - x1) >= 0.06 * step and lab.get_left()[0] > left - 0.2 and \
-                    lab.get_right()[0] < xname.get_left()[0] - 0.1:
-                labels.add(lab)
-        for v in np.arange(math.ceil(y0 / step) * step, y1 + 1e-9, step):
-            lab = MathTex(tex_num(v), font_size=style.TINY, color=style.MUTED)
-            lab.next_to(self((x0, v)), LEFT, buff=0.1)
-            if abs(v - y1) >= 0.06 * step and lab.get_bottom()[1] > bottom - 0.05 and \
-                    lab.get_top()[1] < yname.get_bottom()[1] - 0.05:
-                labels.add(lab)
+        for axis, (lo, hi) in enumerate(((x0, x1), (y0, y1))):
+            for v in np.arange(math.ceil(lo / step) * step, hi + 1e-9, step):
+                lab = MathTex(tex_num(v), font_size=style.TINY, color=style.MUTED)
+                if axis == 0:
+                    lab.next_to(self((v, y0)), DOWN, buff=0.1)
+                    fits = lab.get_left()[0] > left - 0.2 and \
+                        lab.get_right()[0] < xname.get_left()[0] - 0.1
+                else:
+                    lab.next_to(self((x0, v)), LEFT, buff=0.1)
+                    fits = lab.get_bottom()[1] > bottom - 0.05 and \
+                        lab.get_top()[1] < yname.get_bottom()[1] - 0.05
+                if abs(v - hi) >= 0.06 * step and fits:  # not at the axis' end, clear of its name
+                    labels.add(lab)
         return labels, VGroup(xname, yname)
 
     def label_lines(self, labels, lines, normals, avoid=()) -> VGroup:
