@@ -18,6 +18,9 @@ records the key frame at the end of the beat and checks its layout
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 import numpy as np
 from manim import ManimColor, Scene, config
 
@@ -25,6 +28,22 @@ from ..signals import stage
 from ..studio import tex
 from ..studio.params import SceneParams
 from . import layout, style
+
+
+def _log_frames(folder: str, scene: str, shard: int | None, frame, num_frames: int = 1) -> None:
+    """Append the frame's SHA-1, once per frame written, to
+    ``<folder>/frames-<Scene>-<shard>.txt`` (``-all`` for a render in one process).
+
+    A clip's decoded frames are not a sound test of rendering: libx264 now and then
+    encodes the same frames differently (seen on one play in about seven renders of
+    two-way at 160x90, with identical input, identical YUV and one encoder thread).
+    The frames handed to the encoder are exact."""
+    if not isinstance(frame, np.ndarray):
+        return
+    digest = hashlib.sha1(np.ascontiguousarray(frame).tobytes()).hexdigest()
+    name = f"{scene}-{'all' if shard is None else f'{shard:03d}'}"
+    with open(os.path.join(folder, f"frames-{name}.txt"), "a") as fh:
+        fh.write(f"{digest}\n" * num_frames)
 
 
 class JacvizScene(Scene):
@@ -63,8 +82,12 @@ class JacvizScene(Scene):
         write_frame, combine = writer.write_frame, writer.combine_to_movie
         count = [0]
 
+        frame_log = os.environ.get("JACVIZ_FRAME_LOG")
+
         def write_frame_marked(*args, **kwargs):
             write_frame(*args, **kwargs)
+            if frame_log:  # the frames handed to the encoder, hashed (tests compare renders)
+                _log_frames(frame_log, type(self).__name__, self.shard_of, *args, **kwargs)
             count[0] += 1
             if count[0] == 3:  # mid-animation: an encoder is running, a partial movie half-written
                 stage("frames")
