@@ -24,5 +24,6 @@ if [ "$(id -u)" != 0 ]; then
   exit 2
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# two set-ups at once (two clones, make -j) wait for the package lock instead of failing
+apt-get -o DPkg::Lock::Timeout=1800 update -q
+apt-get -o DPkg::Lock::Timeout=1800 install -y -q --no-install-recommends "${missing[@]}"
