@@ -8,6 +8,11 @@ PKGS=(pkg-config libcairo2-dev libpango1.0-dev
       texlive-latex-base texlive-latex-recommended texlive-latex-extra
       texlive-fonts-recommended dvisvgm
       chromium poppler-utils)
+# two set-ups at once (two clones, make -j) take turns: the second then finds all present
+if [ "$(id -u)" = 0 ] && command -v flock >/dev/null 2>&1; then
+  exec 9>/tmp/.jacviz-system-deps.lock
+  flock 9
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,6 +29,5 @@ if [ "$(id -u)" != 0 ]; then
   exit 2
 fi
 export DEBIAN_FRONTEND=noninteractive
-# two set-ups at once (two clones, make -j) wait for the package lock instead of failing
 apt-get -o DPkg::Lock::Timeout=1800 update -q
 apt-get -o DPkg::Lock::Timeout=1800 install -y -q --no-install-recommends "${missing[@]}"
