@@ -107,7 +107,7 @@ def cluster(tmp_path_factory):
 
     log = tmp_path_factory.mktemp("cluster-frames")
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                          env={"JACVIZ_FRAME_LOG": str(log)})
     c.frame_log = log
     yield c
@@ -145,7 +145,7 @@ def test_worker_without_tex(tmp_path):
     bare = tmp_path / "bin"  # a PATH with python's folder and no latex
     bare.mkdir()
     env = {"PATH": f"{bare}{os.pathsep}{Path(sys.executable).parent}"}
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                       env=env) as c:
         err = run_failing(tmp_path, "--scheduler", c.scheduler_address)
     assert "has no latex or dvisvgm: install TeX" in err
@@ -176,7 +176,7 @@ def test_worker_lost_mid_render(tmp_path):
     env = {"JACVIZ_STAGE_LOG": str(fifo), "JACVIZ_HOLD_AT": "frames"}
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                         dashboard_address=None, env=env) as c, Client(c) as client:
+                         dashboard_address=":0", env=env) as c, Client(c) as client:
         proc = subprocess.Popen([JACVIZ, "render", "jacobian-grid", *TINY, "--out",
                                  str(tmp_path / "x.mp4"), "--scheduler", c.scheduler_address],
                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
