@@ -93,8 +93,26 @@ def stage(name: str, detail: str = "") -> None:
         with open(log, "a") as fh:
             fh.write(f"{name} {os.getpid()}{' ' + detail if detail else ''}\n")
     if os.environ.get("JACVIZ_HOLD_AT") == name:
-        while True:  # until a signal stops the command (its handler raises)
-            signal.pause()
+        # until a signal stops the command (its handler raises).  Not signal.pause(): a signal
+        # that lands after the line above is written and before pause() starts is handled
+        # by the C-level handler and pause() then waits for another one, forever (two
+        # fresh-clone runs side by side lost SIGINT and SIGTERM that way).  A pending
+        # handler runs when sleep returns.
+        while True:
+            time.sleep(0.05)
+
+
+def lock_exclusive(fh) -> None:
+    """flock(LOCK_EX) on an open file, polled: a signal that lands just before a
+    blocking flock would only be handled once the lock came free."""
+    import fcntl
+
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            time.sleep(0.05)
 
 
 # -- child processes ---------------------------------------------------------------

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from ..errors import JacvizError
-from ..signals import run_child
+from ..signals import lock_exclusive, run_child
 
 HERE = Path(__file__).resolve().parent / "assets"
 
@@ -54,8 +54,6 @@ def reveal_dist(install: bool = True) -> Path:
 
 def _install(home: Path) -> None:
     """npm ci into a temporary folder beside ``home``, then rename it into place."""
-    import fcntl
-
     npm = shutil.which("npm")
     if npm is None:
         raise JacvizError("the slide deck needs reveal.js from the npm registry, and npm is not "
@@ -63,7 +61,7 @@ def _install(home: Path) -> None:
                           "dist folder)")
     home.parent.mkdir(parents=True, exist_ok=True)
     with open(home.parent / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one install at a time; the others find it done
+        lock_exclusive(lock)  # one install at a time; the others find it done
         if (home / "node_modules" / "reveal.js" / "dist" / "reveal.js").exists():
             return
         tmp = home.with_name(f".{home.name}.tmp-{os.getpid()}")

@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import JacvizError
-from ..signals import run_child, stage
+from ..signals import lock_exclusive, run_child, stage
 
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache
@@ -53,7 +53,7 @@ def snippet_lock(tex_dir: Path, name: str):
     locks.mkdir(parents=True, exist_ok=True)
     with open(locks / f"{name}.lock", "w") as lock:
         stage("tex-lock", name)
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a signal interrupts the wait (its handler raises)
+        lock_exclusive(lock)  # a signal stops the wait (its handler raises)
         try:
             yield
         finally:
