@@ -194,9 +194,8 @@ def _pattern(s: StageStructure, dense: bool) -> np.ndarray | None:
 # One pass: JVP or VJP
 
 
-@dataclass(frozen=True)
-class Count:
-    """Scalar multiplications and additions."""
+class _Counted:
+    """A cost with ``mults`` and ``adds`` fields: the same as a :class:`Count`."""
 
     mults: int
     adds: int
@@ -207,6 +206,18 @@ class Count:
         return self.mults
 
     @property
+    def count(self) -> Count:
+        return Count(self.mults, self.adds)
+
+
+@dataclass(frozen=True)
+class Count(_Counted):
+    """Scalar multiplications and additions."""
+
+    mults: int
+    adds: int
+
+    @property
     def flops(self) -> int:
         return self.mults + self.adds
 
@@ -215,21 +226,6 @@ class Count:
 
     def times(self, k: int) -> "Count":
         return Count(k * self.mults, k * self.adds)
-
-
-class _Counted:
-    """A cost with ``mults`` and ``adds`` fields: the same as a :class:`Count`."""
-
-    mults: int
-    adds: int
-
-    @property
-    def madds(self) -> int:
-        return self.mults
-
-    @property
-    def count(self) -> Count:
-        return Count(self.mults, self.adds)
 
 
 def _matvec(m: int, n: int, pattern: np.ndarray | None, transpose: bool) -> Count:
