@@ -251,10 +251,10 @@ def bench_shard(scenes, repeats=2):
     pairs = []
     with tempfile.TemporaryDirectory() as tmp:
         _cli(["preview", name, "--out", f"{tmp}/warm.png"], tmp)  # TeX compiled once
-        for _ in range(repeats):
-            t1 = _cli(["render", name, "--jobs", "1", "--out", f"{tmp}/one.mp4", "--quiet"], tmp,
+        for k in range(repeats):  # new names each time: no partial movie cached by the last
+            t1 = _cli(["render", name, "--jobs", "1", "--out", f"{tmp}/one-{k}.mp4", "--quiet"], tmp,
                       frames=Path(tmp) / "frames-one")
-            t2 = _cli(["render", name, "--jobs", "2", "--out", f"{tmp}/two.mp4", "--quiet"], tmp,
+            t2 = _cli(["render", name, "--jobs", "2", "--out", f"{tmp}/two-{k}.mp4", "--quiet"], tmp,
                       frames=Path(tmp) / "frames-two")
             pairs.append((t1, t2))
         one, two = _logged_frames(Path(tmp) / "frames-one"), _logged_frames(Path(tmp) / "frames-two")
@@ -289,7 +289,7 @@ def bench_preview(repeats=2):
             warm.append(_cli(["preview", name, "--set", change, "--out", str(base / "new.png")], base))
             shutil.rmtree(tex)
             shutil.copytree(snapshot, tex)
-            for f in (base / "media").glob(f"{name}-*"):
+            for f in (base / "media").glob("new-*"):  # the clip's work folder: nothing cached
                 shutil.rmtree(f, ignore_errors=True)
             clip.append(_cli(["render", name, "--set", change, "--out", str(base / "new.mp4"),
                               "--quiet"], base))
