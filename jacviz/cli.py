@@ -117,6 +117,20 @@ def cmd_doctor(args) -> int:
     return doctor()
 
 
+def parse_sets(sets: list[str]) -> dict[str, str]:
+    """``--set KEY=VALUE`` items as a dict."""
+    out = {}
+    for item in sets:
+        if "=" not in item:
+            raise JacvizError(f"--set {item!r} needs the form KEY=VALUE, e.g. --set point=1,2")
+        key, value = item.split("=", 1)
+        key = key.strip()
+        if not key:
+            raise JacvizError(f"--set {item!r} has no parameter name before '='")
+        out[key] = value
+    return out
+
+
 def _studio():
     """The studio needs the render extra; refuse with one line when it is missing."""
     from .studio import require_render_extra
@@ -193,7 +207,7 @@ def _jobs(text) -> int:
 
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
-    from .studio.params import load_toml, parse_sets
+    from .studio.params import load_toml
     from .studio.render import resolve_params
 
     sets = parse_sets(args.sets)
@@ -323,7 +337,6 @@ def cmd_interactive(args) -> int:
 def cmd_preview(args) -> int:
     _studio()
     from .studio import preview, registry
-    from .studio.params import parse_sets
 
     name = registry.resolve_name(args.scene)
     if args.out and not str(args.out).endswith(".png"):

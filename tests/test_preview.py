@@ -43,6 +43,15 @@ def test_storyboard_tiles_every_beat_and_is_reused(tmp_path):
                     env=dict(os.environ, JACVIZ_STAGE_LOG=str(log)))
     assert again.returncode == 0 and again.stdout == res.stdout
     assert "tile" not in log.read_text() and "tex" not in log.read_text()
+    # ... read before anything heavy is imported (interpreter start-up is what remains)
+    timed = subprocess.run([sys.executable, "-X", "importtime", "-m", "jacviz", "preview", "two-way",
+                            "--set", "point=2,1"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+    assert timed.returncode == 0 and timed.stdout == res.stdout, timed.stderr[-500:]
+    imported = {line.split("|")[-1].strip() for line in timed.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "jacviz.studio.preview" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("numpy", "sympy", "manim", "PIL")}
 
 
 def test_preview_takes_the_same_errors_as_render(tmp_path):

@@ -286,20 +286,6 @@ def load_toml(path: str) -> dict:
         raise JacvizError(f"cannot read config file {path!r}: {exc.strerror}") from None
 
 
-def parse_sets(sets: list[str]) -> dict[str, str]:
-    """``--set KEY=VALUE`` items as a dict."""
-    out = {}
-    for item in sets:
-        if "=" not in item:
-            raise JacvizError(f"--set {item!r} needs the form KEY=VALUE, e.g. --set point=1,2")
-        key, value = item.split("=", 1)
-        key = key.strip()
-        if not key:
-            raise JacvizError(f"--set {item!r} has no parameter name before '='")
-        out[key] = value
-    return out
-
-
 def resolve(params_cls, scene: str, sets: dict | None = None, config: dict | None = None):
     """Defaults, then the config file's values, then --set; validated once."""
     params = params_cls()
