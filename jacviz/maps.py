@@ -30,9 +30,17 @@ def _np_sigmoid(x):
 _LAMBDIFY_MODULES = [{"sigmoid": _np_sigmoid}, "numpy"]
 
 
+def _floats_for_big_integers(expr):
+    """Integers beyond float64's exact range as floats: printed as Python ints, numpy would
+    hold them in object arrays, which its sin, log, exp refuse."""
+    big = {k: sympy.Float(k) for k in expr.atoms(sympy.Integer) if abs(k) > 2**53}
+    return expr.xreplace(big) if big else expr
+
+
 def _compile(symbols, exprs) -> Callable:
     """Compile a flat list of expressions into one vectorized numpy function."""
-    return sympy.lambdify(list(symbols), list(exprs), modules=_LAMBDIFY_MODULES, cse=True)
+    exprs = [_floats_for_big_integers(sympy.sympify(e, strict=True)) for e in exprs]
+    return sympy.lambdify(list(symbols), exprs, modules=_LAMBDIFY_MODULES, cse=True)
 
 
 def _as_points(x, n: int, what: str) -> np.ndarray:
@@ -486,7 +494,7 @@ def _mp_fn(mp: Map, which: str) -> Callable:
 def _real_or_none(v):
     import mpmath
 
-    v = mpmath.mpmathify(v)
+    v = +mpmath.mpmathify(v)  # + evaluates a constant (pi, e) at the working precision
     return v if isinstance(v, mpmath.mpf) and mpmath.isfinite(v) else None
 
 
@@ -503,7 +511,7 @@ def _check_step(x):
     return min(h, mpmath.mpf("1e-10") * abs(x)) if x != 0 else h
 
 
-def one_sided_differences(mp: Map, x):
+def one_sided_differences(mp: Map, x, shrink: float = 1.0):
     """Right and left difference quotients of every partial at x, in high precision,
     and the symbolic Jacobian evaluated in the same precision.
 
@@ -513,7 +521,7 @@ def one_sided_differences(mp: Map, x):
     Returns (right, left, error estimate, symbolic), each m x n as floats; the
     estimate is how much each quotient moves when the step is doubled (its
     truncation error is of that order).  Where a side is not real (log just
-    left of 0), it is nan.
+    left of 0), it is nan.  ``shrink`` divides the step (and adds as many digits).
     """
     import mpmath
 
@@ -524,7 +532,8 @@ def one_sided_differences(mp: Map, x):
     err = np.full((mp.m, mp.n), np.inf)
     symbolic = np.full((mp.m, mp.n), np.nan)
     X = [mpmath.mpf(float(v)) for v in x]  # exactly the float64 point (exact at any precision)
-    tiny = min(_check_step(v) for v in X)
+    shrink = mpmath.mpf(shrink)
+    tiny = min(_check_step(v) for v in X) / shrink
     # the quotient cancels about -log10(step) digits of the values: carry that many more
     dps = CHECK_DPS + max(0, int(-mpmath.log10(tiny)) - 20)
     with mpmath.workdps(dps):
@@ -546,7 +555,7 @@ def one_sided_differences(mp: Map, x):
                 symbolic.flat[k] = float(v)
         f0 = at(0, mpmath.mpf(0))
         for j in range(mp.n):
-            h = _check_step(X[j])
+            h = _check_step(X[j]) / shrink
             fp, fp2, fm, fm2 = at(j, h), at(j, 2 * h), at(j, -h), at(j, -2 * h)
             for i in range(mp.m):
                 if f0[i] is None:
@@ -596,19 +605,15 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
                 f"{stage}: Jacobian entry ({i + 1},{j + 1}) = "
                 f"{sympy.sstr(mp.jacobian_symbolic[i, j])} is not finite at {at}"
             )
-        right, left, est, Jhp = one_sided_differences(mp, p)
-        # the symbolic Jacobian, evaluated in the same high precision, is what the
-        # quotients must match; its float64 value (J) may round an intermediate
-        # such as u + u^3 at u = 1e4, an inaccuracy, not a wrong derivative
-        Jhp = np.where(np.isnan(Jhp), J, Jhp)
-        scale = np.maximum(1.0, np.abs(Jhp))
-        with np.errstate(invalid="ignore"):
-            worst_side = np.fmax(np.abs(right - Jhp), np.abs(left - Jhp))
-            worst_side = np.where(np.isnan(right) | np.isnan(left), np.inf, worst_side)
-            excess = worst_side - 4 * np.where(np.isfinite(est), est, 0.0)
-            rel = np.maximum(excess, 0.0) / scale
-        worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
-        worst_rel = float(rel[worst])
+        # a map that oscillates fast at the point (cos(u^3) at u = 1e10 turns through
+        # several periods within the usual step) is checked again with steps 1e20 and
+        # 1e40 times smaller; a kink disagrees at every step
+        for shrink in (1.0, 1e20, 1e40):
+            right, left, rel = _quotient_errors(mp, p, J, shrink)
+            worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
+            worst_rel = float(rel[worst])
+            if worst_rel <= rtol:
+                break
         report.stages.append({"stage": k + 1, "map": mp.name, "max_rel_error": worst_rel})
         report.max_rel_error = max(report.max_rel_error, worst_rel)
         if worst_rel > rtol:
@@ -624,6 +629,22 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
                 f"derivative at {at}: {why}; the map is not differentiable there"
             )
     return report
+
+
+def _quotient_errors(mp: Map, p, J, shrink: float):
+    """The quotients from both sides, and how far beyond their own error estimate each
+    misses the symbolic Jacobian (relative to the entry, at least 1)."""
+    right, left, est, Jhp = one_sided_differences(mp, p, shrink)
+    # the symbolic Jacobian, evaluated in the same high precision, is what the
+    # quotients must match; its float64 value (J) may round an intermediate
+    # such as u + u^3 at u = 1e4, an inaccuracy, not a wrong derivative
+    Jhp = np.where(np.isnan(Jhp), J, Jhp)
+    scale = np.maximum(1.0, np.abs(Jhp))
+    with np.errstate(invalid="ignore"):
+        worst_side = np.fmax(np.abs(right - Jhp), np.abs(left - Jhp))
+        worst_side = np.where(np.isnan(right) | np.isnan(left), np.inf, worst_side)
+        excess = worst_side - 4 * np.where(np.isfinite(est), est, 0.0)
+        return right, left, np.maximum(excess, 0.0) / scale
 
 
 def _fmt_point(p) -> str:

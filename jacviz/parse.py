@@ -271,6 +271,9 @@ class _Builder:
         if len(node.args) != 1:
             raise self.fail(node, f"{name} takes exactly one argument")
         arg = self._build(node.args[0])
+        if name == "exp" and arg.is_Number and arg > MAX_RESULT_DIGITS * math.log(10):
+            # exp(1e6) has 434 295 digits: sympy would evaluate cos(exp(1e6)) for minutes
+            raise self.fail(node, f"number with more than {MAX_RESULT_DIGITS} digits")
         try:
             return FUNCTIONS[name](arg)
         except (TypeError, ValueError, ZeroDivisionError) as exc:  # pragma: no cover

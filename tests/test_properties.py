@@ -6,10 +6,12 @@
 """
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jacviz import Chain, Graph, Map, ParseError, jvp, self_check, vjp
+from jacviz.errors import NumericError
 from jacviz.maps import finite_difference_jacobian
 
 
@@ -221,3 +223,28 @@ def test_self_check_accepts_correct_jacobians_at_large_values(case):
     assume(max(float(np.max(np.abs(p))) for p in pts) >= 1e4)  # values reach 1e4 or more
     report = self_check(chain, x0)  # never refuses a correct Jacobian
     assert report.max_rel_error <= 1e-6
+
+
+def test_self_check_resolves_a_map_that_oscillates_fast_at_the_point():
+    """cos(u^3) at u = 1.4e10 turns through periods within the usual step: found by the
+    sweep above (it used to be called not differentiable)."""
+    chain = Chain.from_texts(["(x1) -> ((x1)^3)", "(u1) -> (u1, exp(cos((u1)^3) * 0.001))"])
+    assert self_check(chain, np.array([2429.0])).max_rel_error <= 1e-6
+    with pytest.raises(NumericError, match="not differentiable"):  # a kink still fails
+        self_check(Chain.from_texts(["(x) -> (abs(x - 1) * 1e12)"]), np.array([1.0]))
+
+
+def test_self_check_of_a_constant_output():
+    chain = Chain.from_texts(["(x1, x2, x3) -> (x1, x1, x1)", "(u1, u2, u3) -> (u1, u1, pi)"])
+    assert self_check(chain, np.array([0.0, 0.0, 1e4])).max_rel_error <= 1e-6
+
+
+def test_integers_beyond_float_range_evaluate():
+    """sympy keeps 1000^7 exact; numpy would hold it in an object array and refuse its log."""
+    chain = Chain.from_texts(["(x, y) -> (log(1 + (1000*1000*1000*1000*1000*1000*1000)^2) * x, "
+                              "y * 1000000000000000000000000)"])
+    x0 = np.array([2.0, 3.0])
+    y = chain.forward_points(x0)[-1]
+    assert y == pytest.approx([2 * np.log(1 + 1e42), 3e24])
+    assert chain.maps[0].jacobian(x0) == pytest.approx(np.array([[np.log(1 + 1e42), 0], [0, 1e24]]))
+    assert self_check(chain, x0).max_rel_error <= 1e-6

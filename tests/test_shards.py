@@ -81,6 +81,94 @@ def test_shards_are_contiguous_and_balanced_by_frames():
     assert frames_of([1.0, 0.7, 0.0], 5) == [5, 4, 1]
 
 
+def test_shards_after_a_long_prefix_are_shorter():
+    """A shard's process first skips the plays before it, at a fraction of their cost."""
+    durations = [1.0] * 20
+    assert [(s.first, s.last) for s in partition(durations, fps=10, jobs=2)] == [(0, 9), (10, 19)]
+    shards = partition(durations, fps=10, jobs=2, skip=0.2)
+    assert [(s.first, s.last) for s in shards] == [(0, 10), (11, 19)]  # 110 | 0.2*110 + 90 = 112
+
+    def worst(sizes, skip):  # the longest shard: its frames and the skipped frames before it
+        return max(f + skip * sum(sizes[:k]) for k, f in enumerate(sizes))
+
+    for skip in (0.0, 0.15, 0.5):
+        three = partition(durations, fps=10, jobs=3, skip=skip)
+        best = min(worst([10 * i, 10 * (j - i), 10 * (20 - j)], skip)
+                   for i in range(1, 19) for j in range(i + 1, 20))
+        assert len(three) == 3 and worst([s.frames for s in three], skip) == pytest.approx(best)
+        assert three[0].frames >= three[1].frames >= three[2].frames
+
+
+def test_the_join_checks_every_play_is_rendered_once():
+    from jacviz.studio.shard import _in_play_order
+
+    ok = [{"plays": [2, 3], "files": ["c", "d"], "ended": True},
+          {"plays": [0, 1], "files": ["a", "b"], "ended": False}]
+    assert _in_play_order("s", ok) == ["a", "b", "c", "d"]
+    gap = [dict(ok[0], plays=[3, 4]), ok[1]]
+    twice = [dict(ok[0], plays=[1, 2]), ok[1]]
+    unended = [dict(ok[0], ended=False), ok[1]]
+    for bad in (gap, twice, unended):
+        with pytest.raises(JacvizError, match="rendered play"):
+            _in_play_order("s", bad)
+
+
+@pytest.mark.parametrize("scene", registry.names())
+def test_the_dry_run_counts_the_plays(scene):
+    """The TeX dry run notes every play's run time (the shards' plan) without playing it."""
+    from jacviz.studio.render import RenderRequest, prepare_tex
+    from jacviz.studio.shard import _plan_pass
+
+    request = RenderRequest(scene, resolution=(160, 90), fps=3)
+    cls = registry.scene_class(scene)
+    planned = prepare_tex(cls, request.params).durations
+    played = _plan_pass(request, cls)
+    assert planned is not None and len(planned) == len(played) > 5
+    assert sum(planned) == pytest.approx(sum(played), rel=0.2)
+
+
+@pytest.mark.parametrize("change", [-7, 5], ids=["plan-short", "plan-long"])
+def test_a_miscounted_plan_costs_balance_not_frames(change, tmp_path, monkeypatch):
+    """The last shard runs to the end, whatever the plan counted: still every frame."""
+    from jacviz.studio import shard
+    from jacviz.studio.render import RenderRequest, render as render_request
+
+    real = shard.plan
+    monkeypatch.chdir(tmp_path)  # the same TeX cache as the render it is compared with
+    monkeypatch.setattr(shard, "plan", lambda request: (
+        real(request)[:change] if change < 0 else real(request) + [1.0] * change))
+    one, a = logged_render(tmp_path, "jacobian-grid", tmp_path / "one.mp4", "--jobs", "1")
+    log = tmp_path / "two-frames"
+    log.mkdir()
+    monkeypatch.setenv("JACVIZ_FRAME_LOG", str(log))
+    request = RenderRequest("jacobian-grid", resolution=(160, 90), fps=3, jobs=3,
+                            out=tmp_path / "two.mp4")
+    render_request(request)
+    assert_same_clip(one, a, tmp_path / "two.mp4", read_frame_log(log))
+    assert one.with_suffix(".srt").read_text() == (tmp_path / "two.srt").read_text()
+    assert len(list(log.glob("frames-*.txt"))) >= 2
+
+
+def test_a_failing_shard_stops_the_render_with_its_error(tmp_path, monkeypatch):
+    from jacviz.studio import shard
+    from jacviz.studio.render import RenderRequest, render as render_request
+
+    driver = os.getpid()
+
+    def fail_in_a_child(renderer):
+        if os.getpid() != driver:
+            raise JacvizError("no room for frames")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(shard, "_draw_again", fail_in_a_child)
+    with pytest.raises(JacvizError, match="^a shard failed: no room for frames$"):
+        render_request(RenderRequest("jacobian-grid", resolution=(160, 90), fps=3, jobs=2,
+                                     out=tmp_path / "x.mp4"))
+    assert not list(tmp_path.glob("x.*")) and not list(tmp_path.rglob(".shards-*"))
+    with pytest.raises(ChildProcessError):  # every shard's process was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_jobs_option_is_checked():
     res = subprocess.run([JACVIZ, "render", "two-way", "--jobs", "0"], capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr == "error: --jobs 0 must be a whole number from 1 to 64\n"
@@ -166,6 +254,16 @@ def test_version_mismatch_is_refused():
         cl.check_workers(FakeClient())
 
 
+def kill_tagged(token: str) -> None:
+    """Kill every process whose environment carries ``token``."""
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and token.encode() in Path(f"/proc/{entry}/environ").read_bytes():
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            pass
+
+
 def test_worker_lost_mid_render(tmp_path):
     import dask
     from distributed import Client, LocalCluster
@@ -173,7 +271,8 @@ def test_worker_lost_mid_render(tmp_path):
     fifo = tmp_path / "stages"
     os.mkfifo(fifo)
     fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
-    env = {"JACVIZ_STAGE_LOG": str(fifo), "JACVIZ_HOLD_AT": "frames"}
+    token = f"worker-lost-{os.getpid()}-{time.monotonic_ns()}"
+    env = {"JACVIZ_STAGE_LOG": str(fifo), "JACVIZ_HOLD_AT": "frames", "JACVIZ_TEST_TOKEN": token}
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                          dashboard_address=":0", env=env) as c, Client(c) as client:
@@ -194,11 +293,7 @@ def test_worker_lost_mid_render(tmp_path):
             if pid in shard_parent:
                 os.kill(pid, signal.SIGKILL)  # the worker rendering that shard is lost
         out, err = proc.communicate(timeout=WAIT)
-        for line in buf.decode().splitlines():  # the held shard processes, orphaned
-            try:
-                os.kill(int(line.split()[1]), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    kill_tagged(token)  # the shard processes the workers started, held and orphaned
     os.close(fd)
     assert proc.returncode == 2, err
     assert err.startswith("error: ") and len(err.splitlines()) == 1, err

@@ -58,6 +58,8 @@ class JacvizScene(Scene):
     check_layout: bool = False
     #: set when this process renders one shard of a scene (``jacviz render --jobs N``)
     shard_of: int | None = None
+    #: called before every play of a sharded render (``jacviz.studio.shard``)
+    play_hook = None
 
     def __init__(self, params: SceneParams | None = None, **kwargs):
         self.params = params if params is not None else self.Params()
@@ -106,7 +108,12 @@ class JacvizScene(Scene):
 
     def play(self, *args, **kwargs) -> None:
         if tex.collecting():
-            return  # a dry run only gathers the TeX snippets the scene needs
+            # a dry run only gathers the TeX snippets the scene needs, and notes each
+            # play's run time without playing it (sharded renders plan on these)
+            self.play_durations.append(self._planned_run_time(*args, **kwargs))
+            return
+        if self.play_hook is not None:
+            self.play_hook(self)  # a sharded render: may fork here, or end this shard
         before = self.renderer.time
         super().play(*args, **kwargs)
         if self.renderer.skip_animations and config.write_to_movie:
@@ -115,6 +122,23 @@ class JacvizScene(Scene):
             # does, so that the captions' times do not depend on what was skipped
             self.renderer.time = before + self._rendered_duration()
         self.play_durations.append(float(self.renderer.time - before))
+
+    def _planned_run_time(self, *args, **kwargs) -> float:
+        try:
+            animations = self.compile_animations(*args, **kwargs)
+            run_time = float(self.get_run_time(animations))
+        except Exception:  # noqa: BLE001 - a stand-in the animation cannot use: unknown
+            return -1.0
+        # what comes and goes comes and goes (later plays may depend on what is on screen)
+        todo = list(animations)
+        while todo:
+            anim = todo.pop()
+            todo += getattr(anim, "animations", [])
+            if anim.is_introducer():
+                self.add(anim.mobject)
+            elif anim.is_remover():
+                self.remove(anim.mobject)
+        return run_time
 
     def _rendered_duration(self) -> float:
         dt = 1 / config.frame_rate

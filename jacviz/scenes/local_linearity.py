@@ -236,7 +236,8 @@ class LocalLinearity(JacvizScene):
                        * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
             covered += [*arrows, lp]
             for lab, arr in zip((l1, l2), arrows):
-                covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box))
+                covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,
+                                           around=True))
         for lab in labs:
             lab.add_background_rectangle(color=style.PANEL, opacity=0.8, buff=0.04)
         jl = style.math(r"J(x_0) =")

@@ -368,12 +368,16 @@ def bench_copy(scenes):
 
 def bench_overhead(scenes, animations=8):
     """overhead_share: at 1080p60, the fraction of a render (its first plays) spent outside
-    Cairo drawing and video encoding, worst scene."""
-    from manim.camera.camera import Camera
+    Cairo drawing and video encoding, worst scene.  Drawing is the renderer's frame update
+    (clearing the canvas to the background or the static image, then Cairo); encoding is
+    handing each frame to the encoder (its copy, the queue), waiting for the encoder at the
+    end of a play, and the join."""
+    from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.scene_file_writer import SceneFileWriter
 
-    watches = {"draw": [(Camera, "capture_mobjects")],
-               "encode": [(SceneFileWriter, "write_frame"), (SceneFileWriter, "end_animation"),
+    watches = {"draw": [(CairoRenderer, "update_frame")],
+               "encode": [(CairoRenderer, "get_frame"), (CairoRenderer, "add_frame"),
+                          (SceneFileWriter, "end_animation"),
                           (SceneFileWriter, "combine_to_movie")]}
     rows = {}
     for name in scenes:

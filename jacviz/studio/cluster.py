@@ -127,5 +127,6 @@ def run_on_cluster(address: str, specs: list[dict], work: Path) -> list[dict]:
             path = folder / f"{k:05d}-{name}"
             path.write_bytes(data)
             files.append(str(path))
-        out.append({"index": res["index"], "files": files, "srt": res.get("srt")})
+        out.append({"index": res["index"], "files": files, "srt": res.get("srt"),
+                    "plays": res["plays"], "ended": res["ended"]})
     return out

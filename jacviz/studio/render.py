@@ -179,9 +179,10 @@ def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
 
 
 # -- rendering -------------------------------------------------------------------------
-def prepare_tex(cls, params) -> int:
+def prepare_tex(cls, params):
     """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
-    (a dry run of the scene finds them; see :func:`jacviz.studio.tex.prepare`)."""
+    (a dry run of the scene finds them; see :func:`jacviz.studio.tex.prepare`).
+    Returns the :class:`~jacviz.studio.tex.DryRun` (the plays' run times, for shards)."""
     import tempfile
 
     from manim import tempconfig
@@ -193,7 +194,12 @@ def prepare_tex(cls, params) -> int:
                 "save_last_frame": False, "disable_caching": True, "progress_bar": "none",
                 "verbosity": "ERROR"}
         with tempconfig(opts):
-            return prepare(lambda: cls(params=params, skip_animations=True).render())
+            def run():
+                scene = cls(params=params, skip_animations=True)
+                scene.render()
+                return scene
+
+            return prepare(run)
 
 
 def render(request: RenderRequest) -> list[Path]:

@@ -2,20 +2,30 @@
 
 ManimCE renders a scene on one core.  ``jacviz render SCENE --jobs N``:
 
-1. *plans*: runs the scene once with every animation skipped to its end state
-   (fast: nothing is drawn or encoded) and records every play's run time;
-2. *partitions* the plays into N contiguous shards of about equal frame
-   counts (not equal play counts: a 3 s wait weighs 3 s);
-3. renders each shard in its own process, with the plays before it skipped
-   (manim's ``from_animation_number``/``upto_animation_number``), each into
-   its own working folder; manim writes one partial movie per play;
+1. *plans*: the dry run that gathers the scene's TeX (every play noted, none
+   played) also notes every play's run time; only if it cannot finish is the
+   scene run once more with every animation skipped to its end state;
+2. *partitions* the plays into N contiguous shards of about equal cost: frame
+   counts (not play counts: a 3 s wait weighs 3 s), plus the cost of skipping
+   the plays before a shard (:data:`SKIP_COST`);
+3. renders each shard in its own process, with the plays before it skipped,
+   each into its own folder; manim writes one partial movie per play.  Locally
+   the shards are *forked* from one pass over the scene (:func:`render_forked`):
+   the pass skips from play to play and forks a child at each shard's first
+   play, so no shard imports anything, parses any TeX again or skips a play
+   another has skipped.  On a Dask cluster, or for several clips from one queue
+   (:func:`render_many`), each shard is a fresh process that skips its own prefix
+   (manim's ``from_animation_number``/``upto_animation_number``);
 4. joins the partial movies of all shards, in play order, into the clip, and
    writes the captions (from the last shard, which runs the scene to its end)
    and the metadata as a single-process render would.
 
 Every partial movie is the same file a single-process render makes for that
-play, so the clip is identical frame for frame (tests decode and hash it).
-The shards run as local processes, or on a Dask cluster (``jacviz.studio.cluster``).
+play, so the clip is identical frame for frame (tests compare the frames handed
+to the encoder, and the decoded clips).  The plan only balances the shards: the
+last shard always runs to the scene's end, and the join checks that the shards'
+plays are exactly 0, 1, ..., n-1, so a plan that miscounts costs balance, never
+a frame.
 
     python -m jacviz.studio.shard SPEC.json     # one shard (what a worker runs)
 """
@@ -49,26 +59,34 @@ def frames_of(durations, fps: float) -> list[int]:
     return [max(1, math.ceil(d * fps - 1e-9)) for d in durations]
 
 
-def partition(durations, fps: float, jobs: int) -> list[Shard]:
-    """Contiguous shards of plays whose frame counts are as even as possible.
+#: skipping a play (building its animations, moving them to their end state) costs about
+#: this fraction of drawing and encoding it (measured on path-sums at 480p15: 2 s over 13.5 s)
+SKIP_COST = 0.15
 
-    The cut points minimise the largest shard (binary search on the bound,
-    greedy fill), so one long play never leaves a core idle for long."""
+
+def partition(durations, fps: float, jobs: int, skip: float = 0.0) -> list[Shard]:
+    """Contiguous shards of plays whose costs are as even as possible.
+
+    A shard's cost is its frames plus ``skip`` times the frames before it (the
+    plays its process skips first).  The cut points minimise the largest cost
+    (binary search on the bound, greedy fill), so one long play never leaves a
+    core idle for long."""
     frames = frames_of(durations, fps)
     if not frames:
         return []
     jobs = max(1, min(jobs, len(frames)))
 
     def cuts_for(bound):
-        cuts, total = [], 0
+        cuts, total, before = [], 0, 0
         for k, f in enumerate(frames):
-            if total + f > bound and total > 0:
+            if total > 0 and skip * before + total + f > bound:
                 cuts.append(k)
+                before += total
                 total = 0
             total += f
         return cuts
 
-    lo, hi = max(frames), sum(frames)
+    lo, hi = max(frames), math.ceil(sum(frames) * (1 + skip))
     while lo < hi:
         mid = (lo + hi) // 2
         if len(cuts_for(mid)) + 1 <= jobs:
@@ -80,32 +98,42 @@ def partition(durations, fps: float, jobs: int) -> list[Shard]:
 
 
 def plan(request) -> list[float]:
-    """Every play's run time, from one pass with every animation skipped."""
-    from manim import tempconfig
-
-    from .render import manim_config, prepare_tex
+    """Every play's run time: from the dry run that gathers the TeX, or, when that run
+    cannot finish, from one pass with every animation skipped."""
+    from .render import prepare_tex
 
     cls = registry.scene_class(request.scene)
-    prepare_tex(cls, request.params)
+    durations = prepare_tex(cls, request.params).durations
+    if durations is None:
+        durations = _plan_pass(request, cls)
+    stage("planned", str(len(durations)))
+    return durations
+
+
+def _plan_pass(request, cls) -> list[float]:
+    from manim import tempconfig
+
+    from .render import manim_config
+
     with tempfile.TemporaryDirectory() as tmp:
         opts = manim_config(request, Path(tmp), "plan")
         opts.update(write_to_movie=False, save_last_frame=False, disable_caching=True)
         with tempconfig(opts):
             scene = cls(params=request.params, skip_animations=True)
             scene.render()
-    stage("planned", str(len(scene.play_durations)))
     return scene.play_durations
 
 
-def shard_spec(request, shard: Shard, media: Path) -> dict:
-    """What a worker needs to render one shard: plain data (JSON)."""
+def shard_spec(request, shard: Shard, media: Path, last: bool = False) -> dict:
+    """What a worker needs to render one shard: plain data (JSON).  The last shard
+    runs to the scene's end, however many plays the plan counted."""
     return {
         "scene": request.scene,
         "sets": {k: request.params.as_text(k) for k in request.params.changed()},
         "quality": request.quality, "format": request.format, "transparent": request.transparent,
         "resolution": list(request.resolution) if request.resolution else None,
         "fps": request.fps, "extra": request.extra,
-        "shard": asdict(shard), "media": str(media),
+        "shard": asdict(shard), "media": str(media), "last": last,
         "version": _version(),
     }
 
@@ -129,7 +157,7 @@ def _request_of(spec: dict):
 
 def render_shard(spec: dict) -> dict:
     """Render one shard (in a worker process); returns its partial movies in play order
-    and, for the last shard, the captions."""
+    and, for the last shard (which runs to the scene's end), the captions."""
     from manim import tempconfig
 
     from .render import manim_config
@@ -143,22 +171,44 @@ def render_shard(spec: dict) -> dict:
     media = Path(spec["media"])
     cls = registry.scene_class(request.scene)
     opts = manim_config(request, media, f"shard{shard.index}")
-    opts["from_animation_number"] = shard.first
-    opts["upto_animation_number"] = shard.last
-    opts["disable_caching"] = True
+    opts.update(SHARD_OPTIONS, from_animation_number=shard.first)
+    if not spec.get("last"):
+        opts["upto_animation_number"] = shard.last
     with tempconfig(opts):
         scene = cls(params=params)
         scene.shard_of = shard.index
+        if shard.first > 0:
+            _skip_drawing(scene.renderer)
+            scene.play_hook = lambda sc: sc.renderer.num_plays == shard.first and \
+                _draw_again(sc.renderer)
         scene.render()
-        writer = scene.renderer.file_writer
-        files = [str(p) for p in writer.partial_movie_files if p is not None]
-        srt = Path(writer.movie_file_path).with_suffix(".srt")
-    if len(files) != shard.last - shard.first + 1:
-        raise JacvizError(f"shard {shard.index} of {request.scene} wrote {len(files)} partial "
-                          f"movies for plays {shard.first}..{shard.last}")
-    out = {"index": shard.index, "files": files}
-    out["srt"] = srt.read_text() if srt.exists() else None
-    return out
+        return _result(shard.index, scene, ended=bool(spec.get("last")))
+
+
+#: manim settings of every shard: partial movies named by play number (uncached_00012),
+#: and never deleted by manim's cache clean-up (it keeps 100 files) before the join
+SHARD_OPTIONS = {"disable_caching": True, "max_files_cached": 1_000_000}
+
+
+def _skip_drawing(renderer) -> None:
+    """Skipped plays draw nothing (manim draws a static frame for every play, skipped
+    or not; no rendered frame depends on it: a rendered play starts from a cleared camera)."""
+    renderer.update_frame = lambda *args, **kwargs: None
+
+
+def _draw_again(renderer) -> None:
+    renderer.__dict__.pop("update_frame", None)
+    renderer.static_image = None
+
+
+def _result(index: int, scene, ended: bool) -> dict:
+    """A shard's partial movies, the plays they are, and the captions if it ran to the end."""
+    writer = scene.renderer.file_writer
+    plays = [k for k, p in enumerate(writer.partial_movie_files) if p is not None]
+    files = [str(writer.partial_movie_files[k]) for k in plays]
+    srt = Path(writer.movie_file_path).with_suffix(".srt")
+    return {"index": index, "files": files, "plays": plays, "ended": ended,
+            "srt": srt.read_text() if ended and srt.exists() else None}
 
 
 def join(request, results: list[dict], work: Path) -> tuple[Path, str | None]:
@@ -171,14 +221,29 @@ def join(request, results: list[dict], work: Path) -> tuple[Path, str | None]:
     from .render import FORMATS, manim_config
 
     results = sorted(results, key=lambda r: r["index"])
-    files = [f for r in results for f in r["files"]]
+    files = _in_play_order(request.scene, results)
     fmt = FORMATS[request.format]
     out = work / f"joined.{fmt.ext}"
     stage("join")
     with tempconfig(manim_config(request, work, "joined")):
         writer = SimpleNamespace(partial_movie_directory=work)
         SceneFileWriter.combine_files(writer, files, out, fmt.name == "gif", False)
-    return out, results[-1].get("srt")
+    return out, next(r for r in results if r["ended"]).get("srt")
+
+
+def _in_play_order(scene: str, results: list[dict]) -> list[str]:
+    """Every shard's partial movies in play order, after checking that together they are
+    plays 0..n-1, each once, and that one shard ran to the end."""
+    by_play: dict[int, str] = {}
+    for r in results:
+        for k, f in zip(r["plays"], r["files"]):
+            if k in by_play:
+                raise JacvizError(f"two shards of {scene} rendered play {k}")
+            by_play[k] = f
+    if sum(r["ended"] for r in results) != 1 or sorted(by_play) != list(range(len(by_play))):
+        raise JacvizError(f"the shards of {scene} rendered plays {sorted(by_play)}, not every "
+                          f"play once")
+    return [by_play[k] for k in range(len(by_play))]
 
 
 def run_local(specs: list[dict]) -> list[dict]:
@@ -216,18 +281,15 @@ def run_local(specs: list[dict]) -> list[dict]:
 
 def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Path]:
     """Render one clip on ``jobs`` processes (or a Dask cluster); returns the paths written."""
-    from .render import work_dir
-
+    if scheduler is None and hasattr(os, "fork"):
+        return render_forked(request, jobs)
     durations = plan(request)
     fps = request.fps or _quality_fps(request.quality)
-    shards = partition(durations, fps, jobs)
-    target = request.target
-    base = Path(request.media_dir) if request.media_dir else work_dir(target.stem, request.quality,
-                                                                      request.format)
-    base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
+    shards = partition(durations, fps, jobs, SKIP_COST)
+    work = _work_dir(request)
     try:
-        specs = [shard_spec(request, s, work / f"shard{s.index}") for s in shards]
+        specs = [shard_spec(request, s, work / f"shard{s.index}", last=s is shards[-1])
+                 for s in shards]
         if scheduler:
             from .cluster import run_on_cluster
 
@@ -236,6 +298,175 @@ def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Pat
             results = run_local(specs)
         return _finish(request, results, work)
     finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _work_dir(request) -> Path:
+    """A private folder for one sharded render, beside manim's files for that clip."""
+    from .render import work_dir
+
+    target = request.target
+    base = Path(request.media_dir) if request.media_dir else work_dir(target.stem, request.quality,
+                                                                      request.format)
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
+
+
+class _AllForked(Exception):
+    """Raised in the driving pass once every shard's process is forked: the pass is done."""
+
+
+class Forks:
+    """One pass over a scene that forks a child process at the first play of each shard.
+
+    The driver skips every play (drawing nothing); before play ``cuts[k]`` it forks
+    child ``k``, which renders from there and ends before ``cuts[k + 1]`` (the last
+    child runs to the scene's end and writes the captions).  The children inherit
+    everything the driver built: imports, parsed TeX, the scene up to that play."""
+
+    def __init__(self, cuts: list[int], work: Path):
+        self.cuts, self.work = cuts, work
+        self.next = 0
+        self.pids: dict[int, int] = {}
+        self.child: int | None = None  # this process's shard, in a child
+        self.stop: int | None = None  # in a child: the play it ends before
+        self.stopped = False
+
+    # -- in the driving pass, and in a child: called before every play -------------------
+    def before_play(self, scene) -> None:
+        from manim.utils.exceptions import EndSceneEarlyException
+
+        p = scene.renderer.num_plays
+        if self.child is not None:
+            if self.stop is not None and p >= self.stop:
+                self.stopped = True  # not the last shard: no captions from here
+                scene.renderer.file_writer.write_subcaption_file = lambda: None
+                raise EndSceneEarlyException()
+            return
+        while self.next < len(self.cuts) and p >= self.cuts[self.next]:
+            k, self.next = self.next, self.next + 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                self._become(k, scene)
+                return
+            self.pids[k] = pid
+        if self.next == len(self.cuts):
+            raise _AllForked()
+
+    def _become(self, k: int, scene) -> None:
+        from manim import config
+
+        self.child, self.pids = k, {}
+        self.stop = self.cuts[k + 1] if k + 1 < len(self.cuts) else None
+        log = os.open(self.work / f"shard{k}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(log, 1)  # a child's output is read by the driver only if it fails
+        os.dup2(log, 2)
+        os.close(log)
+        config["from_animation_number"] = 0  # render from this play on
+        scene.shard_of = k
+        writer = scene.renderer.file_writer
+        writer.partial_movie_directory = self.work / f"shard{k}"
+        writer.partial_movie_directory.mkdir()
+        writer.__dict__.pop("write_subcaption_file", None)
+        _draw_again(scene.renderer)
+
+    def finish_child(self, scene, exc: BaseException | None) -> None:
+        """End a child: its result as JSON beside its log, and never return."""
+        from .. import signals
+
+        code = 1
+        try:
+            if exc is None:
+                result = _result(self.child, scene, ended=not self.stopped)
+                path = self.work / f"shard{self.child}.json"
+                path.with_suffix(".tmp").write_text(json.dumps(result))
+                os.replace(path.with_suffix(".tmp"), path)
+                code = 0
+            elif signals.received() is not None:
+                code = signals.exit_status()
+            elif isinstance(exc, JacvizError):
+                os.write(2, f"error: {exc}\n".encode())  # fd 2 is the log, whatever sys.stderr is
+                code = 2
+            else:
+                import traceback
+
+                os.write(2, "".join(traceback.format_exception(exc)).encode())
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+
+    # -- in the driver, once the pass is done ---------------------------------------------
+    def wait(self) -> list[dict]:
+        """Every child's result; the first failure stops the others and is raised."""
+        import time as _time
+
+        results, left = [], dict(self.pids)
+        while left:
+            for k, pid in list(left.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if not done:
+                    continue
+                del left[k]
+                code = os.waitstatus_to_exitcode(status)
+                if code != 0:
+                    log = (self.work / f"shard{k}.log").read_text(errors="replace")
+                    last = (log.strip().splitlines() or [f"exit status {code}"])[-1]
+                    raise JacvizError(f"a shard failed: {last.removeprefix('error: ')}")
+                results.append(json.loads((self.work / f"shard{k}.json").read_text()))
+            if left:
+                _time.sleep(0.02)
+        return results
+
+    def kill(self) -> None:
+        for pid in self.pids.values():
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self.pids = {}
+
+
+def render_forked(request, jobs: int) -> list[Path]:
+    """Render one clip on ``jobs`` local processes forked from one pass over the scene."""
+    from manim import tempconfig
+
+    from .render import manim_config
+
+    durations = plan(request)
+    fps = request.fps or _quality_fps(request.quality)
+    shards = partition(durations, fps, jobs, SKIP_COST)
+    cls = registry.scene_class(request.scene)
+    work = _work_dir(request)
+    forks = Forks([s.first for s in shards] or [0], work)
+    try:
+        opts = manim_config(request, work, "forked")
+        opts.update(SHARD_OPTIONS, from_animation_number=1 << 30)  # the driver skips every play
+        with tempconfig(opts):
+            scene = cls(params=request.params)
+            scene.shard_of = -1  # the driver: the join is done here, from the children's files
+            scene.renderer.file_writer.write_subcaption_file = lambda: None
+            _skip_drawing(scene.renderer)
+            scene.play_hook = forks.before_play
+            try:
+                scene.render()
+            except _AllForked:
+                pass
+            except BaseException as exc:
+                if forks.child is not None:
+                    forks.finish_child(scene, exc)
+                raise
+            else:
+                if forks.child is not None:
+                    forks.finish_child(scene, None)
+        stage("shards", " ".join(str(p) for p in forks.pids.values()))
+        results = forks.wait()
+        return _finish(request, results, work)
+    finally:
+        forks.kill()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -295,11 +526,12 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                 if kind == "plan":
                     req = requests[i]
                     fps = req.fps or _quality_fps(req.quality)
-                    shards_of[i] = partition(result["durations"], fps, jobs)
+                    shards_of[i] = partition(result["durations"], fps, jobs, SKIP_COST)
                     results[i] = []
                     for sh in shards_of[i]:
                         heapq.heappush(queue, (-sh.frames, order, "shard", i,
-                                               shard_spec(req, sh, works[i] / f"shard{sh.index}")))
+                                               shard_spec(req, sh, works[i] / f"shard{sh.index}",
+                                                          last=sh is shards_of[i][-1])))
                         order += 1
                 else:
                     results[i].append(result)

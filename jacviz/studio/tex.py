@@ -32,6 +32,7 @@ import contextlib
 import fcntl
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import JacvizError
@@ -141,19 +142,30 @@ def _placeholder(tex_dir: Path, name: str, expression: str) -> Path:
     return path
 
 
-def prepare(run) -> int:
+@dataclass
+class DryRun:
+    """What a dry run found: how many snippets it compiled, and every play's run time
+    (None if the run stopped before the end: a scene may rely on real glyphs)."""
+
+    compiled: int
+    durations: list[float] | None
+
+
+def prepare(run) -> DryRun:
     """Run ``run`` dry, then compile every snippet it asked for and the cache lacks, together.
 
-    Returns how many snippets were compiled.  Whatever the dry run raises (a scene
-    may rely on real glyphs) only ends the collection early."""
+    ``run`` returns the scene it ran (its ``play_durations`` are the plays' run times,
+    noted without playing them).  Whatever the dry run raises only ends the collection
+    early."""
     import manim.mobject.text.numbers as numbers
 
     global _COLLECTING
     found: list = []
+    durations = None
     digits = dict(numbers.string_to_mob_map)  # manim caches number glyphs: keep stand-ins out
     _COLLECTING = found
     try:
-        run()
+        durations = list(run().play_durations)
     except Exception:  # noqa: BLE001 - a dry run may fail on stand-ins; what it found stands
         pass
     finally:
@@ -163,7 +175,9 @@ def prepare(run) -> int:
     if found:
         stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
         compile_batch(found)
-    return len(found)
+    if durations is not None and not all(d >= 0 for d in durations):
+        durations = None  # a play whose run time could not be read
+    return DryRun(len(found), durations)
 
 
 def compile_batch(items) -> None:
