@@ -169,6 +169,24 @@ def test_a_failing_shard_stops_the_render_with_its_error(tmp_path, monkeypatch):
         os.waitpid(-1, os.WNOHANG)
 
 
+def test_a_failing_task_in_the_lesson_queue_stops_it_with_its_error(tmp_path, monkeypatch):
+    from jacviz.studio import shard
+    from jacviz.studio.render import RenderRequest
+
+    def no_room(spec):
+        raise JacvizError("no room for frames")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(shard, "render_shard", no_room)  # the forked tasks inherit it
+    requests = [RenderRequest(name, resolution=(160, 90), fps=3, out=tmp_path / f"{name}.mp4")
+                for name in ("jacobian-grid", "practice")]
+    with pytest.raises(JacvizError, match=r"^(jacobian-grid|practice): no room for frames$"):
+        shard.render_many(requests, jobs=2)
+    assert not list(tmp_path.glob("*.mp4")) and not list(tmp_path.rglob(".shards-*"))
+    with pytest.raises(ChildProcessError):  # every task's process was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_jobs_option_is_checked():
     res = subprocess.run([JACVIZ, "render", "two-way", "--jobs", "0"], capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr == "error: --jobs 0 must be a whole number from 1 to 64\n"

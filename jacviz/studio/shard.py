@@ -478,10 +478,14 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
     queued as soon as its plan is known (longest shards first), and a clip is
     joined and committed as soon as its last shard is done."""
     import heapq
-    import subprocess
     import time as _time
 
+    import manim  # noqa: F401  - imported once here: every task is forked from this process
+
     from .render import work_dir
+
+    for req in requests:
+        registry.scene_class(req.scene)
 
     results: dict[int, list[dict]] = {}
     shards_of: dict[int, list[Shard]] = {}
@@ -506,9 +510,7 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                 with os.fdopen(fd, "w") as fh:
                     json.dump(spec, fh)
                 out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-                args = [sys.executable, "-m", "jacviz.studio.shard"] + \
-                    (["--plan"] if kind == "plan" else []) + [path]
-                proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+                proc = _Task((["--plan"] if kind == "plan" else []) + [path], out, err)
                 running.append((proc, kind, i, path, out, err))
             done = [r for r in running if r[0].poll() is not None]
             if not done:
@@ -546,6 +548,57 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
     finally:
         for work in works.values():
             shutil.rmtree(work, ignore_errors=True)
+
+
+class _Task:
+    """One task of the queue (a plan or a shard, :func:`main`'s arguments) in a process
+    forked from the queue's, which has imported manim and the scenes once; used like a
+    ``subprocess.Popen``."""
+
+    def __init__(self, args: list[str], out, err):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = open(1, "w", closefd=False)
+                sys.stderr = open(2, "w", closefd=False)
+                code = main(args)
+            except BaseException:  # noqa: BLE001 - a crash: its traceback is the message
+                import traceback
+
+                os.write(2, traceback.format_exc().encode())
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
+                os._exit(code)
+        self.pid, self.returncode = pid, None
+
+    def poll(self):
+        if self.returncode is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
+
+    def wait(self):
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
 
 
 def _finish(request, results, work) -> list[Path]:
