@@ -13,9 +13,10 @@ ManimCE renders a scene on one core.  ``jacviz render SCENE --jobs N``:
    the shards are *forked* from one pass over the scene (:func:`render_forked`):
    the pass skips from play to play and forks a child at each shard's first
    play, so no shard imports anything, parses any TeX again or skips a play
-   another has skipped.  On a Dask cluster, or for several clips from one queue
-   (:func:`render_many`), each shard is a fresh process that skips its own prefix
-   (manim's ``from_animation_number``/``upto_animation_number``);
+   another has skipped.  For several clips from one queue (:func:`render_many`),
+   each plan and shard is a process forked from the queue's (imports done once)
+   that skips its own prefix (manim's ``from_animation_number``/
+   ``upto_animation_number``); on a Dask cluster, a fresh process on a worker;
 4. joins the partial movies of all shards, in play order, into the clip, and
    writes the captions (from the last shard, which runs the scene to its end)
    and the metadata as a single-process render would.
