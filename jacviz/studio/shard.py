@@ -180,8 +180,7 @@ def render_shard(spec: dict) -> dict:
         scene.shard_of = shard.index
         if shard.first > 0:
             _skip_drawing(scene.renderer)
-            scene.play_hook = lambda sc: sc.renderer.num_plays == shard.first and \
-                _draw_again(sc.renderer)
+            scene.play_hook = _drawing_from(shard.first)
         scene.render()
         return _result(shard.index, scene, ended=bool(spec.get("last")))
 
@@ -200,6 +199,14 @@ def _skip_drawing(renderer) -> None:
 def _draw_again(renderer) -> None:
     renderer.__dict__.pop("update_frame", None)
     renderer.static_image = None
+
+
+def _drawing_from(first: int):
+    """A play hook that turns drawing back on before play ``first``."""
+    def hook(scene):
+        if scene.renderer.num_plays == first:
+            _draw_again(scene.renderer)
+    return hook
 
 
 def _result(index: int, scene, ended: bool) -> dict:
@@ -313,6 +320,16 @@ def _work_dir(request) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
 
 
+def _flush_and_exit(code: int) -> None:
+    """End a forked child: its output flushed, none of its parent's clean-up run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 class _AllForked(Exception):
     """Raised in the driving pass once every shard's process is forked: the pass is done."""
 
@@ -395,9 +412,7 @@ class Forks:
 
                 os.write(2, "".join(traceback.format_exception(exc)).encode())
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            _flush_and_exit(code)
 
     # -- in the driver, once the pass is done ---------------------------------------------
     def wait(self) -> list[dict]:
@@ -410,7 +425,7 @@ class Forks:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if not done:
                     continue
-                del left[k]
+                del left[k], self.pids[k]  # reaped: never signalled again (its pid may be reused)
                 code = os.waitstatus_to_exitcode(status)
                 if code != 0:
                     log = (self.work / f"shard{k}.log").read_text(errors="replace")
@@ -573,12 +588,7 @@ class _Task:
 
                 os.write(2, traceback.format_exc().encode())
             finally:
-                for stream in (sys.stdout, sys.stderr):
-                    try:
-                        stream.flush()
-                    except (OSError, ValueError):
-                        pass
-                os._exit(code)
+                _flush_and_exit(code)
         self.pid, self.returncode = pid, None
 
     def poll(self):
