@@ -337,7 +337,8 @@ def _profiled_render(name, quality, animations, watches):
     request = RenderRequest(name, quality=quality, disable_caching=True)
     cls = registry.scene_class(name)
     with tempfile.TemporaryDirectory() as tmp:
-        opts = manim_config(request, Path(tmp), name)
+        # the output named by its full path: manim writes the captions beside it, not in the cwd
+        opts = manim_config(request, Path(tmp), str(Path(tmp) / name))
         if animations is not None:
             opts["upto_animation_number"] = animations - 1
         with tempconfig(opts):

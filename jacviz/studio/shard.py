@@ -254,43 +254,13 @@ def _in_play_order(scene: str, results: list[dict]) -> list[str]:
     return [by_play[k] for k in range(len(by_play))]
 
 
-def run_local(specs: list[dict]) -> list[dict]:
-    """Each shard in its own local process, all at once; their results."""
-    import subprocess
-
-    procs = []
-    try:
-        for spec in specs:
-            fd, path = tempfile.mkstemp(suffix=".json", prefix="jacviz-shard-")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(spec, fh)
-            procs.append((subprocess.Popen([sys.executable, "-m", "jacviz.studio.shard", path],
-                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                           text=True), path))
-        stage("shards", " ".join(str(p.pid) for p, _ in procs))
-        results = []
-        for proc, _ in procs:
-            out, err = proc.communicate()
-            if proc.returncode != 0:
-                last = (err.strip().splitlines() or ["(no message)"])[-1]
-                raise JacvizError(f"a shard failed: {last.removeprefix('error: ')}")
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    except BaseException:
-        for proc, _ in procs:
-            if proc.poll() is None:
-                proc.kill()
-        raise
-    finally:
-        for proc, path in procs:
-            proc.wait()
-            os.unlink(path)
-
-
 def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Path]:
-    """Render one clip on ``jobs`` processes (or a Dask cluster); returns the paths written."""
-    if scheduler is None and hasattr(os, "fork"):
+    """Render one clip on ``jobs`` processes (forked, or on a Dask cluster); returns the
+    paths written."""
+    if scheduler is None:
         return render_forked(request, jobs)
+    from .cluster import run_on_cluster
+
     durations = plan(request)
     fps = request.fps or _quality_fps(request.quality)
     shards = partition(durations, fps, jobs, SKIP_COST)
@@ -298,13 +268,7 @@ def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Pat
     try:
         specs = [shard_spec(request, s, work / f"shard{s.index}", last=s is shards[-1])
                  for s in shards]
-        if scheduler:
-            from .cluster import run_on_cluster
-
-            results = run_on_cluster(scheduler, specs, work)
-        else:
-            results = run_local(specs)
-        return _finish(request, results, work)
+        return _finish(request, run_on_cluster(scheduler, specs, work), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
