@@ -1,0 +1,360 @@
+"""The lecture's sound: decode, measure, normalise, mix.
+
+Every track is float32 mono at :data:`RATE` (48 kHz), samples in [-1, 1].
+
+- :func:`decode` reads any file PyAV reads into such a track (channels
+  averaged, resampled with a polyphase filter); :func:`encode_file` writes one
+  (for recordings made by tests, and for listening);
+- :func:`loudness`: integrated loudness in LUFS after ITU-R BS.1770-4 / EBU
+  R128: K-weighting (the standard's two biquads, derived for any rate as
+  libebur128 does; at 48 kHz they equal the standard's table), 400 ms blocks
+  with 75 % overlap, absolute gate at -70 LUFS, relative gate 10 LU below the
+  absolutely gated loudness.  Channels (a 2-D array, one column each) are
+  weighted 1 (left, right, centre);
+- :func:`true_peak`: dBTP from the signal oversampled 4 times (BS.1770-4
+  annex 2; a polyphase FIR interpolator);
+- :func:`normalise`: gain to -16 LUFS integrated with the true peak at most
+  -1 dBTP.  Where the gain would push a peak above the ceiling, a look-ahead
+  peak limiter lowers those peaks alone (the gain dips over 5 ms before a peak
+  and recovers over 5 ms after it), and the gain is adjusted again so that the
+  integrated loudness still lands on the target: speech has a
+  peak-to-loudness ratio of 15 dB and more, so a plain gain reduction would
+  leave it quieter than -16 LUFS.  Digital silence stays exactly zero;
+- :func:`mix`: beats placed at given offsets in one track, digital zero
+  between them; overlapping voices are refused;
+- :func:`spans`: the non-silent spans of a track (for checks and tests).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import JacvizError
+
+RATE = 48000
+#: the lecture's loudness target (EBU R128 for streaming-style delivery) and its ceiling
+TARGET_LUFS = -16.0
+CEILING_DBTP = -1.0
+#: silence threshold for :func:`spans`, dBFS of a 10 ms window's RMS
+SILENCE_DB = -50.0
+
+
+# -- decoding and encoding -------------------------------------------------------------
+def decode(path, rate: int = RATE, what: str = "audio file") -> np.ndarray:
+    """Any audio file PyAV reads, as float32 mono at ``rate``.
+
+    ``what`` names the file in errors ("the recording of two-way.push").  A
+    missing file, one PyAV cannot read, one without an audio stream and one
+    with no samples are refused with one :class:`JacvizError` line."""
+    import av
+
+    path = Path(path)
+    if not path.is_file():
+        raise JacvizError(f"{what} {path} does not exist")
+    chunks: list[np.ndarray] = []
+    src_rate = None
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise JacvizError(f"{what} {path} has no audio stream")
+            stream = container.streams.audio[0]
+            for frame in container.decode(stream):
+                src_rate = frame.sample_rate
+                a = frame.to_ndarray()
+                # planar: (channels, n); packed: (1, n * channels)
+                if not frame.format.is_planar:
+                    a = a.reshape(-1, len(frame.layout.channels)).T
+                a = _to_float(a)
+                chunks.append(a.mean(axis=0))
+    except JacvizError:
+        raise
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise JacvizError(f"cannot read {what} {path}: {_short(exc)}") from None
+    if not chunks or src_rate is None or sum(len(c) for c in chunks) == 0:
+        raise JacvizError(f"{what} {path} holds no sound")
+    x = np.concatenate(chunks).astype(np.float64)
+    return resample(x, src_rate, rate)
+
+
+def _short(exc) -> str:
+    text = " ".join(str(exc).split())
+    return text[:160] or type(exc).__name__
+
+
+def _to_float(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "f":
+        return a.astype(np.float64)
+    if a.dtype.kind == "i":
+        return a.astype(np.float64) / float(2 ** (8 * a.dtype.itemsize - 1))
+    if a.dtype.kind == "u":  # unsigned 8-bit
+        half = 2 ** (8 * a.dtype.itemsize - 1)
+        return (a.astype(np.float64) - half) / half
+    raise JacvizError(f"unsupported sample format {a.dtype}")
+
+
+def resample(x, rate_from: int, rate_to: int = RATE) -> np.ndarray:
+    """A track resampled (polyphase FIR, scipy's resample_poly), as float32."""
+    from scipy.signal import resample_poly
+
+    x = np.asarray(x, dtype=np.float64)
+    rate_from, rate_to = int(rate_from), int(rate_to)
+    if rate_from != rate_to and len(x):
+        g = math.gcd(rate_from, rate_to)
+        x = resample_poly(x, rate_to // g, rate_from // g)
+    return np.clip(x, -1.0, 1.0).astype(np.float32)
+
+
+def encode_file(path, x, rate: int = RATE, codec: str | None = None) -> Path:
+    """Write a mono track to an audio file (codec chosen by the suffix: .wav 16-bit
+    PCM, .flac, .mp3, .ogg/.opus Opus, .m4a AAC)."""
+    import av
+
+    path = Path(path)
+    codecs = {".wav": ("pcm_s16le", "s16"), ".flac": ("flac", "s16"), ".mp3": ("libmp3lame", "fltp"),
+              ".ogg": ("libopus", "flt"), ".opus": ("libopus", "flt"), ".m4a": ("aac", "fltp")}
+    name, fmt = codecs.get(path.suffix.lower(), (codec or "pcm_s16le", "s16"))
+    if codec:
+        name = codec
+    x = np.clip(np.asarray(x, dtype=np.float32), -1, 1)
+    if name == "libopus" and rate not in (8000, 12000, 16000, 24000, 48000):
+        x, rate = resample(x, rate, RATE), RATE
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(name, rate=rate, layout="mono")
+        stream.format = fmt
+        if name in ("libmp3lame", "aac", "libopus"):
+            stream.bit_rate = 160_000
+        frame_size = stream.codec_context.frame_size or 1024
+        for start in range(0, len(x), frame_size):
+            chunk = x[start:start + frame_size]
+            frame = _frame(chunk, fmt, rate, start)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def _frame(chunk: np.ndarray, fmt: str, rate: int, pts: int):
+    import av
+
+    if fmt.startswith("s16"):
+        data = np.round(chunk * 32767).astype(np.int16)
+    elif fmt.startswith("s32"):
+        data = np.round(chunk.astype(np.float64) * 2147483647).astype(np.int32)
+    else:
+        data = chunk.astype(np.float32)
+    frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format=fmt, layout="mono")
+    frame.sample_rate = rate
+    frame.pts = pts
+    return frame
+
+
+# -- loudness (ITU-R BS.1770-4, EBU R128) -----------------------------------------------
+def k_weighting(rate: int = RATE):
+    """The K-weighting filter: ((b, a) of the pre-filter, (b, a) of the RLB high-pass).
+
+    The standard tabulates both biquads at 48 kHz; for other rates they are
+    derived from the same analogue parameters (as libebur128 does)."""
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / rate)
+    vh = 10 ** (gain_db / 20)
+    vb = vh ** 0.4996667741545416
+    a0 = 1 + k / q + k * k
+    pre_b = np.array([(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0,
+                      (vh - vb * k / q + k * k) / a0])
+    pre_a = np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / rate)
+    a0 = 1 + k / q + k * k
+    rlb_b = np.array([1.0, -2.0, 1.0])
+    rlb_a = np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
+    return (pre_b, pre_a), (rlb_b, rlb_a)
+
+
+def _channels(x) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 1:
+        return x[:, None]
+    if x.ndim != 2:
+        raise JacvizError(f"a track is 1-D (mono) or 2-D (samples x channels), not {x.ndim}-D")
+    return x
+
+
+def block_loudness(x, rate: int = RATE) -> np.ndarray:
+    """Mean square of the K-weighted signal (summed over channels) in every 400 ms
+    block, blocks starting every 100 ms (75 % overlap): the z of BS.1770-4."""
+    from scipy.signal import lfilter
+
+    x = _channels(x)
+    (pb, pa), (rb, ra) = k_weighting(rate)
+    y = lfilter(rb, ra, lfilter(pb, pa, x, axis=0), axis=0)
+    block, step = round(0.4 * rate), round(0.1 * rate)
+    if len(y) < block:
+        return np.zeros(0)
+    sq = np.concatenate([np.zeros((1, y.shape[1])), np.cumsum(y * y, axis=0)])
+    starts = np.arange(0, len(y) - block + 1, step)
+    per_channel = (sq[starts + block] - sq[starts]) / block
+    return per_channel.sum(axis=1)
+
+
+def _lufs(z) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return -0.691 + 10 * np.log10(z)
+
+
+def loudness(x, rate: int = RATE) -> float:
+    """Integrated loudness in LUFS (-inf for a track of silence or under 400 ms)."""
+    z = block_loudness(x, rate)
+    if not len(z):
+        return -math.inf
+    z = z[_lufs(z) > -70.0]                      # absolute gate
+    if not len(z):
+        return -math.inf
+    relative = _lufs(z.mean()) - 10.0            # relative gate
+    z = z[_lufs(z) > relative]
+    return float(_lufs(z.mean()))
+
+
+def true_peak(x, rate: int = RATE) -> float:
+    """True peak in dBTP: the largest magnitude of the signal oversampled 4 times
+    (-inf for silence)."""
+    from scipy.signal import resample_poly
+
+    x = _channels(x)
+    if not len(x):
+        return -math.inf
+    up = resample_poly(x, 4, 1, axis=0) if rate < 4 * 48000 else x
+    peak = float(np.max(np.abs(up))) if up.size else 0.0
+    peak = max(peak, float(np.max(np.abs(x))))
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def sample_peak(x) -> float:
+    """The largest sample magnitude in dBFS."""
+    peak = float(np.max(np.abs(np.asarray(x)))) if np.size(x) else 0.0
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
+
+
+# -- normalisation ---------------------------------------------------------------------
+def limit(x, ceiling_db: float = CEILING_DBTP, rate: int = RATE, lookahead: float = 0.005) -> np.ndarray:
+    """A look-ahead peak limiter: the gain dips smoothly (over ``lookahead`` seconds
+    either side) wherever the 4x oversampled signal would exceed ``ceiling_db``;
+    elsewhere the signal is untouched."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    from scipy.signal import resample_poly
+
+    x = np.asarray(x, dtype=np.float64)
+    ceiling = 10 ** (ceiling_db / 20)
+    up = np.abs(resample_poly(x, 4, 1))[:4 * len(x)]
+    up = np.pad(up, (0, 4 * len(x) - len(up)))
+    peaks = np.maximum(up.reshape(-1, 4).max(axis=1), np.abs(x))
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    if need.min() >= 1.0:
+        return x
+    h = max(1, round(lookahead * rate))
+    # the minimum over +-h, then its mean over +-h: never above `need` at any sample
+    gain = uniform_filter1d(minimum_filter1d(need, size=2 * h + 1, mode="nearest"),
+                            size=2 * h + 1, mode="nearest")
+    return x * np.minimum(gain, need)
+
+
+def normalise(x, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP, rate: int = RATE,
+              tolerance: float = 0.05) -> np.ndarray:
+    """The track at ``target`` LUFS integrated, true peak at most ``ceiling`` dBTP
+    (see the module docstring: a gain, plus a look-ahead limiter on the peaks the
+    gain would push above the ceiling).  A silent track is returned as it is."""
+    x = np.asarray(x, dtype=np.float64)
+    level = loudness(x, rate)
+    if not math.isfinite(level):
+        return x.astype(np.float32)
+    gain_db = target - level
+    margin = 0.0  # lowered when the oversampled peak of the result still overshoots
+    y = x
+    for _ in range(8):
+        y = limit(x * 10 ** (gain_db / 20), ceiling - 0.1 - margin, rate)
+        level, peak = loudness(y, rate), true_peak(y, rate)
+        if peak > ceiling:
+            margin += peak - ceiling + 0.05
+            continue
+        if abs(level - target) <= tolerance:
+            break
+        gain_db += target - level
+    if true_peak(y, rate) > ceiling:  # the limiter could not hold it: a plain gain does
+        y = y * 10 ** ((ceiling - 0.05 - true_peak(y, rate)) / 20)
+    return y.astype(np.float32)
+
+
+# -- mixing ----------------------------------------------------------------------------
+def mix(beats, duration: float | None = None, rate: int = RATE) -> np.ndarray:
+    """One track of the beats' audio, each placed at its offset.
+
+    ``beats`` is a list of ``(offset_seconds, samples)`` (samples may be None: a
+    beat with no audio).  Between and after them the track is digital zero.
+    Voices never overlap: a beat that starts before the previous one has
+    ended is refused.  ``duration`` (seconds) is the track's length, at least
+    the end of the last beat."""
+    placed = []
+    for offset, samples in beats:
+        if samples is None or not len(samples):
+            continue
+        if offset < 0:
+            raise JacvizError(f"a beat cannot start before the track (offset {offset:.3f} s)")
+        start = int(round(offset * rate))
+        placed.append((start, np.asarray(samples, dtype=np.float32)))
+    placed.sort(key=lambda p: p[0])
+    for (s0, a0), (s1, _) in zip(placed, placed[1:]):
+        if s0 + len(a0) > s1:
+            raise JacvizError(
+                f"the voice at {s0 / rate:.3f} s runs {(s0 + len(a0) - s1) / rate:.3f} s into "
+                f"the next one at {s1 / rate:.3f} s")
+    end = max((s + len(a) for s, a in placed), default=0)
+    n = max(end, int(round((duration or 0) * rate)))
+    track = np.zeros(n, dtype=np.float32)
+    for start, samples in placed:
+        track[start:start + len(samples)] = samples
+    return track
+
+
+def silence(seconds: float, rate: int = RATE) -> np.ndarray:
+    return np.zeros(int(round(seconds * rate)), dtype=np.float32)
+
+
+def spans(x, rate: int = RATE, threshold_db: float = SILENCE_DB, min_gap: float = 0.1,
+          window: float = 0.01) -> list[tuple[float, float]]:
+    """The non-silent spans ``(start, end)`` in seconds: where the RMS of 10 ms windows
+    is above ``threshold_db`` dBFS, gaps shorter than ``min_gap`` seconds bridged."""
+    x = np.asarray(x, dtype=np.float64)
+    w = max(1, round(window * rate))
+    n = len(x) // w
+    if n == 0:
+        return []
+    rms = np.sqrt(np.mean(x[:n * w].reshape(n, w) ** 2, axis=1))
+    loud = rms > 10 ** (threshold_db / 20)
+    if len(x) > n * w and np.sqrt(np.mean(x[n * w:] ** 2)) > 10 ** (threshold_db / 20):
+        loud = np.append(loud, True)
+    out: list[list[float]] = []
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        start, end = a * w / rate, min(b * w, len(x)) / rate
+        if out and start - out[-1][1] < min_gap:
+            out[-1][1] = end
+        else:
+            out.append([start, end])
+    return [(float(a), float(b)) for a, b in out]
+
+
+def trim(x, rate: int = RATE, threshold_db: float = SILENCE_DB, margin: float = 0.02) -> np.ndarray:
+    """The track without its leading and trailing silence (``margin`` seconds kept)."""
+    s = spans(x, rate, threshold_db)
+    if not s:
+        return np.zeros(0, dtype=np.float32)
+    a = max(0, int((s[0][0] - margin) * rate))
+    b = min(len(x), int(math.ceil((s[-1][1] + margin) * rate)))
+    return np.asarray(x[a:b], dtype=np.float32)
+
+
+def duration(x, rate: int = RATE) -> float:
+    return len(x) / rate
