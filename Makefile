@@ -37,7 +37,7 @@ $(STAMPS)/system: tools/system-deps.sh
 # the virtualenv, with the project editable and every package pinned
 $(STAMPS)/venv: $(STAMPS)/system pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[render,cluster,dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[render,cluster,voice,dev]'
 	@touch $@
 
 # reveal.js from the npm registry into the per-user cache, so that the deck opens offline

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages jacviz needs (cairo/pango headers for manim's
 # pycairo and manimpango, LaTeX + dvisvgm for MathTex, Chromium for the browser
-# tests, npm for a local copy of reveal.js). Installs only what is
+# tests, npm for a local copy of reveal.js, espeak-ng for the lecture's
+# `--voice espeak` and its tests). Installs only what is
 # missing; as non-root, prints the exact command to run and fails.
 set -euo pipefail
 PKGS=(pkg-config libcairo2-dev libpango1.0-dev
       texlive-latex-base texlive-latex-recommended texlive-latex-extra
       texlive-fonts-recommended dvisvgm
-      chromium poppler-utils)
+      chromium poppler-utils espeak-ng)
 # two set-ups at once (two clones, make -j) take turns: the second then finds all present
 if [ "$(id -u)" = 0 ] && command -v flock >/dev/null 2>&1; then
   exec 9>/tmp/.jacviz-system-deps.lock
