@@ -15,7 +15,8 @@ would say, so that every number the narration speaks comes from the core
 - :func:`say_name`: symbols as words ("x1" -> "x one", "dx" -> "d x", "Dg" ->
   "the Jacobian of g", "Dg(x0)^T" -> "the transpose of the Jacobian of g at x
   zero", "grad_x" -> "grad x");
-- sentences: :func:`sentences` (split a narration into sentences),
+- sentences: :func:`sentence` (parts joined, capitalised, a full stop),
+  :func:`sentences` (split a narration into sentences),
   :func:`word_count`, :func:`speech_seconds` (the length a voice at 150 words
   a minute takes), :func:`join_words` ("a, b and c").
 
@@ -403,6 +404,17 @@ def sentences(text: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
+
+
+def sentence(*parts: str) -> str:
+    """One sentence from its parts: joined by spaces, the first letter a capital, a full
+    stop at the end unless it ends in '.', '!' or '?' ("the entry in row one, column
+    two is minus one" -> "The entry in row one, column two is minus one.")."""
+    text = normalise(" ".join(str(p) for p in parts))
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def word_count(text: str) -> int:

@@ -7,7 +7,8 @@ import pytest
 
 from jacviz.errors import JacvizError
 from jacviz.spoken import (estimate_timing, join_words, say_entry, say_int, say_matrix, say_name,
-                           say_num, say_shape, say_vec, sentences, speech_seconds, word_count)
+                           say_num, say_shape, say_vec, sentence, sentences, speech_seconds,
+                           word_count)
 
 NUMBERS = [
     # (value, kwargs, spoken)
@@ -133,6 +134,8 @@ def test_sentences_split_at_sentence_ends_only():
                                "Its image is 1.5 units long!", "Is it?", "Yes.",
                                "3 maps follow."]
     assert sentences("  ") == []
+    assert sentence(say_entry(0, 1, -1.5)) == "The entry in row one, column two is minus one point five."
+    assert sentence("is it", "zero?") == "Is it zero?" and sentence("  ") == ""
     assert sentences("no full stop") == ["no full stop"]
 
 

@@ -400,6 +400,28 @@ def test_small_lecture_track(tmp_path):
         assert any(a < c.end and b > c.start for a, b in speech), c
     for c in cue_list:
         assert all(len(ln) <= 42 for ln in c.lines) and len(c.lines) <= 2
+    # and in an mp4 (AAC): the targets still hold, the chapters read back
+    import av
+
+    from jacviz.studio import mux
+
+    clip = tmp_path / "clip.mp4"
+    with av.open(str(clip), "w") as c:
+        s = c.add_stream("libx264", rate=10)
+        s.width, s.height, s.pix_fmt = 160, 90, "yuv420p"
+        for _ in range(int(np.ceil(t * 10))):
+            for p in s.encode(av.VideoFrame.from_ndarray(np.zeros((90, 160, 3), np.uint8),
+                                                         format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    out = tmp_path / "lecture.mp4"
+    mux.join([clip], out, audio=track, chapters=[(b.start, b.end, b.id) for b in beats])
+    decoded = audio.decode(out)
+    assert audio.loudness(decoded) == pytest.approx(-16.0, abs=0.5)
+    assert audio.true_peak(decoded) <= -1.0
+    with av.open(str(out)) as c:
+        assert [m["metadata"]["title"] for m in c.chapters()] == [b.id for b in beats]
 
 
 def test_sentence_boundaries_in_a_recording():
@@ -416,3 +438,28 @@ def test_sentence_boundaries_in_a_recording():
     x = np.concatenate([tone(1.0), z(0.5), tone(3.0)])
     out = voice.split_sentences(x, "One two. Three four. Five six.")
     assert [(round(a, 2), round(b, 2)) for a, b, _ in out] == [(0.0, 1.0), (1.5, 3.05), (3.05, 4.5)]
+
+
+ESPEAK_STAND_IN = """#!/bin/sh
+# a stand-in for espeak-ng: answers --version, then {action}
+case "$1" in --version) echo "eSpeak NG stand-in 0.0"; exit 0;; esac
+echo $$ > "$STAND_IN_PID"
+{command}
+"""
+
+
+@pytest.mark.parametrize("action", ["fail", "hang"])
+def test_espeak_that_fails_or_hangs(tmp_path, private_tmp, monkeypatch, action):
+    monkeypatch.setenv("STAND_IN_PID", str(tmp_path / "pid"))
+    script = tmp_path / "espeak-ng"
+    command = {"fail": 'echo "espeak: voice not found" >&2; exit 1', "hang": "exec sleep 3600"}
+    script.write_text(ESPEAK_STAND_IN.format(action=action, command=command[action]))
+    script.chmod(0o755)
+    v = voice.Espeak(binary=str(script), timeout=1.0)
+    message = {"fail": r"failed \(exit status 1: espeak: voice not found\)",
+               "hang": r"gave no audio within 1 s \(its time limit per beat\) and was stopped"}
+    with pytest.raises(JacvizError, match=rf"^the espeak voice {message[action]} on beat s.one$"):
+        voice.speak(v, THREE, cache=tmp_path / "cache")
+    assert gone(int((tmp_path / "pid").read_text()))
+    assert list(private_tmp.iterdir()) == []
+    assert not (tmp_path / "cache").exists()

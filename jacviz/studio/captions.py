@@ -116,8 +116,12 @@ def split_sentence(sentence: str, width: int = LINE_WIDTH, lines: int = MAX_LINE
         raise JacvizError(f"the word {max(words, key=len)!r} is longer than a caption line "
                           f"({width} characters)")
     n = len(words)
-    fits = [[wrap(" ".join(words[i:j]), width, lines) is not None for j in range(n + 1)]
-            for i in range(n + 1)]
+    fits = [[False] * (n + 1) for _ in range(n + 1)]
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            if len(" ".join(words[i:j])) > width * lines:
+                break  # longer pieces fit even less
+            fits[i][j] = wrap(" ".join(words[i:j]), width, lines) is not None
     # fewest pieces first (a large cost per piece), then clause boundaries, then evenness
     total = len(sentence)
     inf = math.inf
