@@ -34,6 +34,8 @@ from .errors import JacvizError
 WORDS_PER_MINUTE = 150.0
 #: seconds of silence between two sentences of one beat
 SENTENCE_PAUSE = 0.4
+#: seconds of silence before a new beat's narration (NARRATION.md: about 1 s)
+BEAT_PAUSE = 1.0
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
