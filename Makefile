@@ -9,8 +9,8 @@ QUALITY ?= l
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?= -n 2
 # every source file that draws; a clip depends on its own scene module and on the rest
-SOURCES := $(shell find jacviz -name '*.py' -not -path '*/__pycache__/*')
-SHARED := $(filter-out jacviz/scenes/%,$(SOURCES)) jacviz/scenes/__init__.py
+SOURCES := $(shell find jacviz scenes -name '*.py' -not -path '*/__pycache__/*')
+SHARED := $(filter-out scenes/%,$(SOURCES)) scenes/__init__.py
 
 .PHONY: all setup test render clips interactive canvases doctor clean distclean help keyframes slides gallery bench
 .DELETE_ON_ERROR:
@@ -63,7 +63,7 @@ render: setup
 clips: $(SCENES:%=renders/%.mp4)
 
 .SECONDEXPANSION:
-renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
+renders/%.mp4: scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
 	@$(if $(LIST),echo $*,$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS))
 
 # every scene's live canvas, one self-contained HTML page each (renders/<scene>.html);
@@ -75,7 +75,7 @@ interactive: setup
 
 canvases: $(CANVASES:%=renders/%.html)
 
-renders/%.html: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(CANVAS_ASSETS) $(STAMPS)/venv
+renders/%.html: scenes/$$(subst -,_,$$*).py $(SHARED) $(CANVAS_ASSETS) $(STAMPS)/venv
 	$(BIN)/jacviz interactive $*
 
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames

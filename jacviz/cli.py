@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import signals
-from .errors import JacvizError
+from .core import signals
+from .core.errors import JacvizError
 
 
 class UsageError(JacvizError):
@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fmt(v: float) -> str:
-    from .fmt import fmt_num
+    from .core.fmt import fmt_num
 
     return fmt_num(v, digits=6)
 
@@ -89,8 +89,8 @@ def cmd_check(args) -> int:
 
     import numpy as np
 
-    from .maps import Chain, Map, _default_names, self_check
-    from .parse import parse_vector
+    from .core.maps import Chain, Map, _default_names, self_check
+    from .core.parse import parse_vector
 
     names = _default_names(len(args.map))
     maps = [Map(text, name=nm) for text, nm in zip(args.map, names)]
@@ -154,7 +154,7 @@ def cmd_list(args) -> int:
 
 def cmd_params(args) -> int:
     _studio()
-    from .fmt import fmt_num
+    from .core.fmt import fmt_num
     from .studio import registry
 
     name = registry.resolve_name(args.scene)
@@ -186,7 +186,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 
 def parse_fps(text: str) -> float:
-    from .parse import parse_number
+    from .core.parse import parse_number
 
     fps = parse_number(text, "--fps")
     if not 1 <= fps <= 120:
@@ -207,7 +207,7 @@ def _jobs(text) -> int:
 
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
-    from .studio.params import load_toml
+    from .engine.params import load_toml
     from .studio.render import resolve_params
 
     sets = parse_sets(args.sets)
@@ -286,7 +286,7 @@ def cmd_slides(args) -> int:
 
 def cmd_practice(args) -> int:
     _studio()
-    from .studio.practice import build
+    from .studio.practice_set import build
 
     kinds = None
     if args.kinds is not None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from test_properties import _usable, map_text
 
 from jacviz import Chain, Graph, JacvizError, jvp, vjp
-from jacviz.costs import (
+from jacviz.core.costs import (
     all_orders,
     format_order,
     forward_accumulate,

@@ -104,7 +104,7 @@ def test_missing_npm_is_a_clear_error(wheel, tmp_path):
     """An installed package without reveal.js in its cache and no npm: one line, the fix."""
     venv = venv_with(tmp_path, wheel)
     code = ("import sys\nfrom jacviz.studio.assets import reveal_dist\n"
-            "from jacviz.errors import JacvizError\n"
+            "from jacviz.core.errors import JacvizError\n"
             "try:\n    reveal_dist()\nexcept JacvizError as e:\n    print(e)\n")
     env = clean_env(JACVIZ_CACHE=str(tmp_path / "cache"), PATH=str(venv / "bin"))
     out = run([venv / "bin" / "python", "-c", code], tmp_path, env)

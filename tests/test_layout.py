@@ -14,7 +14,7 @@ import shlex
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio import registry
 from jacviz.studio.render import keyframes, resolve_params
 

@@ -9,7 +9,7 @@ def test_two_processes_compile_and_read_the_same_tex(tmp_path):
     code = textwrap.dedent("""
         import sys
         from manim import MathTex, tempconfig
-        from jacviz.studio.tex import share_tex_cache
+        from jacviz.engine.tex_cache import share_tex_cache
         with tempconfig({"tex_dir": str(share_tex_cache()), "verbosity": "ERROR"}):
             shapes = [len(MathTex(f"{i} + x_{{{i}}}").submobjects[0]) for i in range(40)]
         print(sum(shapes))

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jacviz import exercises as ex
-from jacviz.exercises import KINDS
+from jacviz.core import exercises as ex
+from jacviz.core.exercises import KINDS
 from jacviz.studio.render import keyframes, resolve_params
 
 from browser import CHROMIUM, FLAGS, not_blank

@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jacviz import Chain, Graph, Map, ParseError, jvp, self_check, vjp
-from jacviz.errors import NumericError
-from jacviz.maps import finite_difference_jacobian
+from jacviz.core.errors import NumericError
+from jacviz.core.maps import finite_difference_jacobian
 
 
 def expr_strategy(names):

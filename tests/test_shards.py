@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio import registry
 from jacviz.studio.shard import Shard, frames_of, partition
 

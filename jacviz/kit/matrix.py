@@ -7,9 +7,9 @@ import sympy
 from manim import (DOWN, LEFT, RIGHT, UP, Line, MathTex, Rectangle, SurroundingRectangle, VGroup,
                    VMobject)
 
-from ..fmt import tex_expr, tex_num
+from ..core.fmt import tex_expr, tex_num
 from . import style
-from .tex import ColoredTex, overlay
+from .colored_tex import ColoredTex, overlay
 
 #: above this many rows or columns a matrix is shown as a labelled block at 480p
 MAX_READABLE = 4
@@ -374,7 +374,7 @@ class ShapeTable(VGroup):
 
     def __init__(self, chain, *, names=None, font_size=style.SMALL, row_gap: float = 0.55,
                  col_gap: float = 0.5):
-        from .graph import space_tex, tex_name
+        from .compgraph import space_tex, tex_name
 
         super().__init__()
         k, d = len(chain.maps), chain.dims

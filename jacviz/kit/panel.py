@@ -11,7 +11,7 @@ import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, FadeIn, FadeOut, MathTex, NumberLine,
                    VGroup, VMobject, Write)
 
-from ..fmt import nice_floor, nice_range, tex_num
+from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
 
 
@@ -205,7 +205,7 @@ class SpacePanel(VGroup):
 
     @staticmethod
     def common_scale(panels, offsets, fill: float = 0.85) -> float:
-        """One round scale (:func:`jacviz.fmt.nice_floor`) for vectors drawn in several
+        """One round scale (:func:`jacviz.core.fmt.nice_floor`) for vectors drawn in several
         panels: every panel's ``offsets`` (vectors, or a curve's points minus the point)
         drawn that many times stay within ``fill`` of its range.  1 if nothing bounds it."""
         bound = min((fill * p.max_scale(o) for p, o in zip(panels, offsets)), default=np.inf)

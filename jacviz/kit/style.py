@@ -2,7 +2,7 @@
 
 Forward perturbations and backward gradients keep the same colours in every
 clip and every page (Okabe-Ito palette, safe for colour-blind viewers;
-LESSON.md conventions).  Numbers are written by :mod:`jacviz.fmt`, shared with
+LESSON.md conventions).  Numbers are written by :mod:`jacviz.core.fmt`, shared with
 the captions.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from manim import UP, Arrow, DashedLine, Dot, MathTex, RoundedRectangle, Tex, VGroup, config
 
-from ..fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
-from ..fmt import tex_expr as tex  # noqa: F401
-from ..fmt import tex_num as num  # noqa: F401
-from ..fmt import tex_tuple, tex_vec  # noqa: F401
+from ..core.fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
+from ..core.fmt import tex_expr as tex  # noqa: F401
+from ..core.fmt import tex_num as num  # noqa: F401
+from ..core.fmt import tex_tuple, tex_vec  # noqa: F401
 
 # -- palette ---------------------------------------------------------------
 FORWARD = "#E69F00"  # orange: perturbations pushed forward (dx, du, dy, J dx)

@@ -28,8 +28,8 @@ import numpy as np
 import sympy
 
 from .. import Map
-from ..errors import JacvizError
-from ..signals import stage
+from ..core.errors import JacvizError
+from ..core.signals import stage
 from . import registry
 from .render import PACKAGE, commit
 
@@ -118,7 +118,7 @@ def bench_core(repeats=7, sympy_points=100):
 def bench_share(scenes):
     from .render import RenderRequest, render
 
-    core = {str(p) for p in PACKAGE.glob("*.py")} - {str(PACKAGE / "cli.py")}  # numpy/sympy core
+    core = {str(p) for p in (PACKAGE / "core").rglob("*.py")}  # the numpy/sympy core
     shares = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in scenes:

@@ -18,10 +18,10 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 from . import registry
 from .render import commit, workdir
-from ..signals import stage
+from ..core.signals import stage
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
 MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}

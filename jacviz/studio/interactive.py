@@ -3,10 +3,10 @@
 The page is plain SVG and JavaScript (no library, no network request: a
 Content-Security-Policy forbids every fetch) and opens from ``file://``.  Its
 numbers come from the core, also while dragging: every map and its symbolic
-Jacobian are compiled to JavaScript by :mod:`jacviz.jsgen` from the parser's
+Jacobian are compiled to JavaScript by :mod:`jacviz.core.jsgen` from the parser's
 sympy trees, so the page evaluates the same expressions the clips show.  The
 user's text never reaches code: names, formulas and numbers are data, embedded
-with :func:`jacviz.jsgen.to_js_object` (script-safe JSON) and written into the
+with :func:`jacviz.core.jsgen.to_js_object` (script-safe JSON) and written into the
 page with ``textContent``, never as HTML.
 
 Canvases (:data:`CANVASES`): two-way (drag x0, the tip of dx and the output
@@ -34,10 +34,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import JacvizError
-from ..fmt import fmt_num, nice_floor, plain_expr
-from ..jsgen import compile_chain, compile_map, prelude, to_js_object
-from ..maps import Chain, Map
+from ..core.errors import JacvizError
+from ..core.fmt import fmt_num, nice_floor, plain_expr
+from ..core.jsgen import compile_chain, compile_map, prelude, to_js_object
+from ..core.maps import Chain, Map
 from . import registry
 from .render import commit, workdir
 
@@ -140,8 +140,8 @@ def _output_names(text, m: int) -> list[str]:
 
 def _graph_data(tag: str, chain: Chain, x0, entry) -> dict:
     """One computation graph: the chain (compiled), its layers and its edges (the core's
-    jacviz.graph.Graph: one per partial that is not identically zero), the point, the entry."""
-    from ..graph import Graph
+    jacviz.core.graph.Graph: one per partial that is not identically zero), the point, the entry."""
+    from ..core.graph import Graph
 
     x0 = _floats(x0)
     graph = Graph(chain, x0)
@@ -199,8 +199,8 @@ def _nice_scale(room: float, longest: float) -> float:
 
 def _level_sets(params) -> dict:
     """level-sets: f and the curves (compiled), the view, round arrow scales, and the
-    contour lines (jacviz.curves: marching squares, joined into polylines)."""
-    from ..curves import Curve, chain_along_curve, join_segments, level_set_segments
+    contour lines (jacviz.core.curves: marching squares, joined into polylines)."""
+    from ..core.curves import Curve, chain_along_curve, join_segments, level_set_segments
 
     f = params.map_of("f", params.f, max_dim=None)
     curves, samples = [], []

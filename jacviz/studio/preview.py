@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 
-from ..signals import run_child, stage
+from ..core.signals import run_child, stage
 from .sources import source_digest
 
 SIZE = (854, 480)

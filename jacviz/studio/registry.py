@@ -3,7 +3,7 @@
 Plain data (no manim import), so that ``jacviz list`` is instant; the
 Makefile reads it through ``jacviz list --names``.  Each entry: CLI name ->
 (module, class, one-line description).  Adding a scene is one file in
-``jacviz/scenes/`` and one line here.
+``scenes/`` and one line here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import importlib
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 
 SCENES = {
     "jacobian-grid": ("jacviz.scenes.jacobian_grid", "JacobianGrid",

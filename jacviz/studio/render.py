@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import deferred, stage
+from ..core.errors import JacvizError
+from ..core.signals import deferred, stage
 from . import registry
-from .params import resolve
+from ..engine.params import resolve
 
 from .sources import PACKAGE, source_digest  # noqa: F401  (re-exported)
 
@@ -158,7 +158,7 @@ def work_dir(stem: str, quality: str, fmt: str) -> Path:
 
 
 def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
-    from .tex import share_tex_cache
+    from ..engine.tex_cache import share_tex_cache
 
     opts = {
         "quality": QUALITIES[request.quality][0],
@@ -181,13 +181,13 @@ def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
 # -- rendering -------------------------------------------------------------------------
 def prepare_tex(cls, params):
     """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
-    (a dry run of the scene finds them; see :func:`jacviz.studio.tex.prepare`).
-    Returns the :class:`~jacviz.studio.tex.DryRun` (the plays' run times, for shards)."""
+    (a dry run of the scene finds them; see :func:`jacviz.engine.tex_cache.prepare`).
+    Returns the :class:`~jacviz.engine.tex_cache.DryRun` (the plays' run times, for shards)."""
     import tempfile
 
     from manim import tempconfig
 
-    from .tex import prepare, share_tex_cache
+    from ..engine.tex_cache import prepare, share_tex_cache
 
     with tempfile.TemporaryDirectory() as tmp:
         opts = {"media_dir": tmp, "tex_dir": str(share_tex_cache()), "write_to_movie": False,
@@ -281,7 +281,7 @@ def rerender_command(request: RenderRequest) -> str:
     if request.resolution:
         parts += ["--resolution", f"{request.resolution[0]},{request.resolution[1]}"]
     if request.fps:
-        from ..fmt import fmt_num
+        from ..core.fmt import fmt_num
 
         parts += ["--fps", fmt_num(float(request.fps), 6)]
     if request.scheduler:
@@ -319,7 +319,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
 
     from manim import tempconfig
 
-    from .tex import share_tex_cache
+    from ..engine.tex_cache import share_tex_cache
 
     cls = scene_cls or registry.scene_class(name)
     params = params if params is not None else cls.Params()

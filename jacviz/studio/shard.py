@@ -42,8 +42,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import stage
+from ..core.errors import JacvizError
+from ..core.signals import stage
 from . import registry
 
 
@@ -356,7 +356,7 @@ class Forks:
 
     def finish_child(self, scene, exc: BaseException | None) -> None:
         """End a child: its result as JSON beside its log, and never return."""
-        from .. import signals
+        from ..core import signals
 
         code = 1
         try:
@@ -597,7 +597,7 @@ def _quality_fps(quality: str) -> float:
 
 def main(argv=None) -> int:
     """A worker: render the shard described by a JSON file; print its result as JSON."""
-    from .. import signals
+    from ..core import signals
 
     signals.install()
     args = list(sys.argv[1:] if argv is None else argv)

@@ -24,12 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import deferred, run_child, stage
+from ..core.errors import JacvizError
+from ..core.signals import deferred, run_child, stage
 from . import registry
 from .assets import reveal_dist
 from .render import QUALITIES, workdir
-from .tex import share_tex_cache
+from ..engine.tex_cache import share_tex_cache
 
 
 def slide_class(name: str):

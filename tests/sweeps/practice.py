@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from jacviz.exercises import KINDS
+from jacviz.core.exercises import KINDS
 
 STRATEGY = st.fixed_dictionaries({
     "kind": st.sampled_from(list(KINDS)),

@@ -20,7 +20,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Indicate, Ma
 from jacviz import Map
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param,
                         plain_expr, plain_mat, plain_vec, style, tex_name, tex_tuple, tex_vec)
-from jacviz.kit.graph import space_tex
+from jacviz.kit.compgraph import space_tex
 from jacviz.kit.matrix import (MatrixProduct, ShapeProduct, ShapeTable, composite_tex,
                                legible_matrix, shape_letters)
 

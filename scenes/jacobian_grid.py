@@ -16,7 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, MoveTo
                    ReplacementTransform, TransformFromCopy, VGroup, Write)
 
 from jacviz import self_check
-from jacviz.fmt import (fmt_num, plain_expr, plain_mat, plain_vec, plural, tex_expr, tex_num,
+from jacviz.core.fmt import (fmt_num, plain_expr, plain_mat, plain_vec, plural, tex_expr, tex_num,
                         tex_tuple)
 from jacviz.kit import ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param, style
 

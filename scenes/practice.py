@@ -5,7 +5,7 @@ with a countdown while the viewer works it out); ``step-1`` ... ``step-n`` (each
 step adds its row to the board, drawn with the kit: Jacobians as JacobianMatrix,
 perturbations orange, gradients sky blue, points and values green, what is asked
 yellow; a path sum follows its paths on a ComputationGraph); ``answer`` (the answer,
-boxed).  Every number comes from :mod:`jacviz.exercises` (the core): the question, the
+boxed).  Every number comes from :mod:`jacviz.core.exercises` (the core): the question, the
 steps and the board's rows; the captions are the steps as text.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from manim import (DOWN, PI, RIGHT, TAU, UP, Arc, Circle, Create, FadeIn, FadeOut, MoveToTarget,
                    RoundedRectangle, SurroundingRectangle, Tex, ValueTracker, VGroup, Write, linear)
 
-from jacviz.errors import JacvizError
-from jacviz.exercises import KINDS, MAX_SEED, generate
-from jacviz.fmt import fmt_num
+from jacviz.core.errors import JacvizError
+from jacviz.core.exercises import KINDS, MAX_SEED, generate
+from jacviz.core.fmt import fmt_num
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         param, style)
 from jacviz.kit.matrix import MatrixBlock
@@ -63,7 +63,7 @@ def paragraph(tex: str, width: float, font_size: float, color=style.INK) -> Tex:
 
 
 def row_mob(parts, font_size=style.BODY) -> VGroup:
-    """One row of the board (see jacviz.exercises: tex, matrix, block and mark parts)."""
+    """One row of the board (see jacviz.core.exercises: tex, matrix, block and mark parts)."""
     mobs, texs, bodies = [], [], []
 
     def flush():

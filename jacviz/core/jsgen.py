@@ -1,7 +1,7 @@
 """Compile maps and their Jacobians to JavaScript, for self-contained interactive pages.
 
 A page evaluates a map, its Jacobian and a chain at whatever point the user
-drags to.  This module turns the sympy trees that :mod:`jacviz.parse` built
+drags to.  This module turns the sympy trees that :mod:`jacviz.core.parse` built
 into JavaScript function expressions; the user's text is never looked at.
 
 Safety
@@ -73,7 +73,7 @@ class JsCode(str):
 # -- the prelude ---------------------------------------------------------------------------
 
 _PRELUDE = """\
-/* jacviz prelude: helpers for the functions made by jacviz.jsgen */
+/* jacviz prelude: helpers for the functions made by jacviz.core.jsgen */
 function jacviz_sigmoid(x) {
   /* 1 / (1 + exp(-x)) without overflow; accurate for large |x| */
   if (x >= 0) { return 1 / (1 + Math.exp(-x)); }

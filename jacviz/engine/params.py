@@ -30,10 +30,10 @@ import json
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 
-from ..errors import JacvizError, ParseError
-from ..fmt import plural
-from ..maps import Chain, Map, self_check
-from ..parse import parse_number, parse_vector
+from ..core.errors import JacvizError, ParseError
+from ..core.fmt import plural
+from ..core.maps import Chain, Map, self_check
+from ..core.parse import parse_number, parse_vector
 
 KINDS = {
     "map": "a map, e.g. \"(x, y) -> (x^2 - y, x*y)\"",
@@ -194,7 +194,7 @@ class SceneParams:
 
     def as_text(self, name: str) -> str:
         """A value as it is typed after ``--set name=``."""
-        from ..fmt import fmt_num
+        from ..core.fmt import fmt_num
 
         value = getattr(self, name)
         kind = next(f.metadata.get("kind") for f in fields(self) if f.name == name)

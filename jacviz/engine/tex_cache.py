@@ -35,8 +35,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import lock_exclusive, run_child, stage
+from ..core.errors import JacvizError
+from ..core.signals import lock_exclusive, run_child, stage
 
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache

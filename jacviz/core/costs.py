@@ -13,7 +13,7 @@ ways to use it, so that a scene shows numbers the core computed:
   cheapest one by dynamic programming: :func:`product_cost`,
   :func:`optimal_order`, :func:`jacobian_costs`;
 * one entry or row or column of the Jacobian on the computation graph
-  (:class:`jacviz.graph.Graph`): by reverse accumulation (adjoints, each
+  (:class:`jacviz.core.graph.Graph`): by reverse accumulation (adjoints, each
   computed once and reused), forward accumulation (tangents), or by
   enumerating every path: :func:`reverse_accumulate`,
   :func:`forward_accumulate`, :func:`path_enumeration`.
@@ -28,7 +28,7 @@ Counting conventions (every function here follows them):
   literature is ``mults``: every product is added into an entry at most once.
 * **Structure** (the default, ``dense=False``): a stage's Jacobian has an entry
   wherever its partial is not identically zero -- exactly the edges of the
-  :class:`~jacviz.graph.Graph` (``sympy`` decides "identically zero", as the
+  :class:`~jacviz.core.graph.Graph` (``sympy`` decides "identically zero", as the
   graph does; a partial that merely *evaluates* to 0 at the point still
   counts).  Products skip the structural zeros: ``J v`` costs ``nnz(J)``
   multiplications, so an elementwise map (a diagonal Jacobian, like an
@@ -53,7 +53,7 @@ Counting conventions (every function here follows them):
   multiplications as there are edges from which the output node can be
   reached -- growing with the number of edges, not of paths.
 * **Path enumeration** (:func:`path_enumeration`) follows
-  :meth:`Graph.path_sum <jacviz.graph.Graph.path_sum>`: the paths of the
+  :meth:`Graph.path_sum <jacviz.core.graph.Graph.path_sum>`: the paths of the
   *full* layered graph, one per choice of a node in every inner layer, so
   their number is the product of the inner layer widths.  A path over ``k``
   edges costs ``k - 1`` multiplications; adding up ``P`` paths costs ``P - 1``
@@ -130,8 +130,8 @@ class StageStructure:
 def stage_structure(stages) -> tuple[StageStructure, ...]:
     """The stages of a chain, as :class:`StageStructure`.
 
-    Accepts a :class:`~jacviz.maps.Chain`, a :class:`~jacviz.maps.Map`, a list
-    of maps, a :class:`~jacviz.maps.Trace`, a :class:`~jacviz.graph.Graph`
+    Accepts a :class:`~jacviz.core.maps.Chain`, a :class:`~jacviz.core.maps.Map`, a list
+    of maps, a :class:`~jacviz.core.maps.Trace`, a :class:`~jacviz.core.graph.Graph`
     (its edges), a list of 2-D arrays (their non-zero entries: a numeric
     zero counts as missing) or a list of space dimensions ``[n, d_1, ...,
     d_k]`` (dense stages of those shapes, for chains known only by widths).
@@ -357,7 +357,7 @@ def normalize_order(order, k: int) -> Order:
     tree ``(0, (1, (.., k-1)))``) or a tree: an int is one stage; a pair of
     trees multiplies two adjacent blocks, given in either order (the block of
     lower stage numbers is the inner, right, factor).  Raises
-    :class:`~jacviz.errors.JacvizError` for a tree that does not cover every
+    :class:`~jacviz.core.errors.JacvizError` for a tree that does not cover every
     stage exactly once in adjacent blocks.
     """
     if k < 1:

@@ -17,7 +17,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, Fade
                    GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
 
 from jacviz import JacvizError, self_check
-from jacviz.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
+from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid

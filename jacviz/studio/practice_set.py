@@ -16,7 +16,7 @@
 Everything is made in a temporary folder beside the output and moved into place
 at the end, so the folder appears only when complete (an interrupt or an error
 leaves the previous one as it was).  pdflatex runs as a child process
-(:func:`jacviz.signals.run_child`: Ctrl-C kills it) in a temporary directory.
+(:func:`jacviz.core.signals.run_child`: Ctrl-C kills it) in a temporary directory.
 Nothing here parses arguments or prints: progress goes to the ``report`` callback.
 """
 
@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ..errors import JacvizError
-from ..exercises import KINDS, MAX_SEED, practice_set
-from ..signals import run_child, stage
+from ..core.errors import JacvizError
+from ..core.exercises import KINDS, MAX_SEED, practice_set
+from ..core.signals import run_child, stage
 from .render import RenderRequest, clip_metadata, render, resolve_params, workdir
 
 MAX_EXERCISES = 100

@@ -19,12 +19,12 @@ from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, Replacement
     VGroup, Write
 
 from jacviz import Chain, Graph, JacvizError
-from jacviz.costs import path_enumeration
+from jacviz.core.costs import path_enumeration
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         fmt_num, overlay, param, plain_expr, plain_mat, plain_vec, plural,
                         style, tex_expr, tex_factor, tex_name, tex_num, tex_signed_sum,
                         tex_vec)
-from jacviz.kit.graph import adjoint_parts, path_parts
+from jacviz.kit.compgraph import adjoint_parts, path_parts
 from jacviz.kit.matrix import MatrixProduct, composite_tex
 
 FIRST, FEW = 3, 4  # more than FEW paths: the first FIRST live ones, then the rest summed

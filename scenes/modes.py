@@ -4,7 +4,7 @@ For a chain ``R^n -> ... -> R^m`` the whole ``m x n`` Jacobian takes ``n``
 Jacobian-vector products (one per input direction ``e_j``, each a column, in
 orange) or ``m`` vector-Jacobian products (one per output ``e_i``, each a row,
 in sky blue).  Both build the same matrix; their costs in multiply-adds come
-from :func:`jacviz.costs.jacobian_costs`.  The scene ends on a scalar loss
+from :func:`jacviz.core.costs.jacobian_costs`.  The scene ends on a scalar loss
 (``m = 1``), where one pullback gives the whole gradient; a chain with more
 outputs gets the loss ``l = y_1 + ... + y_m`` on top for that last beat.
 

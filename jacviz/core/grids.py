@@ -142,7 +142,7 @@ def level_lines(f: Map, levels, xlim, ylim, resolution: int = 161) -> list[list[
 
 
 def nonfinite_along(along) -> tuple[str, float] | None:
-    """The first quantity of the chain rule along a curve (a ``jacviz.curves.AlongCurve``)
+    """The first quantity of the chain rule along a curve (a ``jacviz.core.curves.AlongCurve``)
     that is not finite, and the t where: ("r'(t)", 1.5); None when all are finite."""
     for what, arr in (("r(t)", along.point), ("r'(t)", along.tangent), ("f(r(t))", along.z),
                       ("grad f(r(t))", along.gradient)):

@@ -2,11 +2,11 @@
 
 Each kind of exercise has a generator; ``generate(kind, seed)`` returns an
 :class:`Exercise` with the question (plain text and LaTeX), its parameters
-(the maps exactly as typed text that :func:`jacviz.parse.parse_map` accepts,
+(the maps exactly as typed text that :func:`jacviz.core.parse.parse_map` accepts,
 the points as lists of numbers), the answer, its LaTeX, a tolerance, and the
 worked steps.  Every number in the answer and the steps is computed by the
-core -- :class:`~jacviz.maps.Map`, :class:`~jacviz.maps.Chain`,
-:class:`~jacviz.graph.Graph`, :func:`~jacviz.curves.chain_along_curve` --
+core -- :class:`~jacviz.core.maps.Map`, :class:`~jacviz.core.maps.Chain`,
+:class:`~jacviz.core.graph.Graph`, :func:`~jacviz.core.curves.chain_along_curve` --
 never typed by hand: the numeric path of the core (``Chain.trace``,
 ``Graph.path_sum``, ``chain_along_curve``) gives the answer, and the core's
 symbolic stage Jacobians, evaluated exactly at the exact point, give the same
@@ -20,7 +20,7 @@ Kinds (``KINDS``, in this order): ``jacobian-entry``, ``shape``,
 Seeds.  The first seeds of each kind are the lessons' own exercises
 (``LESSON_SEEDS``); seed 0 of every kind is one.  Where a lesson gives no
 numbers, the numbers were chosen here and a comment says so.  Every other
-seed draws a variant from ``random.Random("jacviz.exercises:<kind>:<seed>")``
+seed draws a variant from ``random.Random("jacviz.core.exercises:<kind>:<seed>")``
 (never the global random state) and redraws, deterministically, until the
 variant is a good hand exercise:
 
@@ -45,7 +45,7 @@ kinds round-robin in a fixed order; kind ``k`` uses seeds ``seed * c_k``,
 ``seed * c_k + 1``, ... (``c_k`` exercises of that kind, duplicates skipped),
 so seed 0 gives the lessons' own exercises first and different seeds give
 disjoint seed blocks.  ``check_answer(exercise, text)`` reads what a student
-typed with :func:`jacviz.parse.parse_vector` (never ``eval``).
+typed with :func:`jacviz.core.parse.parse_vector` (never ``eval``).
 
 Parameters (``Exercise.parameters``, JSON-ready): ``maps`` -- name to the map
 exactly as typed, inner map first (``F``; ``g``, ``f``; ``f``, ``r`` for a curve;
@@ -163,7 +163,7 @@ class Exercise:
     steps: list[Step] = field(default_factory=list)
     source: str | None = None  # where in the lessons the exercise comes from
     #: what the practice clip draws beside the steps' rows (path-sum: ``graph``, a
-    #: :class:`~jacviz.graph.Graph`, and ``terms``, its path terms); not in the JSON
+    #: :class:`~jacviz.core.graph.Graph`, and ``terms``, its path terms); not in the JSON
     figure: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -213,7 +213,7 @@ class Generator:
             fields = self.build(params(), _Book(strict=False, surds=self.surds))
             _require_nice(fields, f"{self.kind} seed {seed}")
             return self._exercise(seed, fields, source)
-        rng = random.Random(f"jacviz.exercises:{self.kind}:{seed}")
+        rng = random.Random(f"jacviz.core.exercises:{self.kind}:{seed}")
         for _ in range(MAX_DRAWS):
             params = self.draw(rng)
             try:

@@ -18,7 +18,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, MobjectTable, Tex, VGroup
 
 from jacviz import Graph, JacvizError, Network, self_check
-from jacviz.network import parse_activations
+from jacviz.core.network import parse_activations
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)

@@ -9,10 +9,10 @@ import sympy
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, BackgroundRectangle, DashedLine,
                    FadeIn, GrowArrow, MathTex, RoundedRectangle, Succession, VGroup)
 
-from ..fmt import tex_factor, tex_num
-from ..parse import symbol
+from ..core.fmt import tex_factor, tex_num
+from ..core.parse import symbol
 from . import style
-from .tex import ColoredTex, overlay
+from .colored_tex import ColoredTex, overlay
 
 # where an edge label may sit along its edge (fraction of the visible segment)
 T_CANDIDATES = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)
@@ -375,7 +375,7 @@ class ComputationGraph(VGroup):
 
     def reverse_steps(self, acc):
         """Reverse accumulation drawn on the graph (``acc`` from
-        :func:`jacviz.costs.reverse_accumulate`), one step per layer from the output
+        :func:`jacviz.core.costs.reverse_accumulate`), one step per layer from the output
         back to the inputs.  Each step: ``space``, ``back`` (the edges used, drawn
         backward), ``numbers`` (the layer's adjoints, in place of its values; muted
         where the output is not reached), ``hide`` (the value mobjects they replace:

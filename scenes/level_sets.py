@@ -18,8 +18,8 @@ from manim import (DOWN, LEFT, Create, FadeIn, FadeOut, ValueTracker, VGroup, Wr
                    smooth)
 
 from jacviz import Chain, Curve, JacvizError, NumericError, chain_along_curve, self_check
-from jacviz.fmt import fmt_num, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
-from jacviz.grids import bounds, level_lines, nonfinite_along, pad_box, steepest_time
+from jacviz.core.fmt import fmt_num, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
+from jacviz.core.grids import bounds, level_lines, nonfinite_along, pad_box, steepest_time
 from jacviz.kit import ColoredTex, JacvizScene, LiveReadout, SceneParams, param, style
 from jacviz.kit.readout import stack
 from jacviz.kit.view import PlaneView, scale_note

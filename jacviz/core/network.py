@@ -12,7 +12,7 @@ sweep is a chain of vector-Jacobian products that reuses them (an
 activation's derivative from its stored output: ``h (1 - h)`` for the
 sigmoid, ``1 - h^2`` for tanh) and never forms a Jacobian.  Multiply-adds are
 counted both for that sweep and for forming the full Jacobian by matrix
-products (:func:`jacviz.costs.product_cost`).
+products (:func:`jacviz.core.costs.product_cost`).
 
 Names.  One hidden layer keeps the lesson's names: spaces ``x, a, h, l`` with
 coordinates ``x1, x2``, ``a1, a2, a3``, ``h1, h2, h3`` and local Jacobians
@@ -415,10 +415,10 @@ class Network:
 
     def full_jacobian_route(self, dense: bool = True):
         """Forming D l / D x by multiplying the stage Jacobians as matrices, input side
-        first (D_1 first, then D_2 D_1, ...): a :class:`jacviz.costs.ProductCost` with
+        first (D_1 first, then D_2 D_1, ...): a :class:`jacviz.core.costs.ProductCost` with
         every product's shapes and multiply-adds.  ``dense`` (the default): every local
         Jacobian a full matrix, Diag(s'(a)) included (what "Jacobians first" builds);
-        otherwise structural zeros are skipped (:mod:`jacviz.costs` conventions)."""
+        otherwise structural zeros are skipped (:mod:`jacviz.core.costs` conventions)."""
         from .costs import product_cost
 
         return product_cost(self.dims if dense else self.chain(), "forward", dense=dense)

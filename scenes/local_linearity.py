@@ -3,7 +3,7 @@
 Beats: a nonlinear map F: R^2 -> R^2 bends a coordinate grid; zoomed in around F(x0)
 the bent grid straightens and matches the grid moved by F(x0) + J(x0)(x - x0); a small
 square at x0 goes nearly to the parallelogram of the columns of J(x0) times h; the error
-of the linear prediction shrinks faster than the step (jacviz.grids, jacviz.maps.linearize).
+of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz.core.maps.linearize).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Line, Replacement
                    always_redraw, smooth)
 
 from jacviz import JacvizError, linearize, self_check
-from jacviz.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
-from jacviz.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
+from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
+from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
 from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
