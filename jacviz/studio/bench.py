@@ -31,7 +31,8 @@ from .. import Map
 from ..errors import JacvizError
 from ..signals import stage
 from . import registry
-from .render import PACKAGE, commit
+from .output import FileTarget
+from .render import PACKAGE
 
 ROOT = PACKAGE.parent  # a source checkout (Makefile, README) when run from one
 JACVIZ = str(Path(sys.executable).parent / "jacviz")
@@ -400,7 +401,18 @@ def run(only=None, quick=False, results_path=None) -> int:
                           "choose other parts with --only")
     scenes = registry.names()
     out_path = Path(results_path) if results_path else ROOT / "bench" / "results.json"
-    results = json.loads(out_path.read_text()) if out_path.exists() else {}
+    dest = FileTarget(out_path, option="--results" if results_path else "", exts=(".json",),
+                      why="the results are JSON", example="results.json")
+    dest.check()  # before anything is measured
+    results = {}
+    if out_path.exists():  # earlier results: kept, each part replaced as it is measured again
+        try:
+            results = json.loads(out_path.read_text())
+        except (OSError, ValueError):
+            results = None
+        if not isinstance(results, dict):
+            raise JacvizError(f"{dest.label} holds something other than jacviz's benchmark "
+                              f"results; name another file")
     results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
                           "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}
     steps = {
@@ -416,7 +428,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         print(f"measuring {part} ...", flush=True)
         stage(f"bench-{part}")
         results.update(steps[part]())
-        commit({out_path: json.dumps(results, indent=2, default=float)})  # saved after every part
+        dest.commit({out_path: json.dumps(results, indent=2, default=float)})  # saved after every part
     print(f"{'ratio':<18} {'value':>10}  target   met")
     for key, (op, target) in TARGETS.items():
         if key not in results:

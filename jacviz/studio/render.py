@@ -3,15 +3,15 @@
 :func:`render` takes a :class:`RenderRequest` (scene, validated parameters,
 quality, format, size), renders in-process with manim into a private working
 directory under ``media/``, and commits the finished clip, its captions and
-its metadata into place together (:func:`commit`): temporary names, then
-renames.  The export formats are one registry, :data:`FORMATS`.  Nothing here
+its metadata into place together (:func:`jacviz.studio.output.commit_files`):
+temporary names, then renames.  The target is checked before anything renders
+(:meth:`RenderRequest.output`, :mod:`jacviz.studio.output`).  The export formats are one registry, :data:`FORMATS`.  Nothing here
 parses arguments or prints: that is the command line's job.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import JacvizError
-from ..signals import deferred, stage
 from . import registry
+from .output import FileTarget
 from .params import resolve
 
 from .sources import PACKAGE, source_digest  # noqa: F401  (re-exported)
@@ -129,6 +129,15 @@ class RenderRequest:
     def target(self) -> Path:
         return self.out if self.out is not None else output_path(self.scene, self.params, self.format)
 
+    def output(self) -> FileTarget:
+        """The output as a file target: the clip (or still), with a clip's captions and
+        metadata beside it.  ``.check()`` it before rendering."""
+        fmt = FORMATS[self.format]
+        return FileTarget(self.target, option="--out" if self.out is not None else "",
+                          exts=(f".{fmt.ext}",), why="the --format",
+                          example=output_path(self.scene, self.params, self.format).name,
+                          companions=(".srt", ".json") if fmt.kind == "clip" else ())
+
 
 def resolve_params(scene: str, sets: dict | None = None, config: dict | None = None):
     """A scene's parameters: defaults, then a config file's values, then --set; validated once."""
@@ -207,6 +216,8 @@ def render(request: RenderRequest) -> list[Path]:
     from manim import tempconfig
 
     fmt = FORMATS[request.format]
+    output = request.output()
+    output.check()  # before any work: a bad target costs no render
     if fmt.kind == "clip" and (request.jobs > 1 or request.scheduler):
         from .shard import render_sharded
 
@@ -231,40 +242,7 @@ def render(request: RenderRequest) -> list[Path]:
             outputs[target.with_suffix(".srt")] = srt
         outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
     outputs[target] = produced  # last: the clip appears only once all is in place
-    commit(outputs)
-    return list(outputs)
-
-
-def commit(outputs: dict) -> None:
-    """Put files in place all together, or not at all.
-
-    ``outputs`` maps each destination to a source file (Path) or to text.
-    Everything is first written beside its destination under a temporary
-    name; then, with SIGINT and SIGTERM held back, every temporary file is
-    renamed into place.  An interrupt before that leaves the previous outputs
-    byte-identical and no temporary file behind.
-    """
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        for dst, src in outputs.items():
-            dst = Path(dst)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-            tmps.append((tmp, dst))
-            if isinstance(src, Path):
-                shutil.copyfile(src, tmp)
-            elif isinstance(src, bytes):
-                tmp.write_bytes(src)
-            else:
-                tmp.write_text(src)
-        stage("commit", str(tmps[-1][0]) if tmps else "")
-        with deferred():
-            for tmp, dst in tmps:
-                os.replace(tmp, dst)
-    finally:
-        for tmp, _ in tmps:
-            if tmp.exists():
-                tmp.unlink()
+    return output.commit(outputs)
 
 
 def rerender_command(request: RenderRequest) -> str:

@@ -465,6 +465,7 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
     from .render import work_dir
 
     for req in requests:
+        req.output().check()  # every target before any work
         registry.scene_class(req.scene)
 
     results: dict[int, list[dict]] = {}
@@ -578,7 +579,7 @@ class _Task:
 
 def _finish(request, results, work) -> list[Path]:
     """Join one clip's shards and commit it with its captions and metadata."""
-    from .render import clip_metadata, commit
+    from .render import clip_metadata
 
     clip, srt = join(request, results, work)
     target = request.target
@@ -587,8 +588,7 @@ def _finish(request, results, work) -> list[Path]:
         outputs[target.with_suffix(".srt")] = srt
     outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
     outputs[target] = clip
-    commit(outputs)
-    return list(outputs)
+    return request.output().commit(outputs)
 
 
 def _quality_fps(quality: str) -> float:
