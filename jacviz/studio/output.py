@@ -104,15 +104,16 @@ def _fs_type(path: Path) -> str | None:
 
 def _probe(folder: Path) -> OSError | None:
     """Create and remove a file in ``folder``; the error, or None when it is writable."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=".jacviz-probe-", dir=folder)
-    except OSError as exc:
-        return exc
-    os.close(fd)
-    try:
-        os.unlink(name)
-    except OSError as exc:  # an append-only folder: files go in, never out
-        return exc
+    with deferred():  # an interrupt never leaves the probe behind
+        try:
+            fd, name = tempfile.mkstemp(prefix=".jacviz-probe-", dir=folder)
+        except OSError as exc:
+            return exc
+        os.close(fd)
+        try:
+            os.unlink(name)
+        except OSError as exc:  # an append-only folder: files go in, never out
+            return exc
     return None
 
 
@@ -474,16 +475,16 @@ class FolderTarget:
         else beside it (in its nearest existing ancestor).  Always removed at the end;
         an OSError while the output is made there is one :class:`OutputError` line."""
         where = self.full if os.path.isdir(self.full) else _nearest_existing(self.full.parent)
+        tmp = None
         try:
-            tmp = Path(tempfile.mkdtemp(prefix=f".{self.name}.tmp-{os.getpid()}-", dir=where))
-        except OSError as exc:
-            raise write_error(self.label, exc) from None
-        try:
+            with deferred():  # made and noted at once: an interrupt never leaves it behind
+                tmp = Path(tempfile.mkdtemp(prefix=f".{self.name}.tmp-{os.getpid()}-", dir=where))
             yield tmp
         except OSError as exc:
             raise write_error(self.label, exc, tmp, self.path) from None
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
 
     def commit(self, staging: Path, adopt=()) -> list[str]:
         """Put what ``staging`` holds in place (see the module docstring); returns the
@@ -531,17 +532,16 @@ class FolderTarget:
         aside = sorted({r for r in old if _own(full, r)}
                        | {r for r in new if not r.endswith("/") and os.path.lexists(full / r)
                           and _own(full, r)})
-        try:
-            backup = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-{os.getpid()}-", dir=full))
-        except OSError as exc:
-            raise write_error(self.label, exc) from None
         moved: list[tuple[Path, Path]] = []
         placed: list[tuple[Path, Path]] = []
         made: list[Path] = []
         done = False
+        backup = None
         try:
             with deferred():
                 try:
+                    backup = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-{os.getpid()}-",
+                                                   dir=full))
                     for k, rel in enumerate(aside):
                         src = full / rel.rstrip("/")
                         os.rename(src, backup / str(k))
@@ -572,9 +572,10 @@ class FolderTarget:
                     raise error from None
             done = True
             # the folders that held only files of the previous output, now empty
+            keep = {full / r.rstrip("/") for r in new if r.endswith("/")}
             for src, _ in moved:
                 p = src.parent
-                while p != full and full in p.parents:
+                while p != full and full in p.parents and p not in keep:
                     try:
                         p.rmdir()
                     except OSError:
@@ -582,5 +583,5 @@ class FolderTarget:
                     p = p.parent
             shutil.rmtree(backup, ignore_errors=True)
         finally:
-            if not done:
+            if not done and backup is not None:
                 shutil.rmtree(backup, ignore_errors=True)
