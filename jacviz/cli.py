@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from . import signals
-from .errors import JacvizError
+from .errors import JacvizError, quote
 
 
 class UsageError(JacvizError):
@@ -122,11 +122,11 @@ def parse_sets(sets: list[str]) -> dict[str, str]:
     out = {}
     for item in sets:
         if "=" not in item:
-            raise JacvizError(f"--set {item!r} needs the form KEY=VALUE, e.g. --set point=1,2")
+            raise JacvizError(f"--set {quote(item)} needs the form KEY=VALUE, e.g. --set point=1,2")
         key, value = item.split("=", 1)
         key = key.strip()
         if not key:
-            raise JacvizError(f"--set {item!r} has no parameter name before '='")
+            raise JacvizError(f"--set {quote(item)} has no parameter name before '='")
         out[key] = value
     return out
 
@@ -177,7 +177,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
     try:
         w, h = (int(p) for p in parts)
     except ValueError:
-        raise UsageError(f"--resolution {text!r} must be two whole numbers W,H, e.g. 1280,720") from None
+        raise UsageError(f"--resolution {quote(text)} must be two whole numbers W,H, e.g. 1280,720") from None
     if not (16 <= w <= 7680 and 16 <= h <= 4320):
         raise UsageError(f"--resolution {w},{h} is out of range (16..7680 by 16..4320)")
     if w % 2 or h % 2:
@@ -505,6 +505,9 @@ def _values_may_be_negative(parser: argparse.ArgumentParser, argv: list[str]) ->
 def main(argv=None) -> int:
     """The command line: the one place that parses arguments, prints and sets exit codes."""
     signals.install()  # first: Ctrl-C during the imports below must stop cleanly too
+    from .limits import RECURSION_LIMIT  # sympy recurses per level of a map (200 allowed)
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     try:
         signals.stage("startup")
         parser = build_parser()

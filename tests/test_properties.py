@@ -248,3 +248,103 @@ def test_integers_beyond_float_range_evaluate():
     assert y == pytest.approx([2 * np.log(1 + 1e42), 3e24])
     assert chain.maps[0].jacobian(x0) == pytest.approx(np.array([[np.log(1 + 1e42), 0], [0, 1e24]]))
     assert self_check(chain, x0).max_rel_error <= 1e-6
+
+
+# -- the self-check at any scale: points from 1e-8 to 1e100 ------------------------------
+def scaled_expr_strategy(names):
+    """Linear and polynomial maps mostly (sums of terms in several inputs, whose sizes may
+    differ by 100 orders of magnitude), and trees of the lesson's smooth functions."""
+    term = st.tuples(
+        st.sampled_from(["1", "-2", "0.5", "3", "-7300", "1e-5"]),
+        st.lists(st.tuples(st.sampled_from(names), st.integers(1, 3)), min_size=1, max_size=2),
+        st.sampled_from(["", "sin", "cos", "tanh"]),
+    ).map(lambda t: f"{t[0]}*{t[2]}(" + "*".join(f"{v}^{k}" for v, k in t[1]) + ")")
+    polynomial = st.lists(term, min_size=1, max_size=len(names) + 1).map(" + ".join)
+    return st.one_of(polynomial, polynomial, _function_trees(names))
+
+
+def _function_trees(names):
+    leaves = st.one_of(
+        st.sampled_from(names),
+        st.sampled_from(["2", "-3", "0.5", "1000", "-7300", "1e-5", "pi"]),
+    )
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(children, children).map(lambda p: f"({p[0]} + {p[1]})"),
+            st.tuples(children, children).map(lambda p: f"({p[0]} - {p[1]})"),
+            st.tuples(children, children).map(lambda p: f"({p[0]} * {p[1]})"),
+            st.tuples(children, st.integers(2, 3)).map(lambda p: f"({p[0]})^{p[1]}"),
+            children.map(lambda a: f"sin({a})"),
+            children.map(lambda a: f"cos({a})"),
+            children.map(lambda a: f"tanh({a})"),
+            children.map(lambda a: f"sigmoid({a})"),
+            children.map(lambda a: f"exp({a} * 0.001)"),
+            children.map(lambda a: f"log(1 + ({a})^2)"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=4)
+
+
+def scaled_numbers():
+    """Log-spaced magnitudes from 1e-8 to 1e100, both signs (and zero)."""
+    return st.one_of(
+        st.just(0.0),
+        st.builds(lambda sign, mant, ex: sign * mant * 10.0 ** ex, st.sampled_from([1, -1]),
+                  st.sampled_from([1.0, 1.5, 3.7, 7.25]), st.integers(-8, 100)),
+    )
+
+
+@st.composite
+def scaled_chains(draw):
+    k = draw(st.integers(1, 3))
+    dims = draw(st.lists(st.integers(1, 3), min_size=k + 1, max_size=k + 1))
+    prefixes = ["x", "u", "v", "w"]
+    texts = []
+    for i in range(k):
+        names = [f"{prefixes[i]}{j + 1}" for j in range(dims[i])]
+        outs = [draw(scaled_expr_strategy(names)) for _ in range(dims[i + 1])]
+        texts.append("(" + ", ".join(names) + ") -> (" + ", ".join(outs) + ")")
+    x0 = np.array(draw(st.lists(scaled_numbers(), min_size=dims[0], max_size=dims[0])))
+    return Chain.from_texts(texts), x0
+
+
+def _overflows(chain, x0) -> bool:
+    """Whether a value or a Jacobian entry of some stage is not finite in float64."""
+    with np.errstate(all="ignore"):
+        pts = chain.forward_points(x0)
+        jacs = [mp.jacobian(p) for mp, p in zip(chain.maps, pts)]
+    return not all(np.all(np.isfinite(a)) for a in pts + jacs)
+
+
+@settings(max_examples=120, derandomize=True, database=None, deadline=None)
+@given(scaled_chains())
+def test_self_check_never_refuses_a_correct_jacobian_at_any_scale(case):
+    """From 1e-8 to 1e100: a correct Jacobian passes; a value that overflows float64 is
+    refused as not finite, and nothing else is refused."""
+    chain, x0 = case
+    if _overflows(chain, x0):
+        with pytest.raises(NumericError, match="is not finite at"):
+            self_check(chain, x0)
+    else:
+        assert self_check(chain, x0).max_rel_error <= 1e-6
+
+
+@pytest.mark.parametrize("text, x0", [
+    ("(x1, x2) -> (x1 + 2*x2, x1 - x2)", [1e60, 1.0]),
+    ("(x1, x2) -> (x1 + 2*x2, x1 - x2)", [1e100, -3.0]),
+    ("(x1, x2) -> (x1 + 2*x2, x1 - x2)", [-1e300, 1e-8]),
+    ("(x1, x2) -> (x1*x2 + x2^3, x1^2 - 7*x2)", [1e60, 2.0]),
+    ("(x1, x2) -> (sin(x1) + x2, x1*cos(x2))", [1e100, 1e-8]),
+    ("x -> (x^3, 1/x)", [1e-8]),
+])
+def test_self_check_scales_with_the_point(text, x0):
+    """The step scales with the point and the digits with the sizes involved: a linear map
+    at 1e60 (refused before as not differentiable) passes, and so do polynomials and sines
+    far from 1."""
+    assert self_check(Chain.from_texts([text]), np.array(x0)).max_rel_error <= 1e-6
+
+
+def test_self_check_still_refuses_overflow():
+    with pytest.raises(NumericError, match=r"output 1 = x1\*\*2 is not finite at \(1e\+200\)"):
+        self_check(Chain.from_texts(["(x1) -> (x1^2)"]), np.array([1e200]))

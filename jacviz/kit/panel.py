@@ -63,6 +63,27 @@ class SpacePanel(VGroup):
         lo = np.minimum(self.p, cov.min(axis=0)) if len(cov) else self.p.copy()
         hi = np.maximum(self.p, cov.max(axis=0)) if len(cov) else self.p.copy()
         w, h = width - 0.6, height - 0.5
+        # long tick labels (999990 at the drawing limit, 1e6) would cross the box: the axes
+        # are drawn again, narrower and shifted, until every label is inside it
+        shift = 0.0
+        for _ in range(3):
+            self._axes(dim, lo, hi, radius, w, h, center + RIGHT * shift, ticks, tick_size)
+            inner = (self.box.get_left()[0] + 0.03, self.box.get_right()[0] - 0.03)
+            left = inner[0] - self.tick_labels.get_left()[0]
+            right = self.tick_labels.get_right()[0] - inner[1]
+            if left <= 1e-6 and right <= 1e-6:
+                break
+            w -= max(left, 0.0) + max(right, 0.0) + 0.02
+            shift += (max(left, 0.0) - max(right, 0.0)) / 2
+        self.title = None
+        if title is not None:
+            self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
+            style.fit(self.title, width, title_height)
+            self.title.next_to(self.box, UP, buff=0.1)
+        self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
+
+    def _axes(self, dim, lo, hi, radius, w, h, center, ticks, tick_size):
+        """The axes (w by h at most) around the point and ``lo``..``hi``, and their labels."""
         self.tick_labels = VGroup()
         if dim == 1:
             r = radius * w / h
@@ -95,12 +116,6 @@ class SpacePanel(VGroup):
                                           "stroke_width": 2}, tips=False)
             self.axes.move_to(center + RIGHT * 0.15 + UP * 0.1)
             self._ticks_2d(ax, bx, ay, by, tick_size)
-        self.title = None
-        if title is not None:
-            self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
-            style.fit(self.title, width, title_height)
-            self.title.next_to(self.box, UP, buff=0.1)
-        self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
 
     def _ticks_2d(self, ax, bx, ay, by, size):
         """Range labels along the bottom and left edges, then the axis names."""

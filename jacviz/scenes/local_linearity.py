@@ -66,6 +66,13 @@ class LocalLinearityParams(SceneParams):
                 f"parameter f: F is not finite at {plain_vec(bad)}, which the scene draws "
                 f"(grid x0 +- half_width, square of side h, steps); choose a smaller "
                 f"half_width / h / steps or another point")
+        given = f"at point {plain_vec(x0, 8)}"
+        with np.errstate(all="ignore"):  # the grids and the square as drawn, around F(x0)
+            drawn = [F(pts) for pts in (grid_lines(x0, self.half_width),
+                                        cell_grid_lines(x0, self.h))]
+        self.need_drawable("F(x0)", F(x0), given)
+        for pts in drawn:
+            self.need_drawable("the image of the grid", pts, given)
         lin = linearize(F, x0)
         return SimpleNamespace(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
                                Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
