@@ -248,10 +248,17 @@ def sample_points(mobs) -> np.ndarray:
 
 
 def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad: float = 0.04,
-                around: bool = False):
+                around: bool = False, clear: float = 0.08):
     """Put a label near an arrow's tip (or beside it, or behind its start; with ``around``
     also anywhere around the tip) where it covers the fewest points of ``obstacles``
-    (within ``pad`` of it) and stays inside ``box``."""
+    (within ``pad`` of it) and stays inside ``box``.
+
+    Text among the obstacles (labels, tick labels: what the layout check compares) counts
+    by its bounding box, not its outline: a spot whose box comes within ``clear`` of a
+    text's box is taken only if every spot does.  A zero or very short arrow (its tip on
+    the point and the point's label) is where this matters: the label goes beside both."""
+    from .layout import _box, texts
+
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     d = end - start
     n = float(np.linalg.norm(d))
@@ -273,6 +280,7 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         for far in (0.0, 0.25):
             cands.append(end + v * (buff + far + reach(v)))
     pts = sample_points(obstacles)
+    boxes = np.array([_box(t) for t in texts(obstacles) if t is not label]).reshape(-1, 4)
     if box is not None:
         bx0, by0 = box.get_left()[0] + 0.05, box.get_bottom()[1] + 0.05
         bx1, by1 = box.get_right()[0] - 0.05, box.get_top()[1] - 0.05
@@ -286,6 +294,12 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         score = float(inside.sum()) + 0.01 * i
         if x0 < bx0 or x1 > bx1 or y0 < by0 or y1 > by1:
             score += 1000
+        if len(boxes):  # overlap with a text's box, the label's grown by ``clear``
+            ox = np.minimum(c[0] + hw + clear, boxes[:, 2]) - np.maximum(c[0] - hw - clear, boxes[:, 0])
+            oy = np.minimum(c[1] + hh + clear, boxes[:, 3]) - np.maximum(c[1] - hh - clear, boxes[:, 1])
+            hit = (ox > 0) & (oy > 0)
+            if hit.any():
+                score += 500 + 100 * float(np.sum(ox[hit] * oy[hit]))
         if score < best_score:
             best, best_score = c, score
     label.move_to(best)
