@@ -50,7 +50,8 @@ STOP = 120  # seconds: a bound for stopping after the signal (a lost signal fail
 class Command:
     """A jacviz command whose stages are read from a FIFO as they happen."""
 
-    def __init__(self, args, cwd: Path, hold: str | None = None, path_prefix: Path | None = None):
+    def __init__(self, args, cwd: Path, hold: str | None = None, path_prefix: Path | None = None,
+                 program=(JACVIZ,)):
         self.cwd = Path(cwd)
         self.fifo = self.cwd / f".stages-{uuid.uuid4().hex[:8]}"
         os.mkfifo(self.fifo)
@@ -67,7 +68,7 @@ class Command:
         if path_prefix:
             env["PATH"] = f"{path_prefix}{os.pathsep}{env['PATH']}"
         self.proc = subprocess.Popen(
-            [JACVIZ, *args], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
+            [*program, *args], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, start_new_session=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         self.buffer = b""
@@ -348,3 +349,20 @@ def test_interrupt_preview(sig, group, warm, tmp_path):
     assert_stopped_cleanly(cmd, sig, status, err)
     assert (out / "board.png").read_bytes() == b"previous storyboard"
     assert sorted(p.name for p in out.iterdir()) == ["board.png"]
+
+
+# -- make sweep (tests/sweep.py) ------------------------------------------------------------
+@pytest.mark.parametrize("sig,group", HOW, ids=HOW_IDS)
+def test_interrupt_make_sweep(sig, group, warm, tmp_path):
+    """Exploring a scene's layout sweep (rendering in the sweep's own process): it stops with
+    the summary of what it ran so far."""
+    cmd = Command(["--seconds", "3600", "--database", str(tmp_path / "db"),
+                   str(ROOT / "tests" / "test_layout.py"), "-k", "test_layout_sweep and jacobian"],
+                  warm, program=(sys.executable, str(ROOT / "tests" / "sweep.py")))
+    assert cmd.wait_for("sweep")[2] == "tests/test_layout.py::test_layout_sweep[jacobian-grid]"
+    status, out, err = cmd.interrupt(sig, group)
+    assert_stopped_cleanly(cmd, sig, status, err)
+    lines = out.splitlines()
+    assert lines[0].startswith("sweep: 3600 s over 1 scene sweeps and 0 properties")
+    assert lines[-1].startswith("sweep: 1 targets, ") and \
+        lines[-1].endswith(" s (interrupted); nothing failed"), out  # what the signal broke is no failure
