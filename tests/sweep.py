@@ -10,7 +10,8 @@ found here is tried first the next time, until it passes), and batch after batch
 of draws for the time given (``--seconds``, ``SWEEP_SECONDS``; default 300),
 split over the targets: ``--scene-share`` (half) for the scenes' layout sweeps
 (tests marked ``sweep``), the rest for the core properties (every other ``@given``
-test).  Every target runs at least one batch.
+test).  Every target runs at least one batch.  The examples kept on a property
+(``@example``, a scene's ``EXAMPLES``) are not run again here: `make test` runs them.
 
 Each failure is printed as it is found, with hypothesis' falsifying example and
 the command that shows it (``jacviz render ...`` for a scene, ``jacviz check ...``
@@ -70,7 +71,7 @@ class Explorer:
 
     # -- set-up ------------------------------------------------------------------------
     def pytest_configure(self, config):
-        from hypothesis import settings
+        from hypothesis import Phase, settings
         from hypothesis.database import DirectoryBasedExampleDatabase
         from hypothesis.errors import InvalidArgument
         from hypothesis.internal.observability import add_observability_callback
@@ -79,9 +80,11 @@ class Explorer:
             parent = settings.get_profile("jacviz")
         except InvalidArgument:
             parent = settings.default
-        # loaded before any test module is imported: every @settings(...) inherits it
+        # loaded before any test module is imported: every @settings(...) inherits it.  The
+        # kept @examples are left to `make test` (they would run again in every batch).
         settings.register_profile("jacviz-explore", parent, derandomize=False,
-                                  database=DirectoryBasedExampleDatabase(self.database))
+                                  database=DirectoryBasedExampleDatabase(self.database),
+                                  phases=[p for p in Phase if p is not Phase.explicit])
         settings.load_profile("jacviz-explore")
         add_observability_callback(self._count, all_threads=True)
 
