@@ -512,11 +512,13 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                 running.remove(r)
                 proc, kind, i, path, out, err = r
                 os.unlink(path)
-                out.seek(0), err.seek(0)
+                with out, err:
+                    out.seek(0), err.seek(0)
+                    message, printed = err.read(), out.read()
                 if proc.returncode != 0:
-                    last = (err.read().strip().splitlines() or ["(no message)"])[-1]
+                    last = (message.strip().splitlines() or ["(no message)"])[-1]
                     raise JacvizError(f"{requests[i].scene}: {last.removeprefix('error: ')}")
-                result = json.loads(out.read().strip().splitlines()[-1])
+                result = json.loads(printed.strip().splitlines()[-1])
                 if kind == "plan":
                     req = requests[i]
                     fps = req.fps or _quality_fps(req.quality)
@@ -536,6 +538,8 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
         from ..signals import stop_children
 
         stop_children([proc.pid for proc, *_ in running if proc.returncode is None])
+        for *_, out, err in running:
+            out.close(), err.close()
         raise
     finally:
         for work in works.values():
