@@ -61,7 +61,7 @@ class Explorer:
         self.scene_share = scene_share
         self.out = out
         self.weights: dict[str, float] = {}
-        self.results: list[dict] = []  # one per target run: id, kind, batches, draws, seconds, failure
+        self.results: list[dict] = []  # per target: its id, batches, draws, seconds, failure
         self.current: dict | None = None
         self.errors: list[str] = []
 

@@ -67,7 +67,8 @@ def test_sweep_reports_each_failure_with_its_command(tmp_path):
     assert res.stderr == ""
     out = res.stdout.splitlines()
     assert out[0].startswith("sweep: 2 s over 1 scene sweeps and 2 properties")
-    fail = out.index(next(ln for ln in out if ln.startswith("FAIL  test_planted.py::test_planted_failure")))
+    fail = out.index(next(ln for ln in out
+                          if ln.startswith("FAIL  test_planted.py::test_planted_failure")))
     report = "\n".join(out[fail:])
     assert "AssertionError: 500 is too big" in report  # shrunk to the smallest failing draw
     assert "shows it: jacviz check --map 'x -> x' --at 500" in report
