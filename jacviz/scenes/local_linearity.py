@@ -239,8 +239,11 @@ class LocalLinearity(JacvizScene):
                 (vl, n.x0, sq[2], e, labs[:3], [square, dots], panels[0][0]),
                 (vr, n.y0, para[2], a, labs[3:], [para_m, true_img, dots], panels[1][0])):
             away = view(o) - view(far)  # the point's label beyond it, off the diagonal
-            lp.move_to(view(o) + away / max(np.linalg.norm(away), 1e-9)
-                       * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
+            if np.linalg.norm(away) > 1e-3:
+                lp.move_to(view(o) + away / np.linalg.norm(away)
+                           * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
+            else:  # J(x0) = 0: the parallelogram is the point itself
+                place_label(lp, view(o), view(o), covered, box, around=True)
             covered += [*arrows, lp]
             for lab, arr in zip((l1, l2), arrows):
                 covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,
