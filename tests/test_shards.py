@@ -214,6 +214,18 @@ def test_one_process_does_no_work_its_shards_skip(tmp_path, monkeypatch):
     assert plays > 5 and movies == [f"uncached_{k:05d}.mp4" for k in range(plays)]
 
 
+def test_the_scene_twice_as_long_plays_every_beat_twice():
+    """The bench's cost_growth renders a scene with its beats played twice over: every play
+    again, after one fade that clears the screen."""
+    from jacviz.studio.bench import repeated_scene
+    from jacviz.studio.render import prepare_tex
+
+    cls = registry.scene_class("jacobian-grid")
+    once = prepare_tex(repeated_scene(cls, 1), cls.Params()).durations
+    twice = prepare_tex(repeated_scene(cls, 2), cls.Params()).durations
+    assert len(once) > 5 and twice == once + [0.5] + once
+
+
 # -- identical clips ----------------------------------------------------------------------
 @pytest.mark.parametrize("scene", registry.names())
 def test_sharded_clip_is_identical_to_one_process(scene, tmp_path):
