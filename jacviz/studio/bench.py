@@ -394,16 +394,34 @@ def bench_overhead(scenes, animations=8):
 TARGETS.update({"cpu_one_vs_shards": ("<=", 1.05), "cost_growth": ("<=", 2.1)})
 
 
-def _cli_cpu(args, cwd) -> tuple[float, float]:
-    """Run jacviz; (its CPU seconds: user + sys of it and of every process it forked, its wall
-    seconds).  CPU, not wall: other work on a shared machine slows a render's clock far more
-    than its CPU time."""
+def _run_cpu(cmd: list[str], cwd) -> tuple[float, float, str]:
+    """Run a command; (its CPU seconds: user + sys of it and of every process it forked, its
+    wall seconds, its output).  CPU, not wall: other work on a shared machine slows a render's
+    clock far more than its CPU time.  Interrupted, the command gets SIGTERM (jacviz then
+    stops its own shards) and is waited for."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = _cli(args, cwd)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        out, err = proc.communicate()
+    except BaseException:
+        proc.terminate()
+        proc.wait()
+        raise
+    wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed: {err[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall, out
+
+
+def _cli_cpu(args, cwd) -> tuple[float, float]:
+    """jacviz ARGS: (CPU seconds, wall seconds), as :func:`_run_cpu`."""
+    cpu, wall, _ = _run_cpu([JACVIZ, *args], cwd)
+    return cpu, wall
 
 
 def repeated_scene(cls, times: int):
@@ -448,18 +466,10 @@ def render_repeated(name: str, times: str, folder: str) -> None:
 def _repeated_cpu(name: str, times: int, folder: Path) -> dict:
     """One fresh process rendering the scene ``times`` over: its render's CPU (and the
     whole process's, imports included)."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    res = subprocess.run([sys.executable, "-c", "import sys; from jacviz.studio.bench import "
-                          "render_repeated; render_repeated(*sys.argv[1:])", name, str(times),
-                          str(folder)], cwd=folder, capture_output=True, text=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if res.returncode != 0:
-        raise RuntimeError(f"rendering {name} x{times} failed: {res.stderr[-2000:]}")
-    out = json.loads(res.stdout.strip().splitlines()[-1])
-    out["process_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return out
+    cpu, _, stdout = _run_cpu([sys.executable, "-c", "import sys; from jacviz.studio.bench "
+                               "import render_repeated; render_repeated(*sys.argv[1:])", name,
+                               str(times), str(folder)], folder)
+    return dict(json.loads(stdout.strip().splitlines()[-1]), process_cpu=cpu)
 
 
 def bench_cpu(scenes, repeats=3):
@@ -471,7 +481,9 @@ def bench_cpu(scenes, repeats=3):
     shards, growth = [], []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        _cli(["preview", name, "--out", str(base / "warm.png")], base)  # TeX compiled once
+        # TeX compiled once, untimed, by a render: a storyboard misses the snippets met only
+        # mid-animation (local-linearity's live numbers: 9 latex runs in the first clip)
+        _cli(["render", name, "--jobs", "2", "--out", str(base / "warm.mp4"), "--quiet"], base)
         for k in range(repeats):
             one = _cli_cpu(["render", name, "--jobs", "1", "--out", str(base / f"one-{k}.mp4"),
                             "--quiet"], base)
