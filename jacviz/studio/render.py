@@ -106,7 +106,13 @@ class RenderRequest:
     out: Path | None = None
     media_dir: Path | None = None
     progress: bool = False
-    disable_caching: bool = False
+    #: manim's partial-movie cache stays off, as in every shard (issue 23): to name each play's
+    #: movie it serialises every mobject on screen to JSON before the play (manim's
+    #: ``get_hash_from_play_call``, about 1 ms per submobject per play), which was 40 % of a
+    #: one-process render's CPU (path-sums at 480p15: 15.7 s of 39.2 s, and 2.4 s more of garbage
+    #: collection), and grows with what is on screen.  It never paid off: rendering the very same
+    #: clip again, every play a cache hit, cost as much CPU as rendering it without the cache.
+    disable_caching: bool = True
     jobs: int = 1  # processes (shards) for one clip; see jacviz.studio.shard
     scheduler: str | None = None  # a Dask scheduler's address: the shards run there
     extra: dict = field(default_factory=dict)  # further manim config (tests, benchmarks)
@@ -154,8 +160,8 @@ def output_path(name: str, params, fmt: str = "mp4") -> Path:
 
 # -- working directories ------------------------------------------------------------------
 def work_dir(stem: str, quality: str, fmt: str) -> Path:
-    """manim's working directory for one clip: kept between renders (its cache),
-    private to the clip (parallel renders never share one), dropped when the code changes."""
+    """manim's working directory for one clip (its partial movies): private to the clip
+    (parallel renders never share one), dropped when the code changes."""
     base = workdir() / "media"
     prefix = f"{stem}-{quality}-{fmt}-"
     current = base / f"{prefix}{source_digest()}"
