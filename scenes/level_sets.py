@@ -74,6 +74,9 @@ class LevelSetsParams(SceneParams):
             if span > 1e4:
                 raise JacvizError(f"parameter {name}: the curve spans {fmt_num(span)} units; "
                                   f"this scene draws curves up to 10000 wide")
+            self.need_drawable(f"parameter {name}: the curve", a.point)
+            self.need_drawable(f"parameter {name}: the gradient of f along it", a.gradient)
+            self.need_drawable(f"parameter {name}: its velocity r'(t)", a.tangent)
             for t in (t0, 0.5 * (t0 + t1)):  # derivatives agree with finite differences
                 self_check(Chain([c, f]), [t])
             curves.append(Curve(c)), along.append(a), ranges.append((float(t0), float(t1)))

@@ -66,6 +66,13 @@ class LocalLinearityParams(SceneParams):
                 f"parameter f: F is not finite at {plain_vec(bad)}, which the scene draws "
                 f"(grid x0 +- half_width, square of side h, steps); choose a smaller "
                 f"half_width / h / steps or another point")
+        given = f"at point {plain_vec(x0, 8)}"
+        with np.errstate(all="ignore"):  # the grids and the square as drawn, around F(x0)
+            drawn = [F(pts) for pts in (grid_lines(x0, self.half_width),
+                                        cell_grid_lines(x0, self.h))]
+        self.need_drawable("F(x0)", F(x0), given)
+        for pts in drawn:
+            self.need_drawable("the image of the grid", pts, given)
         lin = linearize(F, x0)
         return SimpleNamespace(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
                                Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
@@ -232,8 +239,11 @@ class LocalLinearity(JacvizScene):
                 (vl, n.x0, sq[2], e, labs[:3], [square, dots], panels[0][0]),
                 (vr, n.y0, para[2], a, labs[3:], [para_m, true_img, dots], panels[1][0])):
             away = view(o) - view(far)  # the point's label beyond it, off the diagonal
-            lp.move_to(view(o) + away / max(np.linalg.norm(away), 1e-9)
-                       * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
+            if np.linalg.norm(away) > 1e-3:
+                lp.move_to(view(o) + away / np.linalg.norm(away)
+                           * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
+            else:  # J(x0) = 0: the parallelogram is the point itself
+                place_label(lp, view(o), view(o), covered, box, around=True)
             covered += [*arrows, lp]
             for lab, arr in zip((l1, l2), arrows):
                 covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,

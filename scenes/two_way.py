@@ -64,8 +64,14 @@ class TwoWayParams(SceneParams):
             raise JacvizError("parameters point, dx and grad must be finite numbers")
         self_check(chain, x0)
         tr = chain.trace(x0, dx, gbar, samples=61)
-        return SimpleNamespace(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=space_names(
-            chain), maps=[(tex_name(mp.name), mp.name) for mp in chain.maps])
+        names = space_names(chain)
+        given = f"at point {plain_vec(x0, 8)}"
+        for what, vecs in (("{0}0 in {0}-space", tr.points), ("the arrow d{0}", tr.pushforward),
+                           ("the gradient grad_{0}", tr.pullback)):
+            for (_, nm), v in zip(names, vecs):  # every space is drawn around its point
+                self.need_drawable(what.format(nm), v, given)
+        return SimpleNamespace(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=names,
+                               maps=[(tex_name(mp.name), mp.name) for mp in chain.maps])
 
 
 class TwoWay(JacvizScene):

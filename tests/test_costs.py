@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sweeps.commands import note_check
 from test_properties import _usable, map_text
 
 from jacviz import Chain, Graph, JacvizError, jvp, vjp
@@ -104,6 +105,7 @@ def _edges_reached(graph, node):
 @given(long_chains(), st.data())
 def test_reverse_accumulation_equals_path_sums_and_jacobian_row(case, data):
     chain, x0 = case
+    note_check(chain, x0)
     graph, J, A = _case(chain, x0)
     i = data.draw(st.integers(0, chain.m - 1))
     acc = reverse_accumulate(graph, i)
@@ -131,6 +133,7 @@ def test_reverse_accumulation_equals_path_sums_and_jacobian_row(case, data):
 @given(long_chains(), st.data())
 def test_forward_accumulation_equals_jacobian_column(case, data):
     chain, x0 = case
+    note_check(chain, x0)
     graph, J, A = _case(chain, x0)
     j = data.draw(st.integers(0, chain.n - 1))
     acc = forward_accumulate(graph, j)
@@ -150,6 +153,7 @@ def test_forward_accumulation_equals_jacobian_column(case, data):
 @given(long_chains(), st.data())
 def test_pairing_is_the_same_in_every_space(case, data):
     chain, x0 = case
+    note_check(chain, x0)
     graph, J, A = _case(chain, x0)
     dx = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=chain.n, max_size=chain.n)))
     g = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=chain.m, max_size=chain.m)))
@@ -164,6 +168,7 @@ def test_pairing_is_the_same_in_every_space(case, data):
 @given(long_chains())
 def test_jvp_columns_and_vjp_rows_assemble_the_jacobian(case):
     chain, x0 = case
+    note_check(chain, x0)
     graph, J, A = _case(chain, x0)
     product = graph.jacobians[0]
     for Jk in graph.jacobians[1:]:
@@ -183,6 +188,7 @@ def test_jvp_columns_and_vjp_rows_assemble_the_jacobian(case):
 @given(long_chains(), st.data())
 def test_accumulation_costs_one_multiplication_per_connected_edge(case, data):
     chain, x0 = case
+    note_check(chain, x0)
     assume(_usable(chain, x0))
     graph = Graph(chain, x0)
     i = data.draw(st.integers(0, chain.m - 1))
@@ -223,6 +229,7 @@ def test_accumulation_costs_one_multiplication_per_connected_edge(case, data):
 @given(long_chains(), st.data())
 def test_pass_and_product_costs(case, data):
     chain, _ = case
+    note_check(*case)
     st_ = stage_structure(chain)
     k, n, m, dims = len(chain), chain.n, chain.m, chain.dims
     for dense in (False, True):
@@ -270,6 +277,7 @@ def test_pass_and_product_costs(case, data):
 @given(long_chains())
 def test_structure_is_sound_and_dense_equals_full_structure(case):
     chain, x0 = case
+    note_check(chain, x0)
     assume(_usable(chain, x0))
     J = chain.jacobian(x0)
     cost = product_cost(chain, "forward")

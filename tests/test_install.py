@@ -65,6 +65,12 @@ def test_core_install_checks_and_refuses_rendering(wheel, tmp_path):
                "(u1, u2) -> u1 + u2^2", "--at", "1,2"], work, env)
     assert out.returncode == 0, out.stderr
     assert "[ 10  5 ]" in out.stdout
+    out = run([jacviz, "doctor"], work, env)  # the extras are optional here, not missing
+    assert out.returncode == 0, out.stdout
+    assert "MISSING" not in out.stdout
+    assert "  optional  manim        not installed (render: see below)" in out.stdout
+    assert "install: pip install 'jacviz[render]'" in out.stdout
+    assert out.stdout.rstrip().endswith("every required part found (optional parts above)")
     for args in (["list"], ["params", "two-way"], ["render", "two-way"], ["slides"], ["gallery"]):
         out = run([jacviz, *args], work, env)
         assert out.returncode == 2, (args, out.stderr)

@@ -10,6 +10,7 @@ numbers for scales and axes: ``nice_floor`` and ``nice_range``.
 from __future__ import annotations
 
 import math
+import sys
 
 
 def fmt_num(v: float, digits: int = 3) -> str:
@@ -146,19 +147,37 @@ def nice_floor(b: float) -> float:
         return 1.0
     k = math.floor(math.log10(b))
     for m in reversed(NICE):
-        if m * 10 ** k <= b * (1 + 1e-9):
-            return float(m * 10 ** k)
-    return float(10 ** k)
+        if m * 10.0 ** k <= b * (1 + 1e-9):  # floats: 8e308 is inf, not an OverflowError
+            return float(m * 10.0 ** k)
+    return float(10.0 ** k)
 
 
 def nice_range(lo: float, hi: float, ticks: int = 4) -> tuple[float, float, float]:
-    """An axis range [a, b] with a round step (1, 2, 2.5, 5 x 10^k), covering [lo, hi]."""
+    """An axis range [a, b] with a round step (1, 2, 2.5, 5 x 10^k), covering [lo, hi].
+
+    Any finite bounds: a span too small to divide (below 1e-9, or below 1e-12 of the
+    bounds' size, where float64 cannot tell the ticks apart) is widened about its middle;
+    a span beyond float64's range (-1e308 to 1e308) keeps the bounds themselves."""
     lo, hi = float(lo), float(hi)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
-    raw = (hi - lo) / ticks
-    mag = 10 ** math.floor(math.log10(raw))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        from .errors import NumericError
+
+        raise NumericError(f"an axis from {lo} to {hi} cannot be drawn: not finite")
+    lo, hi = min(lo, hi), max(lo, hi)
+    ticks = max(1, int(ticks))
+    size = max(abs(lo), abs(hi))
+    if hi - lo < max(1e-9, 1e-12 * size):
+        half = max(1.0, 1e-12 * size)
+        mid = lo / 2 + hi / 2
+        top = sys.float_info.max
+        lo, hi = max(mid - half, -top), min(mid + half, top)
+    raw = hi / ticks - lo / ticks
+    if not math.isfinite(raw):  # a span beyond float64: the bounds themselves, two ticks
+        return lo, hi, hi / 2 - lo / 2
+    mag = 10.0 ** math.floor(math.log10(raw))
     step = min((s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw), default=10 * mag)
     a = math.floor(lo / step) * step
     b = math.ceil(hi / step) * step
+    if not (math.isfinite(step) and math.isfinite(a) and math.isfinite(b)):
+        return lo, hi, hi / 2 - lo / 2  # at the very end of float64's range
     return float(a), float(b), float(step)

@@ -8,6 +8,7 @@ transposes (outer map first).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Sequence
@@ -15,8 +16,9 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy
 
-from .errors import NumericError, ShapeError
-from .parse import parse_map, sigmoid, symbol
+from .errors import JacvizError, NumericError, ShapeError, shorten
+from .limits import MAX_STAGES
+from .parse import deep_recursion, parse_map, sigmoid, symbol
 
 
 def _np_sigmoid(x):
@@ -37,10 +39,59 @@ def _floats_for_big_integers(expr):
     return expr.xreplace(big) if big else expr
 
 
-def _compile(symbols, exprs) -> Callable:
-    """Compile a flat list of expressions into one vectorized numpy function."""
-    exprs = [_floats_for_big_integers(sympy.sympify(e, strict=True)) for e in exprs]
-    return sympy.lambdify(list(symbols), exprs, modules=_LAMBDIFY_MODULES, cse=True)
+#: the deepest an expression is printed into compiled code; deeper parts become temporaries
+#: (Python refuses code nested more than 200 parentheses deep)
+_CODE_DEPTH = 40
+
+
+def _shallow_cse(exprs):
+    """lambdify's common subexpressions, and every part nested ``_CODE_DEPTH`` levels deep
+    a temporary of its own, so that the code compiles whatever the nesting (sin(sin(...))
+    200 deep).  Bottom-up, without recursion."""
+    reps, reduced = sympy.cse(list(exprs))
+    used = {s.name for e in [*reduced, *(r for _, r in reps)] for s in e.free_symbols}
+    used |= {s.name for s, _ in reps}
+    names = (f"_t{k}" for k in itertools.count() if f"_t{k}" not in used)
+    out, memo = [], {}
+
+    def cut(expr):
+        stack = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in memo:
+                continue
+            if not node.args:
+                memo[node] = (node, 0)
+            elif ready:
+                kids = [memo[a] for a in node.args]
+                new = node if all(k[0] is a for k, a in zip(kids, node.args)) else \
+                    node.func(*(k[0] for k in kids))
+                height = 1 + max(k[1] for k in kids)
+                if height >= _CODE_DEPTH:
+                    sym = sympy.Symbol(next(names))
+                    out.append((sym, new))
+                    memo[node] = (sym, 0)
+                else:
+                    memo[node] = (new, height)
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in memo)
+        return memo[expr][0]
+
+    for sym, expr in reps:
+        out.append((sym, cut(expr)))
+    return out, [cut(e) for e in reduced]
+
+
+def _compile(symbols, exprs, modules=None) -> Callable:
+    """Compile a flat list of expressions into one vectorized numpy function (or, with
+    ``modules``, a function of those modules' numbers)."""
+    with deep_recursion():
+        exprs = [sympy.sympify(e, strict=True) for e in exprs]
+        if modules is None:
+            exprs = [_floats_for_big_integers(e) for e in exprs]
+        return sympy.lambdify(list(symbols), exprs, modules=modules or _LAMBDIFY_MODULES,
+                              cse=_shallow_cse)
 
 
 def _as_points(x, n: int, what: str) -> np.ndarray:
@@ -114,7 +165,9 @@ class Map:
     @cached_property
     def jacobian_symbolic(self) -> sympy.Matrix:
         """The m x n matrix of partials d out_i / d in_j (numerator layout)."""
-        return sympy.Matrix(self.m, self.n, lambda i, j: sympy.diff(self.outputs[i], self.inputs[j]))
+        with deep_recursion():
+            return sympy.Matrix(self.m, self.n,
+                                lambda i, j: sympy.diff(self.outputs[i], self.inputs[j]))
 
     # numeric ----------------------------------------------------------------
     @cached_property
@@ -166,7 +219,6 @@ class Trace:
     points: list[np.ndarray]
     jacobians: list[np.ndarray]
     jacobians_symbolic: list[sympy.Matrix]
-    jacobians_symbolic_in_x: list[sympy.Matrix]
     pushforward: list[np.ndarray]
     pullback: list[np.ndarray]
     jacobian: np.ndarray
@@ -178,6 +230,12 @@ class Trace:
     @property
     def spaces(self) -> int:
         return len(self.points)
+
+    @property
+    def jacobians_symbolic_in_x(self) -> list[sympy.Matrix]:
+        """Each stage's Jacobian with the earlier stages substituted (computed when asked:
+        the composed expressions nest as deep as the chain is long)."""
+        return self.chain.jacobians_symbolic_in_x
 
     @property
     def dx(self) -> np.ndarray:
@@ -226,6 +284,9 @@ class Chain:
         maps = list(maps)
         if not maps:
             raise ShapeError("a chain needs at least one map")
+        if len(maps) > MAX_STAGES:
+            raise JacvizError(f"a chain of {len(maps)} maps is too long; the limit is "
+                              f"{MAX_STAGES} maps")
         for a, b in zip(maps, maps[1:]):
             if a.m != b.n:
                 raise ShapeError(
@@ -351,7 +412,6 @@ class Chain:
             points=points,
             jacobians=jacs,
             jacobians_symbolic=[mp.jacobian_symbolic for mp in self.maps],
-            jacobians_symbolic_in_x=self.jacobians_symbolic_in_x,
             pushforward=push,
             pullback=pull,
             jacobian=total,
@@ -485,8 +545,7 @@ def _mp_fn(mp: Map, which: str) -> Callable:
     fn = mp.__dict__.get(key)
     if fn is None:
         exprs = mp.outputs if which == "value" else list(mp.jacobian_symbolic)
-        fn = sympy.lambdify(list(mp.inputs), list(exprs),
-                            modules=[{"sigmoid": _mp_sigmoid}, "mpmath"])
+        fn = _compile(mp.inputs, list(exprs), modules=[{"sigmoid": _mp_sigmoid}, "mpmath"])
         mp.__dict__[key] = fn
     return fn
 
@@ -498,34 +557,98 @@ def _real_or_none(v):
     return v if isinstance(v, mpmath.mpf) and mpmath.isfinite(v) else None
 
 
-#: digits of working precision for the one-sided differences
+#: digits of working precision for the one-sided differences (at least)
 CHECK_DPS = 80
 
 
-def _check_step(x):
-    """1e-30 of max(1, |x|), and at most 1e-10 of |x| near 0: far below any scale on
-    which a map that float64 can evaluate varies, and far above 80 digits' rounding."""
+def _check_steps(x, J, y, H=None) -> list:
+    """The step of each input's quotients: 1e-30 of the distance over which the map
+    changes appreciably near x, and at most 1e-10 of |x| away from 0.
+
+    That distance is 1, or less where an output changes faster: max(1, |y_i|) / |J_ij|
+    (sin(x^3) at 1e20 turns within 1e-40), and, given the second derivatives H (the
+    diagonal d^2 y_i / dx_j^2), where a derivative does: max(1, |J_ij|) / |H_ij|
+    (x^2 + cos(x^2) at 1e100, whose value hides the fast part).  An absolute step, not
+    one relative to the point: sin(x) at 1e100 turns within 1 however large x is; the
+    working precision (:func:`_check_dps`) grows with the point instead."""
     import mpmath
 
-    h = mpmath.mpf("1e-30") * max(1, abs(x))
-    return min(h, mpmath.mpf("1e-10") * abs(x)) if x != 0 else h
+    one = mpmath.mpf(1)
+    steps = []
+    for j, xj in enumerate(x):
+        xj = mpmath.mpf(float(xj))
+        scale = one
+        for i in range(len(y)):
+            if J[i, j] != 0:
+                scale = min(scale, max(one, abs(mpmath.mpf(float(y[i]))))
+                            / abs(mpmath.mpf(float(J[i, j]))))
+            if H is not None and H[i, j] != 0:
+                scale = min(scale, max(one, abs(mpmath.mpf(float(J[i, j]))))
+                            / abs(mpmath.mpf(H[i, j])))
+        h = mpmath.mpf("1e-30") * scale
+        steps.append(min(h, mpmath.mpf("1e-10") * abs(xj)) if xj != 0 else h)
+    return steps
 
 
-def one_sided_differences(mp: Map, x, shrink: float = 1.0):
+def _check_dps(x, y, tiny) -> int:
+    """Digits that resolve a step ``tiny`` against the largest number in play (the point's
+    coordinates, the values), with 60 to spare: a quotient cancels log10(size / step)."""
+    import mpmath
+
+    size = max([1.0] + [abs(float(v)) for v in x] + [abs(float(v)) for v in y])
+    return max(CHECK_DPS, 60 + int(mpmath.ceil(mpmath.log10(mpmath.mpf(size) / tiny))))
+
+
+def _curvature(mp: Map, x):
+    """The second derivatives d^2 y_i / dx_j^2 at x, as an m x n array of mpmath numbers
+    (no overflow; 0 where they are not real or cannot be evaluated): how fast each
+    partial changes."""
+    import mpmath
+
+    fn = mp.__dict__.get("_curvature_fn")
+    H = np.zeros((mp.m, mp.n), dtype=object)
+    try:
+        if fn is None:
+            with deep_recursion():
+                exprs = [sympy.diff(mp.jacobian_symbolic[i, j], mp.inputs[j])
+                         for i in range(mp.m) for j in range(mp.n)]
+            fn = mp.__dict__["_curvature_fn"] = _compile(
+                mp.inputs, exprs, modules=[{"sigmoid": _mp_sigmoid}, "mpmath"])
+        with mpmath.workdps(30):
+            values = fn(*(mpmath.mpf(float(v)) for v in np.ravel(x)))
+    except Exception:  # noqa: BLE001 - only a hint for the step (abs'' is a DiracDelta)
+        return H
+    for k, v in enumerate(values):
+        try:
+            v = _real_or_none(v)
+        except Exception:  # noqa: BLE001
+            v = None
+        H.flat[k] = v if v is not None else 0
+    return H
+
+
+def one_sided_differences(mp: Map, x, shrink: float = 1.0, extra_dps: int = 0,
+                          curvature: bool = False):
     """Right and left difference quotients of every partial at x, in high precision,
     and the symbolic Jacobian evaluated in the same precision.
 
-    The step (:func:`_check_step`) is tiny on the scale of the point whatever
-    the point's size; the working precision (80 digits, more for steps below
-    1e-20) makes the quotient's rounding error negligible at that step.
-    Returns (right, left, error estimate, symbolic), each m x n as floats; the
-    estimate is how much each quotient moves when the step is doubled (its
-    truncation error is of that order).  Where a side is not real (log just
-    left of 0), it is nan.  ``shrink`` divides the step (and adds as many digits).
+    The step (:func:`_check_steps`) is tiny on the scale on which the map varies at x,
+    whatever the point's size; the working precision (:func:`_check_dps`: at least 80
+    digits, as many more as the step is smaller than the numbers in play) makes the
+    quotient's rounding error negligible at that step.  Returns (right, left, error
+    estimate, symbolic), each m x n as floats; the estimate is how much each quotient
+    moves when the step is doubled (its truncation error is of that order).  Where a
+    side is not real (log just left of 0), it is nan.  ``shrink`` divides the step (and
+    adds as many digits); ``extra_dps`` adds digits; ``curvature`` takes the second
+    derivatives into account for the step.
     """
     import mpmath
 
     x = _as_points(x, mp.n, f"map {mp.name}").reshape(mp.n).astype(float)
+    with np.errstate(all="ignore"):
+        y0, J0 = mp(x), mp.jacobian(x)
+    J0 = np.where(np.isfinite(J0), J0, 0.0)
+    y0 = np.where(np.isfinite(y0), y0, 0.0)
     value = _mp_fn(mp, "value")
     right = np.full((mp.m, mp.n), np.nan)
     left = np.full((mp.m, mp.n), np.nan)
@@ -533,9 +656,9 @@ def one_sided_differences(mp: Map, x, shrink: float = 1.0):
     symbolic = np.full((mp.m, mp.n), np.nan)
     X = [mpmath.mpf(float(v)) for v in x]  # exactly the float64 point (exact at any precision)
     shrink = mpmath.mpf(shrink)
-    tiny = min(_check_step(v) for v in X) / shrink
-    # the quotient cancels about -log10(step) digits of the values: carry that many more
-    dps = CHECK_DPS + max(0, int(-mpmath.log10(tiny)) - 20)
+    H = _curvature(mp, x) if curvature else None
+    steps = [h / shrink for h in _check_steps(x, J0, y0, H)]
+    dps = _check_dps(x, y0, min(steps)) + extra_dps
     with mpmath.workdps(dps):
 
         def at(j, t):
@@ -555,7 +678,7 @@ def one_sided_differences(mp: Map, x, shrink: float = 1.0):
                 symbolic.flat[k] = float(v)
         f0 = at(0, mpmath.mpf(0))
         for j in range(mp.n):
-            h = _check_step(X[j]) / shrink
+            h = steps[j]
             fp, fp2, fm, fm2 = at(j, h), at(j, 2 * h), at(j, -h), at(j, -2 * h)
             for i in range(mp.m):
                 if f0[i] is None:
@@ -584,10 +707,15 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
     where the two sides disagree) fails.  Raises NumericError naming the stage
     and the entry.
     """
-    chain = _as_chain(chain)
+    with deep_recursion():
+        return _self_check(_as_chain(chain), x0, rtol)
+
+
+def _self_check(chain: Chain, x0, rtol: float) -> CheckReport:
     pts = chain.forward_points(np.asarray(x0, dtype=float))
     report = CheckReport(max_rel_error=0.0)
-    for k, (mp, p) in enumerate(zip(chain.maps, pts)):
+    jacobians = []
+    for k, (mp, p) in enumerate(zip(chain.maps, pts)):  # every stage finite, first
         stage = f"stage {k + 1} (map {mp.name})"
         at = _fmt_point(p)
         y = mp(p)
@@ -595,7 +723,8 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
         if bad.size:
             i = int(bad[0])
             raise NumericError(
-                f"{stage}: output {i + 1} = {sympy.sstr(mp.outputs[i])} is not finite at {at}"
+                f"{stage}: output {i + 1} = {shorten(sympy.sstr(mp.outputs[i]))} is not finite "
+                f"at {at}"
             )
         J = mp.jacobian(p)
         bad = np.argwhere(~np.isfinite(J))
@@ -603,13 +732,19 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
             i, j = (int(v) for v in bad[0])
             raise NumericError(
                 f"{stage}: Jacobian entry ({i + 1},{j + 1}) = "
-                f"{sympy.sstr(mp.jacobian_symbolic[i, j])} is not finite at {at}"
+                f"{shorten(sympy.sstr(mp.jacobian_symbolic[i, j]))} is not finite at {at}"
             )
-        # a map that oscillates fast at the point (cos(u^3) at u = 1e10 turns through
-        # several periods within the usual step) is checked again with steps 1e20 and
-        # 1e40 times smaller; a kink disagrees at every step
-        for shrink in (1.0, 1e20, 1e40):
-            right, left, rel = _quotient_errors(mp, p, J, shrink)
+        jacobians.append(J)
+    for k, (mp, p, J) in enumerate(zip(chain.maps, pts, jacobians)):
+        stage = f"stage {k + 1} (map {mp.name})"
+        # checked again with twice the digits (a part of the map far larger than its
+        # inputs and outputs cancels more), with steps that heed the second derivatives
+        # (x^2 + cos(x^2) at 1e100: the value hides how fast the map turns), then with
+        # steps 1e20 and 1e40 times smaller (a map that oscillates fast where its
+        # derivatives happen to be small); a kink disagrees at every step
+        for shrink, extra, curved in ((1.0, 0, False), (1.0, CHECK_DPS, False),
+                                      (1.0, 0, True), (1e20, 0, True), (1e40, 0, True)):
+            right, left, rel = _quotient_errors(mp, p, J, shrink, extra, curved)
             worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
             worst_rel = float(rel[worst])
             if worst_rel <= rtol:
@@ -626,15 +761,16 @@ def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
                        f"left ({left[i, j]:.6g}) do not both match it")
             raise NumericError(
                 f"{stage}: Jacobian entry ({i + 1},{j + 1}) = {J[i, j]:.6g} is not the "
-                f"derivative at {at}: {why}; the map is not differentiable there"
+                f"derivative at {_fmt_point(p)}: {why}; the map is not differentiable there"
             )
     return report
 
 
-def _quotient_errors(mp: Map, p, J, shrink: float):
+def _quotient_errors(mp: Map, p, J, shrink: float, extra_dps: int = 0,
+                     curvature: bool = False):
     """The quotients from both sides, and how far beyond their own error estimate each
     misses the symbolic Jacobian (relative to the entry, at least 1)."""
-    right, left, est, Jhp = one_sided_differences(mp, p, shrink)
+    right, left, est, Jhp = one_sided_differences(mp, p, shrink, extra_dps, curvature)
     # the symbolic Jacobian, evaluated in the same high precision, is what the
     # quotients must match; its float64 value (J) may round an intermediate
     # such as u + u^3 at u = 1e4, an inaccuracy, not a wrong derivative

@@ -20,10 +20,13 @@ from __future__ import annotations
 import ast
 import math
 import re
+import sys
+from contextlib import contextmanager
 
 import sympy
 
-from .errors import ParseError
+from .errors import ParseError, quote
+from .limits import MAX_DEPTH, RECURSION_LIMIT
 
 MAX_TEXT = 10_000
 MAX_EXPONENT = 1_000  # |numeric exponent| allowed in x**k
@@ -113,14 +116,88 @@ def _preprocess(text: str, what: str) -> str:
     return text.replace("^", "**")
 
 
-def _parse_ast(text: str, what: str) -> ast.expr:
+@contextmanager
+def deep_recursion(limit: int = RECURSION_LIMIT):
+    """Python's recursion limit raised to ``limit`` (at least) inside the block: sympy
+    and Python's own parser recurse once or more per level of an expression."""
+    old = sys.getrecursionlimit()
+    if old < limit:
+        sys.setrecursionlimit(limit)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        yield
+    finally:
+        if old < limit:
+            sys.setrecursionlimit(old)
+
+
+def _too_deep(what: str, depth: int | None = None, unit: str = "levels") -> ParseError:
+    how = f" ({depth} {unit})" if depth is not None else ""
+    return ParseError(f"{what} is nested too deeply{how}; the limit is {MAX_DEPTH} levels of "
+                      f"parentheses, function calls, powers and signs")
+
+
+def _paren_depth(text: str) -> int:
+    """The deepest nesting of brackets in text."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
+
+
+_SUM_OPS = (ast.Add, ast.Sub)
+_PRODUCT_OPS = (ast.Mult, ast.Div)
+
+
+def _same_chain(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether child is the left operand of a sum (or product) that continues it:
+    x + y + z is one level, however many terms."""
+    if not (isinstance(parent, ast.BinOp) and isinstance(child, ast.BinOp)):
+        return False
+    if child is not parent.left:
+        return False
+    return (isinstance(parent.op, _SUM_OPS) and isinstance(child.op, _SUM_OPS)) or \
+        (isinstance(parent.op, _PRODUCT_OPS) and isinstance(child.op, _PRODUCT_OPS))
+
+
+def _ast_depth(node: ast.AST) -> int:
+    """Levels of nesting of an expression, without recursion: each operation, call or
+    sign is a level (names and numbers are not; a sum or a product of many terms is one
+    level, however many terms), so sin(sin(x)) is 2 and (x + 1)^2 is 2."""
+    deepest = 0
+    stack = [(node, None, 0)]  # (node, its parent, the parent's depth)
+    while stack:
+        nd, parent, d = stack.pop()
+        if isinstance(nd, (ast.Name, ast.Constant)):
+            continue
+        if not (isinstance(nd, ast.Tuple) or _same_chain(parent, nd)):
+            d += 1
+        deepest = max(deepest, d)
+        stack.extend((child, nd, d) for child in ast.iter_child_nodes(nd)
+                     if isinstance(child, ast.expr))
+    return deepest
+
+
+def _parse_ast(text: str, what: str) -> ast.expr:
+    depth = _paren_depth(text)
+    if depth > MAX_DEPTH:
+        raise _too_deep(what, depth, "levels of parentheses")
+    try:
+        with deep_recursion():
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
-        raise ParseError(f"{what} is not a valid expression{col}: {text.strip()!r}") from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ParseError(f"{what} is nested too deeply or malformed") from None
+        raise ParseError(f"{what} is not a valid expression{col}: {quote(text.strip())}") from None
+    except (RecursionError, MemoryError):
+        raise _too_deep(what) from None
+    except ValueError:  # a NUL character
+        raise ParseError(f"{what} is not a valid expression: {quote(text.strip())}") from None
+    depth = _ast_depth(tree.body)
+    if depth > MAX_DEPTH:
+        raise _too_deep(what, depth)
     return tree.body
 
 
@@ -129,9 +206,7 @@ def _snippet(node: ast.AST, source: str) -> str:
         seg = ast.get_source_segment(source, node)
     except Exception:  # pragma: no cover - defensive
         seg = None
-    if not seg:
-        return type(node).__name__
-    return seg if len(seg) <= 40 else seg[:37] + "..."
+    return seg or type(node).__name__
 
 
 def _digits(value: sympy.Expr) -> float:
@@ -154,16 +229,19 @@ class _Builder:
         self.what = what
 
     def fail(self, node: ast.AST, reason: str) -> ParseError:
-        return ParseError(f"{self.what}: {reason} in {_snippet(node, self.source)!r}")
+        return ParseError(f"{self.what}: {reason} in {quote(_snippet(node, self.source))}")
 
     def build(self, node: ast.AST) -> sympy.Expr:
         try:
-            return self._build(node)
-        except RecursionError:
-            raise ParseError(f"{self.what} is nested too deeply") from None
+            with deep_recursion():
+                return self._build(node)
+        except RecursionError:  # pragma: no cover - _parse_ast refused deeper nesting
+            raise _too_deep(self.what) from None
 
     def _build(self, node: ast.AST) -> sympy.Expr:
-        value = self._build_node(node)
+        return self._checked(node, self._build_node(node))
+
+    def _checked(self, node: ast.AST, value: sympy.Expr) -> sympy.Expr:
         if value.is_number and (value.is_extended_real is False or value.is_finite is False):
             raise self.fail(node, "the value is not a finite real number")  # sqrt(-1), log(0)
         if isinstance(value, sympy.Pow) and value.base.is_number and value.base.is_negative \
@@ -196,8 +274,10 @@ class _Builder:
             if name in FUNCTIONS:
                 raise self.fail(node, f"function {name!r} used without an argument")
             known = ", ".join(self.variables) or "none"
+            if len(known) > 80:
+                known = known[:80] + "…"
             raise ParseError(
-                f"{self.what}: unknown name {name!r} (inputs: {known}; constants: pi, e)"
+                f"{self.what}: unknown name {quote(name)} (inputs: {known}; constants: pi, e)"
             )
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
@@ -209,18 +289,8 @@ class _Builder:
             op = node.op
             if isinstance(op, ast.Pow):
                 return self._power(node)
-            left = self._build(node.left)
-            right = self._build(node.right)
-            if isinstance(op, ast.Add):
-                return self._fold(node, left + right)
-            if isinstance(op, ast.Sub):
-                return self._fold(node, left - right)
-            if isinstance(op, ast.Mult):
-                return self._fold(node, left * right)
-            if isinstance(op, ast.Div):
-                if right == 0:
-                    raise self.fail(node, "division by zero")
-                return left / right
+            if isinstance(op, _SUM_OPS + _PRODUCT_OPS):
+                return self._chain(node)
             names = {ast.BitXor: "^ (xor)", ast.FloorDiv: "//", ast.Mod: "%",
                      ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                      ast.BitAnd: "&", ast.BitOr: "|"}
@@ -234,6 +304,37 @@ class _Builder:
             verb = "is" if noun in ("attribute access", "await", "yield") else "are"
             raise self.fail(node, f"{noun} {verb} not allowed")
         raise self.fail(node, f"{type(node).__name__} is not allowed")
+
+    def _chain(self, node: ast.BinOp) -> sympy.Expr:
+        """a + b - c + ... (or a * b / c * ...) from its terms at once, without recursion:
+        a sum of thousands of terms is one level deep, and is built in one step.  Numbers
+        are combined as they come, each partial result checked for size."""
+        spine = [node]
+        while _same_chain(spine[-1], spine[-1].left):
+            spine.append(spine[-1].left)
+        product = isinstance(node.op, _PRODUCT_OPS)
+        number = sympy.Integer(1 if product else 0)
+        others = []
+
+        def take(nd, value):
+            nonlocal number
+            if value.is_Number:
+                number = self._fold(nd, number * value if product else number + value)
+            else:
+                others.append(value)
+
+        take(node, self._build(spine[-1].left))
+        for nd in reversed(spine):
+            right = self._build(nd.right)
+            if isinstance(nd.op, ast.Sub):
+                right = -right
+            elif isinstance(nd.op, ast.Div):
+                if right == 0:
+                    raise self.fail(nd, "division by zero")
+                right = 1 / right
+            take(nd, right)
+        value = sympy.Mul(number, *others) if product else sympy.Add(number, *others)
+        return self._fold(node, value)
 
     def _fold(self, node: ast.AST, value: sympy.Expr) -> sympy.Expr:
         if value.is_Number and _digits(value) > MAX_RESULT_DIGITS:
@@ -263,7 +364,7 @@ class _Builder:
         name = func.id
         if name not in FUNCTIONS:
             allowed = ", ".join(FUNCTIONS)
-            raise ParseError(f"{self.what}: unknown function {name!r} (allowed: {allowed})")
+            raise ParseError(f"{self.what}: unknown function {quote(name)} (allowed: {allowed})")
         if node.keywords:
             raise self.fail(node, "keyword arguments are not allowed")
         if any(isinstance(a, ast.Starred) for a in node.args):
@@ -294,9 +395,9 @@ def parse_number(text: str, what: str = "number") -> float:
     try:
         out = float(value.evalf())
     except (TypeError, ValueError):
-        raise ParseError(f"{what}: {text.strip()!r} is not a real number") from None
+        raise ParseError(f"{what}: {quote(text.strip())} is not a real number") from None
     if not math.isfinite(out):
-        raise ParseError(f"{what}: {text.strip()!r} is not finite")
+        raise ParseError(f"{what}: {quote(text.strip())} is not finite")
     return out
 
 
@@ -354,11 +455,11 @@ def _check_names(names: list[str], what: str) -> dict[str, sympy.Symbol]:
     out: dict[str, sympy.Symbol] = {}
     for name in names:
         if not _NAME_RE.match(name):
-            raise ParseError(f"{what}: {name!r} is not a valid input name")
+            raise ParseError(f"{what}: {quote(name)} is not a valid input name")
         if name in RESERVED:
-            raise ParseError(f"{what}: input name {name!r} is reserved for a function or constant")
+            raise ParseError(f"{what}: input name {quote(name)} is reserved for a function or constant")
         if name in out:
-            raise ParseError(f"{what}: input name {name!r} is repeated")
+            raise ParseError(f"{what}: input name {quote(name)} is repeated")
         out[name] = symbol(name)
     return out
 
@@ -382,13 +483,13 @@ def parse_map(text: str, what: str = "map") -> tuple[tuple[sympy.Symbol, ...], t
     elif isinstance(left, ast.Name):
         elts = [left]
     else:
-        raise ParseError(f"{what}: inputs must be names like (x1, x2), got {lhs!r}")
+        raise ParseError(f"{what}: inputs must be names like (x1, x2), got {quote(lhs)}")
     if not elts:
         raise ParseError(f"{what} has no inputs before '->'")
     names = []
     for e in elts:
         if not isinstance(e, ast.Name):
-            raise ParseError(f"{what}: input {_snippet(e, lhs)!r} is not a name")
+            raise ParseError(f"{what}: input {quote(_snippet(e, lhs))} is not a name")
         names.append(e.id)
     variables = _check_names(names, what)
     right = _parse_ast(rhs, f"{what} output")

@@ -209,3 +209,30 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rfind(b")") + 2:][:1] != b"Z"
+
+
+def stop_children(pids, grace: float = 3.0) -> None:
+    """Stop this process's own children and reap them: SIGTERM, up to ``grace`` seconds to
+    finish their clean-up (a child that got the signal too, from the terminal's Ctrl-C to
+    the whole process group, is already at it), then SIGKILL.  A child killed at once
+    could leave what it was writing behind."""
+    left = set(pids)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)  # a child that got a signal already ignores this one
+    deadline = time.monotonic() + grace
+    while left:
+        for pid in list(left):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                left.discard(pid)
+        if not left or time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)

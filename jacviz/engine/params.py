@@ -30,8 +30,9 @@ import json
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 
-from ..core.errors import JacvizError, ParseError
+from ..core.errors import JacvizError, ParseError, quote
 from ..core.fmt import plural
+from ..core.limits import CONFIG_DEPTH, DRAW_LIMIT
 from ..core.maps import Chain, Map, self_check
 from ..core.parse import parse_number, parse_vector
 
@@ -119,7 +120,7 @@ def _convert(name: str, kind: str, value):
         detail = str(exc)
         if detail.startswith(f"parameter {name}"):
             raise ParseError(detail if "expected" in detail else f"{detail}; expected {expected}") from None
-        raise ParseError(f"parameter {name}: {value!r} is not {expected}") from None
+        raise ParseError(f"parameter {name}: {quote(value)} is not {expected}") from None
     raise TypeError(kind)  # pragma: no cover
 
 
@@ -153,7 +154,7 @@ class SceneParams:
             if key not in kinds:
                 hint = self.closest(key)
                 did = f"; did you mean {hint!r}?" if hint else ""
-                raise JacvizError(f"unknown parameter {key!r} in {source}{did} "
+                raise JacvizError(f"unknown parameter {quote(key)} in {source}{did} "
                                   f"(valid: {', '.join(kinds)})")
             changes[key] = _convert(key, kinds[key], value)
         return replace(self, **changes)
@@ -173,7 +174,21 @@ class SceneParams:
 
     def validate(self):
         """Validate (once) and return what ``build()`` built."""
+        self.check_drawable()
         return self.built
+
+    def check_drawable(self) -> None:
+        """Every number of a point, arrow or list (``vector`` parameters) within
+        ``DRAW_LIMIT``: the scenes draw axes, arrows and grids around these numbers."""
+        for f in fields(self):
+            if f.metadata.get("kind") != "vector":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, tuple) and any(abs(v) > DRAW_LIMIT for v in value):
+                raise JacvizError(
+                    f"parameter {f.name}: {quote(self.as_text(f.name))} is too large to draw "
+                    f"(the scenes draw coordinates up to 1e6 in size); jacviz check handles "
+                    f"any size")
 
     def changed(self) -> dict:
         """Parameters whose value differs from the default."""
@@ -225,6 +240,24 @@ class SceneParams:
         return mp
 
     @staticmethod
+    def need_drawable(what: str, values, given: str = "") -> None:
+        """Numbers the scene draws (a space's point, an arrow, a curve) within
+        ``DRAW_LIMIT``; ``what`` names them ("y0 in y-space"), ``given`` the parameters
+        that lead to them ("at point 1000,1")."""
+        import numpy as np
+
+        from ..core.fmt import plain_vec
+
+        v = np.asarray(values, dtype=float)
+        flat = v.ravel()
+        bad = np.flatnonzero(~(np.abs(flat) <= DRAW_LIMIT))
+        if bad.size:
+            shown = plain_vec(v, 8) if v.ndim == 1 and v.size <= 6 else f"{flat[bad[0]]:.8g}"
+            raise JacvizError(
+                f"{given + ', ' if given else ''}{what} is {shown}: too large to draw (the "
+                f"scenes draw coordinates up to 1e6 in size); jacviz check handles any size")
+
+    @staticmethod
     def need_length(name: str, value, n: int, why: str) -> None:
         if len(value) != n:
             raise JacvizError(f"parameter {name} has {plural(len(value), 'number')}; expected {n} "
@@ -271,19 +304,96 @@ class SceneParams:
         return chain
 
 
+def toml_depth(text: str) -> int:
+    """The deepest nesting of arrays and inline tables in TOML text (brackets and braces
+    outside strings and comments), without parsing it: tomllib recurses once per level."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif c in "\"'":
+            quote_mark = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote_mark)
+            while i < n and not text.startswith(quote_mark, i):
+                i += 2 if c == '"' and text[i] == "\\" else 1
+            i += len(quote_mark) - 1
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return deepest
+
+
 def load_toml(path: str) -> dict:
-    """Read a TOML config: top-level keys, or a [scene] table per scene."""
+    """Read a TOML config: top-level keys, or a [scene] table per scene.
+
+    The file must be UTF-8, nest arrays and inline tables at most ``CONFIG_DEPTH`` deep,
+    and name a scene in every table (``[two_way]`` is two-way, as ``jacviz render
+    two_way`` is); the tables come back under the scenes' registered names."""
     import tomllib
 
+    where = f"config file {quote(path)}"
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read()
     except FileNotFoundError:
-        raise JacvizError(f"config file {path!r} not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise JacvizError(f"config file {path!r} is not valid TOML: {exc}") from None
+        raise JacvizError(f"{where} not found") from None
     except OSError as exc:
-        raise JacvizError(f"cannot read config file {path!r}: {exc.strerror}") from None
+        raise JacvizError(f"cannot read {where}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise JacvizError(f"{where} is not UTF-8 text: byte {exc.start} is "
+                          f"0x{data[exc.start]:02x}; save it as UTF-8") from None
+    depth = toml_depth(text)
+    if depth > CONFIG_DEPTH:
+        raise JacvizError(f"{where} nests arrays or tables {depth} deep; the limit is "
+                          f"{CONFIG_DEPTH}")
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise JacvizError(f"{where} is not valid TOML: {' '.join(str(exc).split())}") from None
+    except RecursionError:  # pragma: no cover - toml_depth refused it first
+        raise JacvizError(f"{where} nests arrays or tables too deeply; the limit is "
+                          f"{CONFIG_DEPTH}") from None
+    return _scene_tables(config, where)
+
+
+def _table(key: str) -> str:
+    """A table's name as the file writes it: [two-way], or quoted when long or odd."""
+    return f"[{key}]" if len(key) <= 80 and key.isprintable() else f"[{quote(key)}]"
+
+
+def _scene_tables(config: dict, where: str) -> dict:
+    """The config with every table under the name of the scene it names; a table that
+    names no scene is an error naming the nearest."""
+    from . import registry
+
+    out, seen = {}, {}
+    for key, value in config.items():
+        if not isinstance(value, dict):
+            out[key] = value
+            continue
+        try:
+            name = registry.resolve_name(key)
+        except JacvizError:
+            hint = difflib.get_close_matches(key.replace("_", "-").lower(), registry.names(),
+                                             n=1, cutoff=0.0)
+            did = f"; did you mean [{hint[0]}]?" if hint else ""
+            raise JacvizError(f"{where}: table {_table(key)} names no scene{did} "
+                              f"(see: jacviz list)") from None
+        if name in seen:
+            raise JacvizError(f"{where}: tables {_table(seen[name])} and {_table(key)} both "
+                              f"name scene {name}; keep one")
+        seen[name] = key
+        out[name] = value
+    return out
 
 
 def resolve(params_cls, scene: str, sets: dict | None = None, config: dict | None = None):

@@ -12,7 +12,8 @@ so:
   that wants the same snippet wait for the first instead of compiling it
   again; different snippets compile at the same time;
 - manim parses an SVG through a modified copy, which it writes beside the
-  SVG; that copy goes to a private temporary file instead.
+  SVG; that copy stays in memory instead (no file to race on, none to leave
+  behind when a signal lands).
 
 Cold, most of a render's time used to go to one latex and one dvisvgm run per
 snippet.  :func:`prepare` runs the scene once *dry* (no animation played,
@@ -232,7 +233,10 @@ def _compile_pages(tex_dir: Path, head: str, items, pages) -> None:
 
 
 def _generate_mobject(self):
-    """manim's SVGMobject.generate_mobject, with its modified copy in a private file."""
+    """manim's SVGMobject.generate_mobject, with its modified copy in memory: manim writes it
+    beside the SVG (where parallel renders race on it), and a temporary file could outlive
+    an interrupt (a signal between its creation and its removal)."""
+    import io
     import xml.etree.ElementTree as ET
 
     import svgelements as se
@@ -240,13 +244,10 @@ def _generate_mobject(self):
 
     file_path = self.get_file_path()
     new_tree = self.modify_xml_tree(ET.parse(file_path))
-    fd, tmp = tempfile.mkstemp(suffix=".svg", prefix=f".{file_path.stem}-")
-    os.close(fd)
-    try:
-        new_tree.write(tmp)
-        svg = se.SVG.parse(tmp)
-    finally:
-        os.unlink(tmp)
+    copy = io.BytesIO()
+    new_tree.write(copy)  # the bytes manim's copy would hold
+    copy.seek(0)
+    svg = se.SVG.parse(copy)
     mobjects, mobject_dict = self.get_mobjects_from(svg)
     self.add(*mobjects)
     self.id_to_vgroup_dict = mobject_dict

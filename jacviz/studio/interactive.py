@@ -39,7 +39,8 @@ from ..core.fmt import fmt_num, nice_floor, plain_expr
 from ..core.jsgen import compile_chain, compile_map, prelude, to_js_object
 from ..core.maps import Chain, Map
 from . import registry
-from .render import commit, workdir
+from .output import FileTarget
+from .render import workdir
 
 ASSETS = Path(__file__).resolve().parent / "interactive_assets"
 
@@ -350,23 +351,30 @@ def output_path(scene: str, params) -> Path:
     return workdir() / "renders" / f"{stem}.html"
 
 
+def target(scene: str, params, out=None) -> FileTarget:
+    """The page's output: ``out`` (an .html file) or :func:`output_path`."""
+    default = output_path(scene, params)
+    return FileTarget(Path(out) if out is not None else default,
+                      option="--out" if out is not None else "", exts=(".html", ".htm"),
+                      why="the page is HTML", example=default.name)
+
+
 def build(scene: str, params, out=None) -> Path:
     """Write the scene's canvas page (one self-contained HTML file); return its path.
 
     ``params`` are the scene's validated parameters (as ``jacviz render`` takes
-    them); ``out`` defaults to :func:`output_path`.  The file is written
-    atomically (:func:`jacviz.studio.render.commit`): nothing is written when
-    anything fails.
+    them); ``out`` defaults to :func:`output_path`.  The target is checked first,
+    and the file written atomically (:mod:`jacviz.studio.output`): nothing is
+    written when anything fails.
     """
     scene = registry.resolve_name(scene)
     if scene not in CANVASES:
         raise _no_canvas(scene)
-    target = Path(out) if out is not None else output_path(scene, params)
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise JacvizError(f"--out {str(target)!r} must end in .html (the page is HTML)")
+    dest = target(scene, params, out)
+    dest.check()
     text = page(scene, params)
-    commit({target: text})
-    return target
+    dest.commit({dest.path: text})
+    return dest.path
 
 
 __all__ = ["CANVASES", "build", "canvas_scenes", "has_canvas", "output_path", "page"]

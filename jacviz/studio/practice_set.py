@@ -13,9 +13,11 @@
 - ``practice.json``: the set, one object per exercise (kind, question, parameters,
   answer, steps, ...), the same bytes for the same arguments.
 
-Everything is made in a temporary folder beside the output and moved into place
-at the end, so the folder appears only when complete (an interrupt or an error
-leaves the previous one as it was).  pdflatex runs as a child process
+The folder is a folder output (:class:`jacviz.studio.output.FolderTarget`): checked
+before any work, made in a staging folder and put in place at the end, replacing
+only what an earlier set wrote there (its manifest); a folder holding other files
+is refused unless ``force``.  An interrupt or an error leaves the previous set as it
+was.  pdflatex runs as a child process
 (:func:`jacviz.core.signals.run_child`: Ctrl-C kills it) in a temporary directory.
 Nothing here parses arguments or prints: progress goes to the ``report`` callback.
 """
@@ -23,7 +25,6 @@ Nothing here parses arguments or prints: progress goes to the ``report`` callbac
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +35,7 @@ from typing import Callable
 from ..core.errors import JacvizError
 from ..core.exercises import KINDS, MAX_SEED, practice_set
 from ..core.signals import run_child, stage
+from .output import FolderTarget
 from .render import RenderRequest, clip_metadata, render, resolve_params, workdir
 
 MAX_EXERCISES = 100
@@ -70,16 +72,21 @@ def set_json(exercises, clips: list[str]) -> str:
 
 def build(out: Path | None = None, kinds: list[str] | None = None, count: int = 8, seed: int = 0,
           quality: str = "l", resolution=None, fps=None, countdown: int = 10,
-          report: Callable[[str], None] | None = None) -> dict:
+          report: Callable[[str], None] | None = None, force: bool = False) -> dict:
     """Write the practice set; returns its paths: ``folder``, ``json``, ``deck``,
-    ``worksheet``, ``answers`` and ``clips`` (a list)."""
+    ``worksheet``, ``answers`` and ``clips`` (a list).  ``force``: write into a folder
+    that holds files jacviz did not make (kept; one with the name of a file of the set
+    is replaced)."""
     from . import practice_deck
     from .assets import reveal_dist
-    from .slides import _swap_into_place
 
     say = report or (lambda text: None)
     kinds = check_arguments(kinds, count, seed, countdown)
-    out = Path(out) if out is not None else default_out(seed)
+    target = FolderTarget(Path(out) if out is not None else default_out(seed),
+                          option="--out" if out is not None else "", force=force,
+                          example=str(default_out(seed)))
+    target.check()  # before any work
+    out = target.path
     exercises = practice_set(kinds, count, seed)
     names = [f"{i + 1:02d}-{ex.id}" for i, ex in enumerate(exercises)]
     requests = [RenderRequest("practice", resolve_params("practice", {
@@ -90,10 +97,7 @@ def build(out: Path | None = None, kinds: list[str] | None = None, count: int = 
         raise JacvizError("the worksheet needs pdflatex, which is not installed: "
                           "apt-get install texlive-latex-base texlive-latex-recommended")
     title = f"Practice: Jacobians and the chain rule (set {seed})"
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with target.staging() as tmp:
         say("worksheet and answer key (pdflatex)")  # first: a TeX error costs no render
         typeset(worksheet_tex(exercises, title), tmp / "worksheet.pdf", "worksheet")
         typeset(answers_tex(exercises, title), tmp / "answers.pdf", "answer key")
@@ -112,9 +116,7 @@ def build(out: Path | None = None, kinds: list[str] | None = None, count: int = 
         say("deck")
         practice_deck.build(tmp, exercises, clips, split, title)
         (tmp / "practice.json").write_text(set_json(exercises, [f"clips/{n}.mp4" for n in names]))
-        _swap_into_place(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        target.commit(tmp)
     return {"folder": out, "json": out / "practice.json", "deck": out / "index.html",
             "worksheet": out / "worksheet.pdf", "answers": out / "answers.pdf",
             "clips": [out / "clips" / f"{n}.mp4" for n in names]}
