@@ -2,7 +2,7 @@
 
 The package is in layers that point one way (tests/test_layers.py proves it):
 ``jacviz.core`` (numpy and sympy only: parse, maps, graph, curves, costs, network,
-exercises, jsgen, fmt, errors, signals) <- ``jacviz.engine`` (scene parameters, the
+exercises, jsgen, fmt, errors, limits, signals) <- ``jacviz.engine`` (scene parameters, the
 TeX cache, the fast copy) <- ``jacviz.kit`` (the named components) <- ``jacviz.scenes``
 (the top-level ``scenes/`` folder of a checkout) <- ``jacviz.studio`` (drivers and
 exporters) <- ``jacviz.cli``.  Everything above the core needs the render extra.
@@ -31,19 +31,12 @@ _EXPORTS = {
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
-_CORE_MODULES = {"costs", "curves", "errors", "exercises", "fmt", "graph", "grids", "jsgen", "maps",
-                 "network", "parse", "signals"}
-
 __all__ = sorted(_WHERE)
 
 
 def __getattr__(name: str):
     module = _WHERE.get(name)
     if module is None:
-        if name in _CORE_MODULES:  # jacviz.maps as it was before the core had its folder
-            value = importlib.import_module(f".core.{name}", __name__)
-            globals()[name] = value
-            return value
         raise AttributeError(f"module 'jacviz' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".core.{module}", __name__), name)
     globals()[name] = value

@@ -19,7 +19,7 @@ from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, Replacement
     VGroup, Write
 
 from jacviz import Chain, Graph, JacvizError
-from jacviz.core.costs import path_enumeration
+from jacviz.core.costs import path_enumeration, reverse_accumulate
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         fmt_num, overlay, param, plain_expr, plain_mat, plain_vec, plural,
                         style, tex_expr, tex_factor, tex_name, tex_num, tex_signed_sum,
@@ -89,7 +89,7 @@ class PathSumsParams(SceneParams):
         return SimpleNamespace(
             tag=tag, chain=chain, graph=graph, i=i, j=j, small=small, x0=graph.x0,
             summary=graph.path_summary(i, j, first=FIRST, few=FEW),
-            acc=graph.reverse_accumulate(i), enum=path_enumeration(graph, i, j),
+            acc=reverse_accumulate(graph, i), enum=path_enumeration(graph, i, j),
             symbolic=graph.path_sum(i, j).total_symbolic if small else None,
             Dh=chain.jacobian(graph.x0), out=graph.layers[-1][i], inp=graph.layers[0][j])
 

@@ -111,7 +111,6 @@ def test_reverse_accumulation_equals_path_sums_and_jacobian_row(case, data):
     acc = reverse_accumulate(graph, i)
     assert acc.mode == "reverse" and acc.seed == graph.layers[-1][i]
     assert _close(acc.result, J[i], A[i])  # every input node's adjoint is J[i, j]
-    assert _close(graph.reverse_accumulate(i).result, acc.result, 0)
     # every node's adjoint: the sum over its outgoing edges of partial x head's adjoint
     for k, layer in enumerate(graph.layers[:-1]):
         for node in layer:
@@ -139,7 +138,6 @@ def test_forward_accumulation_equals_jacobian_column(case, data):
     acc = forward_accumulate(graph, j)
     assert acc.mode == "forward" and acc.seed == graph.layers[0][j]
     assert _close(acc.result, J[:, j], A[:, j])
-    assert _close(graph.forward_accumulate(j).result, acc.result, 0)
     for i in range(chain.m):
         assert _close(path_enumeration(graph, i, j).value, acc.result[i], A[i, j])
     # the tangents in every space are the pushforward of e_j

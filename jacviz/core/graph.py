@@ -213,21 +213,8 @@ class Graph:
             out.append(tuple(self.edge(a, b) for a, b in zip(term.nodes, term.nodes[1:])))
         return out
 
-    # -- long chains (LESSON.md §9); the counting lives in jacviz.core.costs -----------
+    # -- long chains (LESSON.md §9); the accumulations live in jacviz.core.costs -------
     def path_count(self) -> int:
         """Paths from one input node to one output node of the full layered graph
         (the terms of every :meth:`path_sum`): the product of the inner widths."""
         return prod(len(layer) for layer in self.layers[1:-1])
-
-    def reverse_accumulate(self, out_index: int):
-        """Every node's adjoint for one output, each computed once
-        (:func:`jacviz.core.costs.reverse_accumulate`)."""
-        from .costs import reverse_accumulate
-
-        return reverse_accumulate(self, out_index)
-
-    def forward_accumulate(self, in_index: int):
-        """Every node's tangent for one input (:func:`jacviz.core.costs.forward_accumulate`)."""
-        from .costs import forward_accumulate
-
-        return forward_accumulate(self, in_index)
