@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
-from types import SimpleNamespace
 
 import numpy as np
 import sympy
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Indicate, MathTex, \
     TransformFromCopy, VGroup, Write
 
-from jacviz import Map
+from jacviz import Chain, Map, Trace
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param,
                         plain_expr, plain_mat, plain_vec, style, tex_name, tex_tuple, tex_vec)
 from jacviz.kit.compgraph import space_tex
 from jacviz.kit.matrix import (MatrixProduct, ShapeProduct, ShapeTable, composite_tex,
                                legible_matrix, shape_letters)
 
-TOP, BOTTOM = 2.85, -4.0 + style.MARGIN
+TOP, BOTTOM = 2.85, style.CONTENT_BOTTOM
 H, I, M, P, WN, B = style.HIGHLIGHT, style.INK, style.MUTED, style.POINT, style.WARN, style.BACKWARD
 
 
@@ -34,6 +33,29 @@ def _short(e):
     if sympy.count_ops(e) > 40:
         return e
     return min([e, sympy.simplify(e), sympy.expand(e)], key=lambda c: len(sympy.latex(c)))
+
+
+@dataclass(frozen=True, eq=False)
+class CompositionNumbers:
+    """What the composition scene draws: the chain's factors, symbolic and at x0."""
+
+    chain: Chain
+    tr: Trace
+    dims: tuple
+    k: int
+    x0: np.ndarray
+    in_x: list
+    product: sympy.Matrix
+    own: list
+    small: Chain
+    trs: Trace
+    hs: list
+    xs: list
+    dhs_composed: np.ndarray
+    dhs_sym: sympy.Matrix
+    dhs_prod: sympy.Matrix
+    dhs_factors: list
+    equal: bool
 
 
 @dataclass(frozen=True)
@@ -55,7 +77,7 @@ class CompositionParams(SceneParams):
         (factors, product), (sfac, sprod) = chain.product_symbolic(), small.product_symbolic()
         hs, xs = small.composed_symbolic[-1], np.asarray(self.at_small, dtype=float)
         composed = Map.from_exprs(small.maps[0].inputs, hs, name="h").jacobian(xs)
-        return SimpleNamespace(
+        return CompositionNumbers(
             chain=chain, tr=tr, dims=chain.dims, k=len(chain), x0=tr.points[0],
             in_x=[F.applyfunc(_short) for F in factors], product=product.applyfunc(_short),
             own=[mp.jacobian_symbolic.applyfunc(_short) for mp in chain.maps],

@@ -9,16 +9,34 @@ the shape m x n; the grid evaluated at the point, diagonal entries highlighted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, MoveToTarget,
                    ReplacementTransform, TransformFromCopy, VGroup, Write)
 
-from jacviz import self_check
+from jacviz import Map, self_check
 from jacviz.core.fmt import (fmt_num, plain_expr, plain_mat, plain_vec, plural, tex_expr, tex_num,
                         tex_tuple)
 from jacviz.kit import ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param, style
+
+
+@dataclass(frozen=True, eq=False)
+class JacobianGridNumbers:
+    """What the Jacobian-grid scene draws: the map, its Jacobian and the names."""
+
+    F: Map
+    m: int
+    n: int
+    x0: np.ndarray
+    J: np.ndarray
+    Jsym: object  # a sympy Matrix
+    scalar: bool
+    name: str
+    ins: list[str]
+    ins_plain: list[str]
+    comps: list[str]
+    comps_plain: list[str]
+    diag: list[tuple[int, int, float]]
 
 
 @dataclass(frozen=True)
@@ -33,7 +51,7 @@ class JacobianGridParams(SceneParams):
         self_check(F, x0)
         (m, n), name = F.shape, "f" if F.m == 1 else "F"
         J = np.asarray(F.jacobian(x0), dtype=float).reshape(m, n)
-        return SimpleNamespace(
+        return JacobianGridNumbers(
             F=F, m=m, n=n, x0=x0, J=J, Jsym=F.jacobian_symbolic, scalar=m == 1, name=name,
             ins=[tex_expr(s) for s in F.inputs], ins_plain=list(F.input_names),
             comps=[name] if m == 1 else [f"{name}_{{{i + 1}}}" for i in range(m)],

@@ -11,13 +11,12 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, Create, FadeIn, FadeOut, ValueTracker, VGroup, Write, always_redraw,
                    smooth)
 
-from jacviz import Chain, Curve, JacvizError, NumericError, chain_along_curve, self_check
+from jacviz import AlongCurve, Chain, Curve, JacvizError, Map, NumericError, chain_along_curve, self_check
 from jacviz.core.fmt import fmt_num, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
 from jacviz.core.grids import bounds, level_lines, nonfinite_along, pad_box, steepest_time
 from jacviz.kit import ColoredTex, JacvizScene, LiveReadout, SceneParams, param, style
@@ -31,6 +30,23 @@ SAMPLES = 721
 
 def _plain(mp) -> str:
     return plain_expr(mp.outputs[0] if mp.m == 1 else mp.outputs)
+
+
+@dataclass(frozen=True, eq=False)
+class LevelSetsNumbers:
+    """What the level-sets scene draws: the curves, the contours and the view."""
+
+    f: Map
+    curves: list
+    along: list
+    ranges: list
+    levels: list
+    view: PlaneView
+    gscale: float
+    tscale: float
+    contours: list
+    drawn: list
+    t_key: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,7 @@ class LevelSetsParams(SceneParams):
         levels = sorted(float(c) for c in self.levels)
         contours = level_lines(f, levels, view.xlim, view.ylim)
         t0, t1 = ranges[0]
-        return SimpleNamespace(
+        return LevelSetsNumbers(
             f=f, curves=curves, along=along, ranges=ranges, levels=levels, view=view,
             gscale=gscale, tscale=tscale, contours=contours,
             drawn=[c for c, lines in zip(levels, contours) if lines],
@@ -117,10 +133,10 @@ class LevelSets(JacvizScene):
         self.cross_level_sets()
         self.summary()
 
-    def state(self, idx: int, t: float) -> SimpleNamespace:
+    def state(self, idx: int, t: float) -> AlongCurve:
         """Everything at r(t) on curve idx, from the core."""
         a = chain_along_curve(self.n.f, self.n.curves[idx], np.array([float(t)]))
-        return SimpleNamespace(**{k: v[0] for k, v in vars(a).items()})
+        return a.at(0)
 
     def tname(self, idx: int) -> str:
         return tex_expr(self.n.curves[idx].map.inputs[0])
@@ -137,7 +153,8 @@ class LevelSets(JacvizScene):
         self.title_mob = style.title(
             r"Chain rule along a curve: $\dfrac{dz}{dt} = \nabla f\big(r(t)\big)\cdot r'(t)$")
         ticks, names = v.ticks([tex_expr(s) for s in n.f.inputs])
-        self.contours = VGroup(*[VGroup(*[v.polyline(p, style.MUTED, 2.2) for p in polys])
+        self.contours = VGroup(*[VGroup(*[v.polyline(p, style.MUTED, style.CURVE_STROKE)
+                                          for p in polys])
                                  for polys in n.contours if polys])
         labels = v.label_lines(
             [style.math(tex_num(c), font_size=style.TINY) for c in n.levels], n.contours,

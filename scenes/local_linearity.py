@@ -9,14 +9,13 @@ of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Line, ReplacementTransform,
                    SurroundingRectangle, Tex, Transform, ValueTracker, VGroup, Write,
                    always_redraw, smooth)
 
-from jacviz import JacvizError, linearize, self_check
+from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
@@ -25,6 +24,23 @@ from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, p
 from jacviz.kit.view import PlaneView
 
 PANEL_H, PANEL_Y = 5.2, -0.4  # the panels' height and centre line
+
+
+@dataclass(frozen=True, eq=False)
+class LocalLinearityNumbers:
+    """What the local-linearity scene draws, from the core."""
+
+    F: Map
+    lin: Linearization
+    x0: np.ndarray
+    y0: np.ndarray
+    J: np.ndarray
+    w: float
+    Z: float
+    h: float
+    hJ: np.ndarray
+    v: np.ndarray
+    table: list
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ class LocalLinearityParams(SceneParams):
         for pts in drawn:
             self.need_drawable("the image of the grid", pts, given)
         lin = linearize(F, x0)
-        return SimpleNamespace(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
+        return LocalLinearityNumbers(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
                                Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
                                table=error_table(lin, v, self.steps))
 
@@ -124,7 +140,7 @@ class LocalLinearity(JacvizScene):
         self.box0 = bounds(lines0, n.F(lines0))
         view = self.view(*self.box0, center, pw)
         self.panel1 = _panel(center, pw, r"\text{the plane, before and after } F")
-        self.ident = view.grid(lines0, style.MUTED, 1.6, 0.8)
+        self.ident = view.grid(lines0, style.MUTED, style.GRID_STROKE, 0.8)
         self.bent, self.dot = self.ident.copy(), view.dot(n.x0)
         left = center[0] + pw / 2 + 0.4  # the text column on the right
         width = style.frame_width() / 2 - style.MARGIN - left
@@ -139,7 +155,7 @@ class LocalLinearity(JacvizScene):
         self.info.move_to([left + self.info.width / 2, center[1] + 0.3, 0])
         self.play(FadeIn(self.panel1), Create(self.ident), FadeIn(self.dot), Write(formula),
                   FadeIn(self.info[1]), FadeIn(self.info[3]), run_time=1.5)
-        self.play(Transform(self.bent, view.grid(n.F(lines0), style.INK, 2.2)),
+        self.play(Transform(self.bent, view.grid(n.F(lines0), style.INK, style.CURVE_STROKE)),
                   Transform(self.dot, view.dot(n.y0)), FadeIn(self.info[2]),
                   FadeIn(self.info[4]), run_time=2.5)
         self.wait(1)
@@ -158,7 +174,7 @@ class LocalLinearity(JacvizScene):
 
         def draw():
             view, _, img = self.zoom_view(tr.get_value())
-            return VGroup(view.grid(img, style.INK, 2.2), view.dot(n.y0))
+            return VGroup(view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0))
         live = always_redraw(draw)
         points = VGroup(self.info[3], self.info[4])
         target = points.copy().next_to(self.info[0], DOWN, buff=0.35, aligned_edge=LEFT)
@@ -174,7 +190,7 @@ class LocalLinearity(JacvizScene):
         zlabel.clear_updaters()
         self.remove(live, tr)
         view, self.zlines, img = self.zoom_view(1.0)
-        self.zbent, self.zdot = view.grid(img, style.INK, 2.2), view.dot(n.y0)
+        self.zbent, self.zdot = view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0)
         self.add(self.zbent, self.zdot)
         self.play(FadeIn(region), run_time=0.6)
         self.wait(1)
@@ -194,7 +210,8 @@ class LocalLinearity(JacvizScene):
         pl = _panel(cl, pw, r"F(x)\ \text{near}\ x_0")
         pr = _panel(cr, pw, r"F(x_0) + J(x_0)\,(x - x_0)")
         pr[1].set_color(style.FORWARD)
-        bent_l, lin_r = vl.grid(bent, style.INK, 2.2), vr.grid(lin, style.FORWARD, 2.4)
+        bent_l = vl.grid(bent, style.INK, style.CURVE_STROKE)
+        lin_r = vr.grid(lin, style.FORWARD, 2.4)
         dot_r = vr.dot(n.y0)
         note = style.math(r"\text{orange: each step } x - x_0 \text{ pushed forward by } J(x_0)"
                           rf"\qquad \text{{largest gap between the grids: }} {tex_num(gap)}",
@@ -225,8 +242,8 @@ class LocalLinearity(JacvizScene):
         vl, vr = (self.view(*box, c, pw, pad=0.45, scale=s)  # one scale: sizes compare directly
                   for box, c in ((left, cl), (right, cr)))
         panels = VGroup(_panel(cl, pw, r"\text{near } x_0"), _panel(cr, pw, r"\text{near } F(x_0)"))
-        grids = VGroup(vl.grid(lines, style.MUTED, 1.6, 0.8),
-                       vr.grid(n.F(lines), style.INK, 1.6, 0.55))
+        grids = VGroup(vl.grid(lines, style.MUTED, style.GRID_STROKE, 0.8),
+                       vr.grid(n.F(lines), style.INK, style.GRID_STROKE, 0.55))
         e = [vl.arrow(n.x0, d, stroke_width=5) for d in ([h, 0.0], [0.0, h])]
         a = [vr.arrow(n.y0, d, stroke_width=5) for d in (c1, c2)]
         true_img = vr.polyline(n.F(square_outline(n.x0, h)), style.INK, 3)

@@ -17,15 +17,15 @@ is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, SurroundingRectangle,
                    TransformFromCopy, VGroup)
 
 from jacviz import Chain, JacvizError, Map, jacobian_costs, self_check
-from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, overlay,
-                        param, plain_mat, plain_vec, plural, style)
+from jacviz.core.costs import JacobianCosts
+from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, MatrixToFill,
+                        SceneParams, overlay, param, plain_mat, plain_vec, plural, style)
 
 #: the default chain, its first map written for inputs x1..x4 (taken mod n for fewer)
 FIRST = ("{x1}*{x2}", "{x2} + {x3}^2", "{x3}*{x4} - {x1}")
@@ -42,6 +42,25 @@ def default_chain(n: int) -> Chain:
     return Chain([Map(t, name=f"f{k + 1}") for k, t in enumerate((first,) + REST)])
 
 
+@dataclass(frozen=True, eq=False)
+class ModesNumbers:
+    """What the modes scene draws: the Jacobian by columns and by rows, and the costs."""
+
+    chain: Chain
+    x: np.ndarray
+    n: int
+    m: int
+    J: np.ndarray
+    cols: list
+    rows: list
+    jacobians: list
+    costs: JacobianCosts
+    loss: Chain
+    loss_costs: JacobianCosts
+    grad: np.ndarray
+    dims: tuple
+
+
 @dataclass(frozen=True)
 class ModesParams(SceneParams):
     maps: tuple = param((), "the chain, maps separated by ';' (2-6 maps, spaces of dimension "
@@ -53,10 +72,9 @@ class ModesParams(SceneParams):
                          "the input dimension)", kind="vector")
 
     def build(self):
-        base = type(self)()
         if self.maps:
             chain = self.chain_of(maps="maps", legacy=(), max_dim=MAX_DIM, at=None)
-            if self.n != base.n and self.n != chain.n:
+            if self.given("n") and self.n != chain.n:
                 raise JacvizError(f"parameter n is {self.n} but maps start in R^{chain.n}: leave "
                                   f"n out (it is taken from maps) or set n={chain.n}")
         elif not 1 <= self.n <= MAX_DIM:
@@ -64,7 +82,7 @@ class ModesParams(SceneParams):
                               f"inputs, e.g. n=3")
         else:
             chain = default_chain(self.n)
-        x = POINT[:chain.n] if self.point == base.point else self.point
+        x = self.point if self.given("point") else POINT[:chain.n]
         self.need_length("point", x, chain.n, "one number per input of the chain")
         self_check(chain, x)
         n, m = chain.n, chain.m
@@ -74,7 +92,7 @@ class ModesParams(SceneParams):
             total = Map(f"({', '.join(ys)}) -> {' + '.join(ys)}", name="loss")
             loss = Chain(chain.maps + [total], output_names=["l"])
         tr = chain.trace(x)
-        return SimpleNamespace(
+        return ModesNumbers(
             chain=chain, x=np.asarray(x, dtype=float), n=n, m=m, J=tr.jacobian,
             cols=[chain.trace(x, dx=np.eye(n)[j]).pushforward for j in range(n)],
             rows=[chain.trace(x, gbar=np.eye(m)[i]).pullback for i in range(m)],
@@ -112,13 +130,8 @@ class Modes(JacvizScene):
                           xs=np.linspace(-half, half, len(dims))).shift(2.45 * UP)
 
     def _matrix(self, color, x, head):
-        M = JacobianMatrix.numeric(self.n.J, color=color, font_size=style.SMALL)
-        width = M.width
-        style.fit(M, 5.6, 2.0).move_to([x, -1.85, 0])
-        blanks = VGroup(*[style.math("?", style.MUTED, style.SMALL).scale(M.width / width)
-                          .move_to(e) for e in M.get_entries()])
-        label = style.math(head, color, style.SMALL).next_to(M, UP, buff=0.25)
-        return SimpleNamespace(M=M, blanks=blanks, label=label, group=VGroup(label, M.brackets, blanks))
+        return MatrixToFill(self.n.J, color=color, label=head, at=[x, -1.85, 0], width=5.6,
+                            height=2.0)
 
     def _sweep(self, vectors, kind, first, last, targets, blanks):
         """One pass: a vector under every space, flowing along the maps; the result moves
@@ -165,7 +178,7 @@ class Modes(JacvizScene):
             self.row.add(style.fit(mob.arrange(DOWN, buff=0.12), arr.get_length(), 2.0)
                          .next_to(arr, DOWN, buff=0.25))
         self.play(FadeIn(self.strip), run_time=0.8)
-        self.play(FadeIn(self.row), FadeIn(self.fwd.group), FadeIn(self.bwd.group), run_time=0.8)
+        self.play(FadeIn(self.row), FadeIn(self.fwd), FadeIn(self.bwd), run_time=0.8)
         self.wait(1)
 
     def by_columns(self):
@@ -176,9 +189,9 @@ class Modes(JacvizScene):
                                          for j, c in enumerate(n.cols)) + ".")
         for j, vectors in enumerate(n.cols):
             self._clear_row()
-            blanks = VGroup(*[f.blanks[i * n.n + j] for i in range(n.m)])
+            blanks = f.blank_column(j)
             self.row = self._sweep(vectors, "forward", rf"e_{{{j + 1}}}", rf"Dh\,e_{{{j + 1}}}",
-                                   f.M.column(j), blanks)
+                                   f.matrix.column(j), blanks)
         self.wait(1)
 
     def by_rows(self):
@@ -190,10 +203,10 @@ class Modes(JacvizScene):
                           + f". Both build the same matrix {plain_mat(n.J)}.")
         for i, vectors in enumerate(n.rows):
             self._clear_row()
-            blanks = VGroup(*[b.blanks[i * n.n + j] for j in range(n.n)])
+            blanks = b.blank_row(i)
             self.row = self._sweep(vectors, "backward", rf"Dh^\top e_{{{i + 1}}}", rf"e_{{{i + 1}}}",
-                                   b.M.row(i), blanks)
-        self.same = style.math("=", style.INK, style.BODY).move_to([0, self.fwd.M.get_y(), 0])
+                                   b.matrix.row(i), blanks)
+        self.same = style.math("=", style.INK, style.BODY).move_to([0, self.fwd.matrix.get_y(), 0])
         self.play(FadeIn(self.same), run_time=0.5)
         self.wait(1)
 
@@ -214,7 +227,7 @@ class Modes(JacvizScene):
             line = ColoredTex(rf"{k}\times ({terms}) = ",
                               (str(total.madds), color),
                               r"\text{ multiply-adds}", font_size=style.SMALL)
-            lines.append(style.fit(line, 5.6).next_to(side.M, DOWN, buff=0.3))
+            lines.append(style.fit(line, 5.6).next_to(side.matrix, DOWN, buff=0.3))
         self.play(FadeIn(notes), *[FadeIn(m) for m in lines], run_time=0.8)
         if c.by_jvps.madds != c.by_vjps.madds:
             best = lines[int(c.by_vjps.madds < c.by_jvps.madds)]

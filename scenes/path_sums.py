@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+import numpy as np
 from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, ReplacementTransform, \
     VGroup, Write
 
 from jacviz import Chain, Graph, JacvizError
-from jacviz.core.costs import path_enumeration, reverse_accumulate
+from jacviz.core.costs import Accumulation, PathEnumeration, path_enumeration, reverse_accumulate
+from jacviz.core.graph import PathSummary
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         fmt_num, overlay, param, plain_expr, plain_mat, plain_vec, plural,
                         style, tex_expr, tex_factor, tex_name, tex_num, tex_signed_sum,
@@ -31,6 +33,33 @@ FIRST, FEW = 3, 4  # more than FEW paths: the first FIRST live ones, then the re
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,11}$")
 _SKIP = ("", '""', "''", "none", "off")
 H, I, M, P, WN, B = style.HIGHLIGHT, style.INK, style.MUTED, style.POINT, style.WARN, style.BACKWARD
+
+
+@dataclass(frozen=True, eq=False)
+class PathGraph:
+    """One graph of the path-sums scene: the entry's paths, sums and accumulation."""
+
+    tag: str
+    chain: Chain
+    graph: Graph
+    i: int
+    j: int
+    small: bool
+    x0: np.ndarray
+    summary: PathSummary
+    acc: Accumulation
+    enum: PathEnumeration
+    symbolic: object  # a sympy expression, for a 2-map chain
+    Dh: np.ndarray
+    out: str
+    inp: str
+
+
+@dataclass(frozen=True, eq=False)
+class PathSumsNumbers:
+    """What the path-sums scene draws: one or two graphs."""
+
+    graphs: list[PathGraph]
 
 
 @dataclass(frozen=True)
@@ -60,10 +89,10 @@ class PathSumsParams(SceneParams):
         graphs = [self._graph("A", self.chain_of(), "maps" if self.maps else "g, f",
                               "output_names", "point", "entry")]
         second = str(self.g2).strip().lower() not in _SKIP
-        if second and (not self.maps or self.g2 != type(self)().g2):
+        if second and (not self.maps or self.given("g2")):
             graphs.append(self._graph("B", self.chain_of("_none", ("g2", "f2"), at="point2"),
                                       "g2, f2", "output_names2", "point2", "entry2"))
-        return SimpleNamespace(graphs=graphs)
+        return PathSumsNumbers(graphs=graphs)
 
     def _graph(self, tag, chain, where, ok, pk, ek):
         names = [t.strip() for t in str(getattr(self, ok)).split(",") if t.strip()]
@@ -86,7 +115,7 @@ class PathSumsParams(SceneParams):
                               f"input index (1 to {chain.n}), e.g. 1,1")
         graph = Graph(chain, getattr(self, pk))
         small = len(chain) == 2
-        return SimpleNamespace(
+        return PathGraph(
             tag=tag, chain=chain, graph=graph, i=i, j=j, small=small, x0=graph.x0,
             summary=graph.path_summary(i, j, first=FIRST, few=FEW),
             acc=reverse_accumulate(graph, i), enum=path_enumeration(graph, i, j),
@@ -141,14 +170,15 @@ class PathSums(JacvizScene):
             self.play(FadeIn(deftex.move_to([0, 2.72, 0])), run_time=0.5)
         side = len(g.layers) <= 3
         left, right = -7.11 + style.MARGIN, 7.11 - style.MARGIN
-        self.panel_box = (0.95, right, top, -3.65) if side else (left, right, -0.75, -3.65)
+        low = style.CONTENT_BOTTOM
+        self.panel_box = (0.95, right, top, low) if side else (left, right, -0.75, low)
         labels = "auto" if len(g.edges) <= 12 else "values" if len(g.edges) <= 24 else "none"
         gd.cg = ComputationGraph(g, left=left, right=0.55 if side else right, top=top,
-                                 bottom=-3.65 if side else -0.5, labels=labels)
+                                 bottom=low if side else -0.5, labels=labels)
         gd.hl, gd.table = None, None
         self.play(gd.cg.grow(0.5 if side else 0.3))
         if not gd.cg.labels and side:
-            gd.table = self._place(gd.cg.edge_table(right - 0.95, top + 3.65))
+            gd.table = self._place(gd.cg.edge_table(right - 0.95, top - low))
             self.play(FadeIn(gd.table), run_time=0.8)
         self.wait(0.8)
 

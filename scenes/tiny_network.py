@@ -12,19 +12,37 @@ matrix products.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, MobjectTable, Tex, VGroup
 
-from jacviz import Graph, JacvizError, Network, self_check
-from jacviz.core.network import parse_activations
+from jacviz import Chain, Graph, JacvizError, Network, self_check
+from jacviz.core.costs import ProductCost
+from jacviz.core.network import BackwardSweep, ForwardPass, parse_activations
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)
 
 MAX_INPUTS, MAX_HIDDEN_LAYERS = 3, 3
 LESSON_X, LESSON_DX = (1.0, 0.5, -0.5), (0.1, 0.0, 0.0)  # defaults, cut to the input size
+
+
+@dataclass(frozen=True, eq=False)
+class TinyNetworkNumbers:
+    """What the tiny-network scene draws: the forward pass, the sweeps and the graph."""
+
+    net: Network
+    chain: Chain
+    fp: ForwardPass
+    x: np.ndarray
+    push: list
+    sweep: BackwardSweep
+    pairing: float
+    jacobians: list
+    route: ProductCost
+    graph: Graph
+    names: list[str]
+    plain: list[str]
 
 
 @dataclass(frozen=True)
@@ -51,9 +69,8 @@ class TinyNetworkParams(SceneParams):
                            "row, then its biases (none for the loss)", kind="vector")
 
     def build(self):
-        base = type(self)()
-        drawn = [k for k in ("sizes", "seed", "weights") if getattr(self, k) != getattr(base, k)]
-        lesson = [k for k in ("W", "b", "c") if getattr(self, k) != getattr(base, k)]
+        drawn = [k for k in ("sizes", "seed", "weights") if self.given(k)]
+        lesson = [k for k in ("W", "b", "c") if self.given(k)]
         if drawn and lesson:
             raise JacvizError(f"give the network either as W, b, c or as sizes with seed or "
                               f"weights, not both ({' and '.join(lesson + drawn)} were set)")
@@ -80,15 +97,15 @@ class TinyNetworkParams(SceneParams):
         else:
             net = Network.one_hidden(self.W, self.b, self.c, acts[0])
         n = sizes[0]
-        x = LESSON_X[:n] if self.x == base.x and n != 2 else self.x
-        dx = LESSON_DX[:n] if self.dx == base.dx and n != 2 else self.dx
+        x = self.x if self.given("x") or n == 2 else LESSON_X[:n]
+        dx = self.dx if self.given("dx") or n == 2 else LESSON_DX[:n]
         self.need_length("x", x, n, "one number per input")
         self.need_length("dx", dx, n, "one number per input, like x")
         chain = net.chain()
         self_check(chain, x)
         fp = net.forward(x)
         push, sweep = net.pushforward(fp, dx), net.backward(fp)
-        return SimpleNamespace(net=net, chain=chain, fp=fp, x=np.asarray(x, dtype=float),
+        return TinyNetworkNumbers(net=net, chain=chain, fp=fp, x=np.asarray(x, dtype=float),
                                push=push, sweep=sweep, pairing=net.pairings(push, sweep)[0],
                                jacobians=net.local_jacobians(fp), route=net.full_jacobian_route(),
                                graph=Graph(chain, x), names=net.space_tex(), plain=net.space_names())
@@ -123,7 +140,8 @@ class TinyNetwork(JacvizScene):
                        rf"A network of {len(n.net.layers)} layers: backprop is repeated pullback")
         self.definition = style.math(n.net.definition_tex(), font_size=style.SMALL)
         style.fit(self.definition, style.safe_width(), 0.5).move_to([0, 2.75, 0])
-        self.graph = ComputationGraph(n.graph, left=-6.6, right=6.6, top=1.35, bottom=-3.65,
+        self.graph = ComputationGraph(n.graph, left=-6.6, right=6.6, top=1.35,
+                                      bottom=style.CONTENT_BOTTOM,
                                       labels="none")
         self.xs = [self.graph.layer(k).get_x() for k in range(len(n.names))]
         self.strip = ChainStrip(n.names, n.net.stage_tex(), xs=self.xs).shift(1.85 * UP)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, FadeIn, FadeOut,
                    GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
 
-from jacviz import JacvizError, self_check
+from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
@@ -37,6 +36,18 @@ def space_names(chain):
             for k, s in enumerate(stems)]
 
 
+@dataclass(frozen=True, eq=False)
+class TwoWayNumbers:
+    """What the two-way scene draws: the chain's trace and the spaces' names."""
+
+    chain: Chain
+    tr: Trace
+    K: int
+    dims: tuple
+    names: list[tuple[str, str]]
+    maps: list[tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class TwoWayParams(SceneParams):
     g: str = param("(x1, x2) -> (x1 + 2*x2, x1 - x2)", "the inner map g: x -> u", kind="map")
@@ -48,7 +59,7 @@ class TwoWayParams(SceneParams):
 
     def _vector(self, name: str, n: int, fill: float, first: str) -> np.ndarray:
         value = getattr(self, name)
-        if value == getattr(type(self)(), name) and len(value) != n:
+        if not self.given(name) and len(value) != n:
             return np.full(n, fill)  # the default, for a chain with another input dimension
         self.need_length(name, value, n, f"one number per input of {first}")
         return np.asarray(value, dtype=float)
@@ -70,7 +81,7 @@ class TwoWayParams(SceneParams):
                            ("the gradient grad_{0}", tr.pullback)):
             for (_, nm), v in zip(names, vecs):  # every space is drawn around its point
                 self.need_drawable(what.format(nm), v, given)
-        return SimpleNamespace(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=names,
+        return TwoWayNumbers(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=names,
                                maps=[(tex_name(mp.name), mp.name) for mp in chain.maps])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -47,6 +47,10 @@ class AlongCurve:
     z: np.ndarray  # f(r(t))
     gradient: np.ndarray  # grad f at r(t)
     dzdt: np.ndarray  # grad f . r'(t)
+
+    def at(self, k: int) -> "AlongCurve":
+        """The numbers at the k-th time alone (each field one sample)."""
+        return AlongCurve(*(getattr(self, f.name)[k] for f in fields(self)))
 
 
 def chain_along_curve(f: Map, curve: Curve, t) -> AlongCurve:

@@ -29,6 +29,7 @@ import hashlib
 import json
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
+from typing import ClassVar
 
 from ..core.errors import JacvizError, ParseError, quote
 from ..core.fmt import plural
@@ -157,7 +158,24 @@ class SceneParams:
                 raise JacvizError(f"unknown parameter {quote(key)} in {source}{did} "
                                   f"(valid: {', '.join(kinds)})")
             changes[key] = _convert(key, kinds[key], value)
-        return replace(self, **changes)
+        new = replace(self, **changes)
+        object.__setattr__(new, "_set", self._set | frozenset(changes))
+        return new
+
+    #: the names set through :meth:`with_values` (--set, a config file), default or not
+    _set: ClassVar[frozenset] = frozenset()
+
+    @classmethod
+    def defaults(cls) -> "SceneParams":
+        """The default parameter set of this scene (made once)."""
+        if "_defaults" not in cls.__dict__:
+            cls._defaults = cls()
+        return cls._defaults
+
+    def given(self, name: str) -> bool:
+        """Did the user set this parameter?  Yes when it was set (by --set or a config
+        file), even to its default value, or when its value is not the default."""
+        return name in self._set or getattr(self, name) != getattr(self.defaults(), name)
 
     def build(self):
         """Check that the values fit together; return what the scene draws.
@@ -192,7 +210,7 @@ class SceneParams:
 
     def changed(self) -> dict:
         """Parameters whose value differs from the default."""
-        base = type(self)()
+        base = self.defaults()
         return {f.name: getattr(self, f.name) for f in fields(self)
                 if getattr(self, f.name) != getattr(base, f.name)}
 
@@ -273,8 +291,7 @@ class SceneParams:
         at the point ``at`` (its Jacobians against finite differences).
         """
         items = tuple(getattr(self, maps))
-        defaults = type(self)()
-        given_legacy = [k for k in legacy if getattr(self, k) != getattr(defaults, k)]
+        given_legacy = [k for k in legacy if self.given(k)]
         if items and given_legacy:
             raise JacvizError(
                 f"give the chain either as {maps} or as {' and '.join(legacy)}, not both "

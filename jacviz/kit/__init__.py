@@ -25,8 +25,8 @@ from ..core.fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, pla
 from ..engine.params import SceneParams, param
 from . import layout, style
 from .compgraph import ComputationGraph, adjoint_parts, path_parts, space_tex, tex_name
-from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, ShapeProduct, ShapeTable,
-                     legible_matrix, matrix_or_block, readable)
+from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, MatrixToFill, ShapeProduct,
+                     ShapeTable, legible_matrix, matrix_or_block, readable)
 from .panel import Bands, PanelGrid, SpacePanel, fit_grid, map_links, panel_grid, place_label
 from .readout import LiveReadout, live_number, stack
 from .view import PlaneView, scale_note
@@ -39,7 +39,8 @@ tex_cache.install()  # TeX compiled in private folders and renamed whole: safe s
 
 __all__ = [
     "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
-    "LiveReadout", "MatrixBlock", "MatrixProduct", "PanelGrid", "PlaneView", "SceneParams",
+    "LiveReadout", "MatrixBlock", "MatrixProduct", "MatrixToFill", "PanelGrid", "PlaneView",
+    "SceneParams",
     "ShapeProduct", "ShapeTable", "SpacePanel", "adjoint_parts", "dot_terms", "fit_grid",
     "fmt_num", "fmt_vec", "layout", "legible_matrix", "live_number", "map_links",
     "matrix_or_block", "nice_floor", "nice_range", "overlay", "panel_grid", "param", "path_parts",

@@ -38,6 +38,12 @@ TINY = 24  # the smallest size used anywhere
 MARGIN = 0.35  # kept free at every frame edge
 TITLE_Y = 3.45
 CONTENT_TOP = 2.95  # below the title
+CONTENT_BOTTOM = -4.0 + MARGIN  # the lowest content, at the default frame height of 8
+LABEL_BUFF = 0.25  # a label above the thing it names (a matrix, a panel)
+
+# -- strokes -------------------------------------------------------------------
+GRID_STROKE = 1.6  # a grid in the background (the input grid, the identity)
+CURVE_STROKE = 2.2  # a curve or grid the beat is about (an image grid, a level set)
 
 
 def frame_width() -> float:
