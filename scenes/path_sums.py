@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, ReplacementTransform, \
@@ -123,6 +122,26 @@ class PathSumsParams(SceneParams):
             Dh=chain.jacobian(graph.x0), out=graph.layers[-1][i], inp=graph.layers[0][j])
 
 
+@dataclass(frozen=True, eq=False)
+class PanelLines:
+    """The path panel: its header, one line per path and the running sums."""
+
+    header: VGroup
+    lines: list
+    sums: list
+
+
+@dataclass(eq=False)
+class GraphOnScreen:
+    """What is on screen for the graph being shown (it changes beat by beat)."""
+
+    cg: ComputationGraph
+    table: VGroup | None = None  # the edge table, when the edges carry no labels
+    hl: VGroup | None = None  # the path highlighted now
+    panel: PanelLines | None = None
+    sum_block: VGroup | None = None
+
+
 def _line(parts, width, size=style.SMALL, fit=True):
     """One line of (tex, colour) parts at size (or TINY), fitted to width (if fit)."""
     for fs in (size, style.TINY):
@@ -173,13 +192,13 @@ class PathSums(JacvizScene):
         low = style.CONTENT_BOTTOM
         self.panel_box = (0.95, right, top, low) if side else (left, right, -0.75, low)
         labels = "auto" if len(g.edges) <= 12 else "values" if len(g.edges) <= 24 else "none"
-        gd.cg = ComputationGraph(g, left=left, right=0.55 if side else right, top=top,
-                                 bottom=low if side else -0.5, labels=labels)
-        gd.hl, gd.table = None, None
-        self.play(gd.cg.grow(0.5 if side else 0.3))
-        if not gd.cg.labels and side:
-            gd.table = self._place(gd.cg.edge_table(right - 0.95, top - low))
-            self.play(FadeIn(gd.table), run_time=0.8)
+        sc = self.screen = GraphOnScreen(ComputationGraph(
+            g, left=left, right=0.55 if side else right, top=top, bottom=low if side else -0.5,
+            labels=labels))
+        self.play(sc.cg.grow(0.5 if side else 0.3))
+        if not sc.cg.labels and side:
+            sc.table = self._place(sc.cg.edge_table(right - 0.95, top - low))
+            self.play(FadeIn(sc.table), run_time=0.8)
         self.wait(0.8)
 
     @staticmethod
@@ -216,10 +235,10 @@ class PathSums(JacvizScene):
         scale = self._place(block).width / w0
         for sm in sums[:-1]:
             sm.scale(scale).move_to(sums[-1], aligned_edge=LEFT)
-        return SimpleNamespace(header=header, lines=lines, sums=sums)
+        return PanelLines(header, lines, sums)
 
     def follow_path(self, gd, k):
-        s = gd.summary
+        s, sc = gd.summary, self.screen
         if k == len(s.shown):
             self.beat(f"rest-{gd.tag}", f"The other {s.rest_paths} paths, summed: {s.paths} paths "
                       f"in all, {' x '.join(str(w) for w in s.widths)} (one node chosen in every "
@@ -235,21 +254,21 @@ class PathSums(JacvizScene):
             self.beat(f"path-{gd.tag}{k + 1}", f"Path {' -> '.join(n.name for n in t.nodes)}: "
                       f"{what}. Sum so far {fmt_num(s.running[k])}.")
         if k == 0:
-            gd.panel = self._panel(gd)
-            self.play(*([FadeOut(gd.table)] if gd.table else []), Write(gd.panel.header),
+            sc.panel = self._panel(gd)
+            self.play(*([FadeOut(sc.table)] if sc.table else []), Write(sc.panel.header),
                       run_time=0.8)
         else:
-            self.play(FadeOut(gd.hl), gd.panel.lines[k - 1].animate.set_opacity(0.55),
+            self.play(FadeOut(sc.hl), sc.panel.lines[k - 1].animate.set_opacity(0.55),
                       run_time=0.3)
-        hl = gd.cg.highlight_path(s.shown[k]) if k < len(s.shown) else None
-        gd.hl = hl.group if hl else None
+        hl = sc.cg.highlight_path(s.shown[k]) if k < len(s.shown) else None
+        sc.hl = hl.group if hl else None
         if hl:
             self.play(Create(hl.nodes), *[Create(e) for e in hl.edges], run_time=0.8)
             self.play(*[FadeIn(m) for m in hl.extra],
                       *[Indicate(m, color=H, scale_factor=1.15) for m in hl.indicate], run_time=0.6)
             self.bring_to_front(*hl.indicate)
-        sums = gd.panel.sums
-        self.play(Write(gd.panel.lines[k]),
+        sums = sc.panel.sums
+        self.play(Write(sc.panel.lines[k]),
                   FadeIn(sums[0]) if k == 0 else ReplacementTransform(sums[k - 1], sums[k]),
                   run_time=0.9)
         self.wait(0.6)
@@ -284,18 +303,19 @@ class PathSums(JacvizScene):
         block = self._place(VGroup(rows[0], prod, *rows[1:]).arrange(DOWN, aligned_edge=LEFT))
         boxes = ([mats[0].highlight_row(i), mats[-1].highlight_column(j)] if mats else []) \
             + [Dh.highlight_entry(i, j)]
-        self.play(FadeOut(VGroup(gd.panel.header, *gd.panel.lines, gd.panel.sums[-1])),
-                  *([FadeOut(gd.hl)] if gd.hl else []), run_time=0.5)
-        gd.hl = None
+        sc = self.screen
+        self.play(FadeOut(VGroup(sc.panel.header, *sc.panel.lines, sc.panel.sums[-1])),
+                  *([FadeOut(sc.hl)] if sc.hl else []), run_time=0.5)
+        sc.hl = None
         self.play(Write(block[0]), run_time=0.8)
         self.play(FadeIn(prod), run_time=0.7)
         self.play(*[Create(b) for b in boxes], *[Write(r) for r in block[2:]], run_time=0.9)
         self.wait(1.0)
-        gd.sum_block = VGroup(block, *boxes)
+        sc.sum_block = VGroup(block, *boxes)
 
     # -- beat: reverse accumulation --------------------------------------------------------
     def accumulate_in_reverse(self, gd):
-        acc, en, g, cg = gd.acc, gd.enum, gd.graph, gd.cg
+        acc, en, g, cg = gd.acc, gd.enum, gd.graph, self.screen.cg
         self.beat(f"reverse-{gd.tag}", f"Reverse accumulation: adjoint 1 at {gd.out.name}, then "
                   f"back layer by layer: a node's adjoint is the sum over its outgoing edges of "
                   f"partial times the head's adjoint, computed once and reused by every edge into "
@@ -318,7 +338,7 @@ class PathSums(JacvizScene):
                                                    rf"{en.stages} edges, }}{en.mults}", P),
                          (r"\text{ multiplications, one entry}", M)], W)]
         self._place(VGroup(rule, *lines, *counts).arrange(DOWN, aligned_edge=LEFT, buff=0.25))
-        self.play(FadeOut(gd.sum_block), Write(rule), run_time=0.7)
+        self.play(FadeOut(self.screen.sum_block), Write(rule), run_time=0.7)
         for st in cg.reverse_steps(acc):
             if st.back:
                 self.play(Create(st.back), run_time=0.5 if gd.small else 0.3)
