@@ -153,6 +153,11 @@ class Modes(JacvizScene):
         self.play(TransformFromCopy(result.get_entries(), targets), FadeOut(blanks), run_time=0.7)
         return row
 
+    def _fill(self, vectors, kind, ends, targets, blanks):
+        """The row of vectors under the strip cleared, then one sweep filling targets."""
+        self._clear_row()
+        self.row = self._sweep(vectors, kind, *ends, targets, blanks)
+
     def _clear_row(self):
         if len(self.row):
             self.play(FadeOut(self.row), run_time=0.3)
@@ -188,10 +193,8 @@ class Modes(JacvizScene):
                              + "; ".join(f"Dh e_{j + 1} = {plain_vec(c[-1])}"
                                          for j, c in enumerate(n.cols)) + ".")
         for j, vectors in enumerate(n.cols):
-            self._clear_row()
-            blanks = f.blank_column(j)
-            self.row = self._sweep(vectors, "forward", rf"e_{{{j + 1}}}", rf"Dh\,e_{{{j + 1}}}",
-                                   f.matrix.column(j), blanks)
+            self._fill(vectors, "forward", (rf"e_{{{j + 1}}}", rf"Dh\,e_{{{j + 1}}}"),
+                       f.matrix.column(j), f.blank_column(j))
         self.wait(1)
 
     def by_rows(self):
@@ -202,10 +205,8 @@ class Modes(JacvizScene):
                                       for i, r in enumerate(n.rows))
                           + f". Both build the same matrix {plain_mat(n.J)}.")
         for i, vectors in enumerate(n.rows):
-            self._clear_row()
-            blanks = b.blank_row(i)
-            self.row = self._sweep(vectors, "backward", rf"Dh^\top e_{{{i + 1}}}", rf"e_{{{i + 1}}}",
-                                   b.matrix.row(i), blanks)
+            self._fill(vectors, "backward", (rf"Dh^\top e_{{{i + 1}}}", rf"e_{{{i + 1}}}"),
+                       b.matrix.row(i), b.blank_row(i))
         self.same = style.math("=", style.INK, style.BODY).move_to([0, self.fwd.matrix.get_y(), 0])
         self.play(FadeIn(self.same), run_time=0.5)
         self.wait(1)
