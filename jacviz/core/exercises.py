@@ -20,7 +20,7 @@ Kinds (``KINDS``, in this order): ``jacobian-entry``, ``shape``,
 Seeds.  The first seeds of each kind are the lessons' own exercises
 (``LESSON_SEEDS``); seed 0 of every kind is one.  Where a lesson gives no
 numbers, the numbers were chosen here and a comment says so.  Every other
-seed draws a variant from ``random.Random("jacviz.core.exercises:<kind>:<seed>")``
+seed draws a variant from ``random.Random("jacviz.exercises:<kind>:<seed>")``
 (never the global random state) and redraws, deterministically, until the
 variant is a good hand exercise:
 
@@ -213,7 +213,7 @@ class Generator:
             fields = self.build(params(), _Book(strict=False, surds=self.surds))
             _require_nice(fields, f"{self.kind} seed {seed}")
             return self._exercise(seed, fields, source)
-        rng = random.Random(f"jacviz.core.exercises:{self.kind}:{seed}")
+        rng = random.Random(f"jacviz.exercises:{self.kind}:{seed}")
         for _ in range(MAX_DRAWS):
             params = self.draw(rng)
             try:
