@@ -8,17 +8,20 @@ QUALITY ?= l
 # processes per clip: each clip is rendered in shards on every core (jacviz render --jobs)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?= -n 2
+# how long `make sweep` explores new random cases, in seconds
+SWEEP_SECONDS ?= 300
 # every source file that draws; a clip depends on its own scene module and on the rest
-SOURCES := $(shell find jacviz -name '*.py' -not -path '*/__pycache__/*')
-SHARED := $(filter-out jacviz/scenes/%,$(SOURCES)) jacviz/scenes/__init__.py
+SOURCES := $(shell find jacviz scenes -name '*.py' -not -path '*/__pycache__/*')
+SHARED := $(filter-out scenes/%,$(SOURCES)) scenes/__init__.py
 
-.PHONY: all setup test render clips interactive canvases doctor clean distclean help keyframes slides gallery bench
+.PHONY: all setup test sweep render clips interactive canvases doctor clean distclean help keyframes slides gallery bench
 .DELETE_ON_ERROR:
 
 all: render
 
 help:
 	@echo "make test      set up (apt packages, .venv, reveal.js) and run the tests"
+	@echo "make sweep     explore new random cases of the properties and sweeps (SWEEP_SECONDS=300)"
 	@echo "make render    render every scene into renders/ (QUALITY=l|m|h|p|k, default l)"
 	@echo "make renders/<scene>.mp4   render one scene"
 	@echo "make interactive   every scene's live canvas: renders/<scene>.html"
@@ -53,6 +56,11 @@ $(STAMPS)/quality: FORCE
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# the suite runs the same examples every time; this explores new random ones (tests/sweep.py):
+# each failure with the command that shows it, a summary, exit status 1 if anything failed
+sweep: setup
+	$(BIN)/python tests/sweep.py --seconds $(SWEEP_SECONDS)
+
 # the scenes come from the one registry (jacviz list --names), read once the venv exists;
 # make decides which clips are stale (LIST=1: their rules only print their names); one
 # jacviz run renders them all from one queue of plans and shards, so no core idles
@@ -63,7 +71,7 @@ render: setup
 clips: $(SCENES:%=renders/%.mp4)
 
 .SECONDEXPANSION:
-renders/%.mp4: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
+renders/%.mp4: scenes/$$(subst -,_,$$*).py $(SHARED) $(STAMPS)/venv $(STAMPS)/quality
 	@$(if $(LIST),echo $*,$(BIN)/jacviz render $* -q $(QUALITY) --jobs $(JOBS))
 
 # every scene's live canvas, one self-contained HTML page each (renders/<scene>.html);
@@ -75,7 +83,7 @@ interactive: setup
 
 canvases: $(CANVASES:%=renders/%.html)
 
-renders/%.html: jacviz/scenes/$$(subst -,_,$$*).py $(SHARED) $(CANVAS_ASSETS) $(STAMPS)/venv
+renders/%.html: scenes/$$(subst -,_,$$*).py $(SHARED) $(CANVAS_ASSETS) $(STAMPS)/venv
 	$(BIN)/jacviz interactive $*
 
 # one reveal.js deck of the whole lesson, and a PDF handout of the slides' last frames

@@ -1,9 +1,11 @@
 """jacviz: the mathematics of Jacobians and the chain rule, for lecture material.
 
-The core (the modules of this package: parse, maps, graph, curves, costs,
-network, exercises, jsgen, fmt, errors, signals) uses numpy and sympy only and
-never imports manim; a test proves it.  The studio (``jacviz.studio``,
-``jacviz.kit``, ``jacviz.scenes``) needs the render extra.
+The package is in layers that point one way (tests/test_layers.py proves it):
+``jacviz.core`` (numpy and sympy only: parse, maps, graph, curves, costs, network,
+exercises, jsgen, fmt, errors, limits, signals, spoken) <- ``jacviz.engine`` (scene parameters, the
+TeX cache, the fast copy) <- ``jacviz.kit`` (the named components) <- ``jacviz.scenes``
+(the top-level ``scenes/`` folder of a checkout) <- ``jacviz.studio`` (drivers and
+exporters) <- ``jacviz.cli``.  Everything above the core needs the render extra.
 
 The public names below are imported on first use, so that ``jacviz`` itself
 (and the command line's start-up, which must answer Ctrl-C at once) stays
@@ -36,7 +38,7 @@ def __getattr__(name: str):
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'jacviz' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".core.{module}", __name__), name)
     globals()[name] = value
     return value
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import signals
-from .errors import JacvizError
+from .core import signals
+from .core.errors import JacvizError, quote
 
 
 class UsageError(JacvizError):
@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fmt(v: float) -> str:
-    from .fmt import fmt_num
+    from .core.fmt import fmt_num
 
     return fmt_num(v, digits=6)
 
@@ -89,8 +89,8 @@ def cmd_check(args) -> int:
 
     import numpy as np
 
-    from .maps import Chain, Map, _default_names, self_check
-    from .parse import parse_vector
+    from .core.maps import Chain, Map, _default_names, self_check
+    from .core.parse import parse_vector
 
     names = _default_names(len(args.map))
     maps = [Map(text, name=nm) for text, nm in zip(args.map, names)]
@@ -122,11 +122,11 @@ def parse_sets(sets: list[str]) -> dict[str, str]:
     out = {}
     for item in sets:
         if "=" not in item:
-            raise JacvizError(f"--set {item!r} needs the form KEY=VALUE, e.g. --set point=1,2")
+            raise JacvizError(f"--set {quote(item)} needs the form KEY=VALUE, e.g. --set point=1,2")
         key, value = item.split("=", 1)
         key = key.strip()
         if not key:
-            raise JacvizError(f"--set {item!r} has no parameter name before '='")
+            raise JacvizError(f"--set {quote(item)} has no parameter name before '='")
         out[key] = value
     return out
 
@@ -154,7 +154,7 @@ def cmd_list(args) -> int:
 
 def cmd_params(args) -> int:
     _studio()
-    from .fmt import fmt_num
+    from .core.fmt import fmt_num
     from .studio import registry
 
     name = registry.resolve_name(args.scene)
@@ -177,7 +177,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
     try:
         w, h = (int(p) for p in parts)
     except ValueError:
-        raise UsageError(f"--resolution {text!r} must be two whole numbers W,H, e.g. 1280,720") from None
+        raise UsageError(f"--resolution {quote(text)} must be two whole numbers W,H, e.g. 1280,720") from None
     if not (16 <= w <= 7680 and 16 <= h <= 4320):
         raise UsageError(f"--resolution {w},{h} is out of range (16..7680 by 16..4320)")
     if w % 2 or h % 2:
@@ -186,7 +186,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 
 def parse_fps(text: str) -> float:
-    from .parse import parse_number
+    from .core.parse import parse_number
 
     fps = parse_number(text, "--fps")
     if not 1 <= fps <= 120:
@@ -207,7 +207,7 @@ def _jobs(text) -> int:
 
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
-    from .studio.params import load_toml
+    from .engine.params import load_toml
     from .studio.render import resolve_params
 
     sets = parse_sets(args.sets)
@@ -247,6 +247,8 @@ def cmd_render(args) -> int:
                               out=args.out, progress=not args.quiet, jobs=jobs,
                               scheduler=args.scheduler)
                 for n, params in _params_from_args(args, names)]
+    for req in requests:  # every target, before the first render
+        req.output().check()
     if len(requests) > 1 and jobs > 1 and not args.scheduler and \
             format_of(args.format).kind == "clip":
         from .studio.shard import render_many
@@ -279,7 +281,7 @@ def cmd_slides(args) -> int:
     resolution = parse_resolution(args.resolution) if args.resolution else None
     fps = parse_fps(args.fps) if args.fps is not None else None
     path = build(args.out, args.quality, args.scenes or None, progress=not args.quiet,
-                 resolution=resolution, fps=fps, canvases=args.canvases)
+                 resolution=resolution, fps=fps, canvases=args.canvases, force=args.force)
     print(f"deck: {path / 'index.html'}\nhandout: {path / 'handout.pdf'}")
     return 0
 
@@ -297,7 +299,7 @@ def cmd_practice(args) -> int:
     fps = parse_fps(args.fps) if args.fps is not None else None
     report = None if args.quiet else (lambda text: print(text, flush=True))
     paths = build(args.out, kinds, args.count, args.seed, args.quality, resolution, fps,
-                  args.countdown, report)
+                  args.countdown, report, force=args.force)
     print(f"practice set: {_rel(paths['folder'])}\n"
           f"  clips: {len(paths['clips'])} in {_rel(paths['folder'] / 'clips')}\n"
           f"  deck: {_rel(paths['deck'])}\n  worksheet: {_rel(paths['worksheet'])}\n"
@@ -309,7 +311,7 @@ def cmd_gallery(args) -> int:
     _studio()
     from .studio.gallery import build
 
-    print(f"gallery: {build(args.renders)}")
+    print(f"gallery: {build(args.renders, force=args.force)}")
     return 0
 
 
@@ -339,8 +341,8 @@ def cmd_preview(args) -> int:
     from .studio import preview, registry
 
     name = registry.resolve_name(args.scene)
-    if args.out and not str(args.out).endswith(".png"):
-        raise UsageError(f"--out {args.out!r} must end in .png (a storyboard is one PNG)")
+    if args.out:  # before anything is drawn, and before --watch starts drawing
+        preview.target(args.out, name).check()
     if args.watch:
         argv = ["preview", name, *[x for s in args.sets for x in ("--set", s)]]
         if args.config:
@@ -349,12 +351,16 @@ def cmd_preview(args) -> int:
             argv += ["--out", args.out]
         return preview.watch(argv, args.config)
     key = preview.request_key(name, parse_sets(args.sets), args.config)
-    path = preview.from_cache(key, args.out)  # the same values, config and code: no import at all
+    path = preview.from_cache(key, args.out, name)  # the same values, config and code: no import at all
     if path is None:
         ((_, params),) = _params_from_args(args, [name])
         path = preview.storyboard(name, params, key, args.out)
     print(f"storyboard: {_rel(path)}", flush=True)
     return 0
+
+
+FORCE_HELP = ("write into a folder that holds files jacviz did not make: they are kept, "
+              "and one with the name of an output file is replaced")
 
 
 def _parameter_options(p) -> None:
@@ -433,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--seed", type=int, default=0, metavar="S",
                     help="which set (default 0: the lessons' own exercises first)")
     pr.add_argument("--out", metavar="DIR", help="default: renders/practice-<seed>")
+    pr.add_argument("--force", action="store_true", help=FORCE_HELP)
     pr.add_argument("--countdown", type=int, default=10, metavar="SECONDS",
                     help="the pause card's countdown in each clip (default 10; 0: a short pause)")
     _size_options(pr)
@@ -443,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")
     _size_options(sl)
     sl.add_argument("--out", metavar="DIR", help="default: renders/slides")
+    sl.add_argument("--force", action="store_true", help=FORCE_HELP)
     sl.add_argument("--quiet", action="store_true")
     sl.add_argument("--canvases", action=argparse.BooleanOptionalAction, default=True,
                     help="a slide with the interactive canvas after each scene that has one "
@@ -451,11 +459,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     ga = sub.add_parser("gallery", help="renders/index.html: every clip with poster, captions, command")
     ga.add_argument("--renders", metavar="DIR", help="default: renders")
+    ga.add_argument("--force", action="store_true",
+                    help="replace an index.html that an earlier gallery did not write")
     ga.set_defaults(func=cmd_gallery)
 
     be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
     be.add_argument("--only", nargs="+",
-                    choices=["core", "share", "preview", "shard", "copy", "overhead", "make"],
+                    choices=["core", "share", "preview", "shard", "copy", "overhead", "make",
+                             "cpu"],
                     help="measure only these parts")
     be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
     be.add_argument("--results", metavar="FILE", help="default: bench/results.json")
@@ -495,6 +506,9 @@ def _values_may_be_negative(parser: argparse.ArgumentParser, argv: list[str]) ->
 def main(argv=None) -> int:
     """The command line: the one place that parses arguments, prints and sets exit codes."""
     signals.install()  # first: Ctrl-C during the imports below must stop cleanly too
+    from .core.limits import RECURSION_LIMIT  # sympy recurses per level of a map (200 allowed)
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     try:
         signals.stage("startup")
         parser = build_parser()

@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pytest
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio import audio
 from jacviz.studio.audio import RATE
 

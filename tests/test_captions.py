@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio.captions import (Chapter, Cue, TimedBeat, chapters_txt, chapters_vtt, clock,
                                     cues, lecture_cues, merge_short, split_sentence, srt,
                                     transcript_md, webvtt, wrap)

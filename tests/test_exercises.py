@@ -1,4 +1,4 @@
-"""Practice exercises (jacviz.exercises): answers checked against independent computations.
+"""Practice exercises (jacviz.core.exercises): answers checked against independent computations.
 
 The generator computes its answers through the core (Chain.trace, Graph.path_sum,
 chain_along_curve and the stage Jacobians multiplied together).  These tests
@@ -30,8 +30,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jacviz import JacvizError
-from jacviz import exercises as ex
-from jacviz.parse import parse_expr, parse_map
+from jacviz.core import exercises as ex
+from jacviz.core.parse import parse_expr, parse_map
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND_NAMES = list(ex.KINDS)
@@ -473,7 +473,7 @@ def test_no_global_random_state():
 def test_same_exercises_in_a_fresh_process_without_manim():
     """Seeds do not depend on the process (hash randomization), and the module is core:
     importing it does not import manim."""
-    code = ("import json, sys; from jacviz import exercises as ex; "
+    code = ("import json, sys; from jacviz.core import exercises as ex; "
             "print(json.dumps([e.to_json() for e in ex.practice_set(None, 8, seed=11)], sort_keys=True)); "
             "print('manim' in sys.modules)")
     env = dict(os.environ, PYTHONHASHSEED="12345")

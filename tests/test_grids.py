@@ -1,10 +1,10 @@
-"""jacviz.grids: plane geometry in data coordinates (numpy only)."""
+"""jacviz.core.grids: plane geometry in data coordinates (numpy only)."""
 
 import numpy as np
 import pytest
 
 from jacviz import Curve, Map, chain_along_curve, linearize
-from jacviz.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
+from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           level_lines, linear_gap, nonfinite_along, pad_box, parallelogram,
                           square_outline, steepest_time, zoom_frame)
 

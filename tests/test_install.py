@@ -26,7 +26,7 @@ def wheel(tmp_path_factory):
     files = run(["git", "ls-files"], ROOT).stdout.split()
     assert "pyproject.toml" in files
     for name in files:
-        if name.startswith(("jacviz/", "pyproject.toml", "README.md")):
+        if name.startswith(("jacviz/", "scenes/", "pyproject.toml", "README.md")):
             (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, src / name)
     dist = tmp_path_factory.mktemp("dist")
@@ -65,6 +65,12 @@ def test_core_install_checks_and_refuses_rendering(wheel, tmp_path):
                "(u1, u2) -> u1 + u2^2", "--at", "1,2"], work, env)
     assert out.returncode == 0, out.stderr
     assert "[ 10  5 ]" in out.stdout
+    out = run([jacviz, "doctor"], work, env)  # the extras are optional here, not missing
+    assert out.returncode == 0, out.stdout
+    assert "MISSING" not in out.stdout
+    assert "  optional  manim        not installed (render: see below)" in out.stdout
+    assert "install: pip install 'jacviz[render]'" in out.stdout
+    assert out.stdout.rstrip().endswith("every required part found (optional parts above)")
     for args in (["list"], ["params", "two-way"], ["render", "two-way"], ["slides"], ["gallery"]):
         out = run([jacviz, *args], work, env)
         assert out.returncode == 2, (args, out.stderr)
@@ -82,6 +88,18 @@ def test_render_install_renders_slides_and_gallery_from_anywhere(wheel, tmp_path
     cache = tmp_path / "cache"  # an empty per-user cache: reveal.js comes from npm on first use
     env = clean_env(JACVIZ_CACHE=str(cache))
     before = set(run(["git", "status", "--porcelain", "--untracked-files=all"], ROOT).stdout.split("\n"))
+    # the scene files are installed as jacviz.scenes, nothing named scenes beside jacviz
+    code = ("import importlib.util, jacviz.scenes.two_way as m, pathlib\n"
+            "from jacviz.studio.sources import source_digest\n"
+            "print(pathlib.Path(m.__file__).parent.parent.parent)\n"
+            "print(importlib.util.find_spec('scenes'))\nprint(source_digest())\n")
+    out = run([venv / "bin" / "python", "-c", code], work, env)
+    site, top, digest = out.stdout.split()
+    assert out.returncode == 0 and Path(site).name == "site-packages", out.stderr
+    assert Path(site).is_relative_to(venv) and not (Path(site) / "scenes").exists()
+    assert top == "None"
+    from jacviz.studio.sources import source_digest  # the same files hash the same way
+    assert digest == source_digest()
     tiny = ["--resolution", "192,108", "--fps", "5"]
     out = run([jacviz, "render", "two-way", *tiny, "--quiet"], work, env)
     assert out.returncode == 0, out.stderr[-3000:]
@@ -104,7 +122,7 @@ def test_missing_npm_is_a_clear_error(wheel, tmp_path):
     """An installed package without reveal.js in its cache and no npm: one line, the fix."""
     venv = venv_with(tmp_path, wheel)
     code = ("import sys\nfrom jacviz.studio.assets import reveal_dist\n"
-            "from jacviz.errors import JacvizError\n"
+            "from jacviz.core.errors import JacvizError\n"
             "try:\n    reveal_dist()\nexcept JacvizError as e:\n    print(e)\n")
     env = clean_env(JACVIZ_CACHE=str(tmp_path / "cache"), PATH=str(venv / "bin"))
     out = run([venv / "bin" / "python", "-c", code], tmp_path, env)

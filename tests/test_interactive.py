@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from jacviz.fmt import fmt_num
+from jacviz.core.fmt import fmt_num
 from jacviz.studio import interactive
 from jacviz.studio.render import resolve_params
 
@@ -222,7 +222,7 @@ def _flat(x):
 
 
 def agrees(text: str, expected) -> bool:
-    """The text shows the expected numbers to the precision shown: as jacviz.fmt.fmt_num
+    """The text shows the expected numbers to the precision shown: as jacviz.core.fmt.fmt_num
     writes them, or within half a unit of the third significant digit (an integer:
     within 1e-9)."""
     values = _flat(expected)
@@ -618,7 +618,7 @@ def test_pages_are_self_contained(site):
 
 
 def test_numbers_are_written_as_the_clips_write_them(site, browser):
-    """The page's number format is jacviz.fmt.fmt_num's (3 significant digits, integers
+    """The page's number format is jacviz.core.fmt.fmt_num's (3 significant digits, integers
     plain, Python's rounding of exact ties), and a value that is not finite is "undefined here"."""
     import random
 

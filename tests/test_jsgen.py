@@ -1,4 +1,4 @@
-"""jacviz.jsgen: maps and Jacobians compiled to JavaScript, run in node, checked against numpy.
+"""jacviz.core.jsgen: maps and Jacobians compiled to JavaScript, run in node, checked against numpy.
 
 Every node run is batched: one ``node`` process evaluates many maps at many points.
 """
@@ -19,9 +19,9 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from jacviz import Chain, JacvizError, Map, NumericError, ParseError
-from jacviz import jsgen
-from jacviz.jsgen import JsCode, JsgenError
-from jacviz.parse import sigmoid, symbol
+from jacviz.core import jsgen
+from jacviz.core.jsgen import JsCode, JsgenError
+from jacviz.core.parse import sigmoid, symbol
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node (Node.js) is not installed")
@@ -506,7 +506,7 @@ def test_complex_values_that_reach_the_compiler_raise(exprs, where):
 
 
 def test_core_module_imports_no_manim():
-    code = "import sys, jacviz.jsgen; assert 'manim' not in sys.modules, 'manim imported'"
+    code = "import sys, jacviz.core.jsgen; assert 'manim' not in sys.modules, 'manim imported'"
     root = Path(__file__).resolve().parent.parent
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=str(root))

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import sympy
 
-import jacviz.kit.graph as kg
+import jacviz.kit.compgraph as kg
 import jacviz.kit.matrix as km
 from jacviz import Chain, Graph
-from jacviz.costs import path_enumeration, reverse_accumulate
+from jacviz.core.costs import path_enumeration, reverse_accumulate
 from jacviz.kit import layout
 
 EXAMPLES = [(km.legible_matrix, "LegibleMatrixExample"), (km.MatrixProduct, "MatrixProductExample"),
@@ -31,7 +31,7 @@ LONG = ["(x1, x2) -> (x1*x2, sin(x1) + x2, x2^2)", "(u1, u2, u3) -> (u1 - u2, u2
 @pytest.fixture(autouse=True)
 def locked_tex_cache():
     """TeX compiled through the shared, locked cache (other renders run side by side)."""
-    from jacviz.studio.tex import share_tex_cache
+    from jacviz.engine.tex_cache import share_tex_cache
 
     share_tex_cache()
 

@@ -112,6 +112,24 @@ def test_place_labels_in_turn_do_not_cover_each_other():
     assert not layout.check(labels)
 
 
+@pytest.mark.parametrize("length", [0.0, 0.02, 0.3], ids=["zero", "very-short", "short"])
+def test_a_short_arrows_label_keeps_off_the_points_label(length):
+    """A zero or very short arrow's tip is on its point, beside the point's label (issue 22:
+    local-linearity's h J e1 on F(x0)).  Text counts by its box: the wide gap of the point's
+    label holds no outline point, yet a label there would overlap it."""
+    from manim import RIGHT, UP, MathTex, Rectangle
+
+    from jacviz.kit import place_label
+
+    box = Rectangle(width=4, height=3)
+    point = np.array([0.0, 0.0, 0.0])
+    other = MathTex(r"F(x_0)\qquad\qquad\qquad\quad y").move_to(point + 0.15 * UP)
+    for direction in (UP, RIGHT):
+        lab = place_label(MathTex(r"h\,J e_1"), point, point + length * direction, [other], box)
+        assert not layout.check([other, lab]), (direction, lab.get_center())
+        assert box.get_left()[0] < lab.get_left()[0] and lab.get_right()[0] < box.get_right()[0]
+
+
 def test_bands_keep_the_last_two_steps_in_order():
     from manim import MathTex, Rectangle
 

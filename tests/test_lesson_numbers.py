@@ -5,7 +5,7 @@ import pytest
 import sympy
 
 from jacviz import Chain, Graph, Map, jacobian, jvp, self_check, vjp
-from jacviz.parse import symbol
+from jacviz.core.parse import symbol
 
 x, y = symbol("x"), symbol("y")
 x1, x2, x3 = symbol("x1"), symbol("x2"), symbol("x3")

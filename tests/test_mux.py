@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio import audio, mux
 from jacviz.studio.audio import RATE
 

@@ -1,4 +1,4 @@
-"""jacviz.network: the lesson's network (LESSON.md §7) and deeper ones (§9).
+"""jacviz.core.network: the lesson's network (LESSON.md §7) and deeper ones (§9).
 
 The backward sweep (vector-Jacobian products reusing the stored forward pass)
 equals the chain's Jacobian and finite differences; its multiply-adds and those
@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jacviz import JacvizError, Network
-from jacviz.costs import jvp_cost, product_cost, vjp_cost
-from jacviz.network import WEIGHT_CHOICES, parse_activations
-from jacviz.parse import symbol
+from jacviz.core.costs import jvp_cost, product_cost, vjp_cost
+from jacviz.core.network import WEIGHT_CHOICES, parse_activations
+from jacviz.core.parse import symbol
 
 LESSON = dict(W=[1, -1, 0.5, 2, -1, 0.5], b=[0, 0.5, -0.5], c=[1, -2, 0.5])
 
@@ -84,7 +84,7 @@ def test_two_hidden_layers_counts_by_hand():
     # dense, input side first: D1 W1 18, W2 (.) 18, D2 (.) 18, c^T (.) 6
     assert net.full_jacobian_cost() == 18 + 18 + 18 + 6
     assert net.full_jacobian_cost(dense=False) == 6 + 18 + 6 + 6
-    # the sweep is the VJP of jacviz.costs (every weight is non-zero)
+    # the sweep is the VJP of jacviz.core.costs (every weight is non-zero)
     assert sweep.multiply_adds == vjp_cost(net.chain()).mults == jvp_cost(net.chain()).mults
     assert net.full_jacobian_cost() == product_cost([2, 3, 3, 3, 3, 1], "forward", dense=True).mults
 

@@ -9,7 +9,7 @@ def test_two_processes_compile_and_read_the_same_tex(tmp_path):
     code = textwrap.dedent("""
         import sys
         from manim import MathTex, tempconfig
-        from jacviz.studio.tex import share_tex_cache
+        from jacviz.engine.tex_cache import share_tex_cache
         with tempconfig({"tex_dir": str(share_tex_cache()), "verbosity": "ERROR"}):
             shapes = [len(MathTex(f"{i} + x_{{{i}}}").submobjects[0]) for i in range(40)]
         print(sum(shapes))
@@ -39,3 +39,35 @@ def test_a_relative_tex_dir_compiles_a_new_snippet(tmp_path, monkeypatch):
         assert svg.is_absolute() and svg.parent == tmp_path / "media" / "Tex"
         assert svg.read_text().lstrip().startswith("<?xml") and "<path" in svg.read_text()
         assert len(MathTex(r"\frac{7}{13}").submobjects[0]) >= 3  # the glyphs, from a compiled SVG
+
+
+def test_an_svg_is_parsed_without_a_temporary_file(tmp_path, monkeypatch):
+    """manim parses a TeX snippet's SVG through a modified copy.  Written to a temporary file,
+    the copy outlived an interrupt (Ctrl-C to the whole process group) once in four runs; it
+    is made in memory, so there is no file to leave: any temporary file fails this test."""
+    import tempfile
+
+    import manim.mobject.svg.svg_mobject as svg_mobject
+    from manim import MathTex, tempconfig
+
+    from jacviz.studio import tex
+
+    tex.install()
+    monkeypatch.chdir(tmp_path)
+    snippet = r"\frac{5}{17} + \sqrt{w}"
+    with tempconfig({"media_dir": str(tmp_path / "media"), "tex_dir": "{media_dir}/Tex"}):
+        first = MathTex(snippet)  # compiled into the cache, and parsed
+        monkeypatch.setattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", {})  # parsed again, not copied
+
+        def refused(*args, **kwargs):
+            raise AssertionError("a temporary file while parsing an SVG")
+
+        for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
+                     "TemporaryDirectory", "SpooledTemporaryFile"):
+            monkeypatch.setattr(tempfile, name, refused)
+        before = sorted(tmp_path.rglob("*"))
+        again = MathTex(snippet)
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written beside the SVG either
+    assert len(again.submobjects[0]) == len(first.submobjects[0]) >= 6
+    for a, b in zip(again.family_members_with_points(), first.family_members_with_points()):
+        assert (a.points == b.points).all()

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from jacviz import Map, ParseError, parse_expr, parse_vector
-from jacviz.parse import parse_map, sigmoid, symbol
+from jacviz.core.parse import parse_map, sigmoid, symbol
 
 t, x, u1, u2 = symbol("t"), symbol("x"), symbol("u1"), symbol("u2")
 

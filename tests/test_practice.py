@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jacviz import exercises as ex
-from jacviz.exercises import KINDS
+from jacviz.core import exercises as ex
+from jacviz.core.exercises import KINDS
 from jacviz.studio.render import keyframes, resolve_params
 
 from browser import CHROMIUM, FLAGS, not_blank
@@ -378,9 +378,9 @@ def test_interrupt_while_pdflatex_runs(sig, tmp_path):
     fake.mkdir()
     (fake / "pdflatex").write_text("#!/bin/sh\nexec sleep 600\n")
     (fake / "pdflatex").chmod(0o755)
-    before = previous_outputs(tmp_path / "set")
+    before = previous_outputs(tmp_path / "set")  # not listed in a manifest: --force
     cmd = Command(["practice", "--kinds", "shape", "--count", "1", "--out", str(tmp_path / "set"),
-                   *TINY], cwd=tmp_path, path_prefix=fake)
+                   "--force", *TINY], cwd=tmp_path, path_prefix=fake)
     cmd.wait_for("pdflatex")
     status, _, err = cmd.interrupt(sig)
     assert_stopped_cleanly(cmd, sig, status, err)

@@ -165,7 +165,7 @@ def test_render_errors_one_line_nothing_written(args, fragment, tmp_path):
 def test_config_file_sets_params(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[two-way]\ng = "(x1, x2) -> (x1*x2, x1 + x2^2)"\npoint = [0.5, 1]\n')
-    from jacviz.studio.params import load_toml
+    from jacviz.engine.params import load_toml
 
     p = resolve_params("two-way", None, load_toml(str(cfg)))
     assert p.g == "(x1, x2) -> (x1*x2, x1 + x2^2)" and tuple(p.point) == (0.5, 1.0)
@@ -178,11 +178,11 @@ def test_config_file_sets_params(tmp_path):
 
 
 def test_plain_manim_renders_defaults(tmp_path):
-    """`manim jacviz/scenes/<file>.py <Class>` works and uses the defaults (last frame only)."""
+    """`manim scenes/<file>.py <Class>` works and uses the defaults (last frame only)."""
     manim = Path(sys.executable).parent / "manim"
     out = subprocess.run(
         [str(manim), "render", "-s", "-r", "256,144", "--media_dir", str(tmp_path),
-         str(ROOT / "jacviz" / "scenes" / "jacobian_grid.py"), "JacobianGrid"],
+         str(ROOT / "scenes" / "jacobian_grid.py"), "JacobianGrid"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr[-2000:]

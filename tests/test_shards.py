@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jacviz.errors import JacvizError
+from jacviz.core.errors import JacvizError
 from jacviz.studio import registry
 from jacviz.studio.shard import Shard, frames_of, partition
 
@@ -190,6 +190,40 @@ def test_a_failing_task_in_the_lesson_queue_stops_it_with_its_error(tmp_path, mo
 def test_jobs_option_is_checked():
     res = subprocess.run([JACVIZ, "render", "two-way", "--jobs", "0"], capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr == "error: --jobs 0 must be a whole number from 1 to 64\n"
+
+
+def test_one_process_does_no_work_its_shards_skip(tmp_path, monkeypatch):
+    """Issue 23: a one-process render hashed everything on screen before every play (manim's
+    partial-movie cache: 40 % of its CPU), which no shard does.  Now it names each play's
+    movie by its number, as the shards do, and hashes nothing."""
+    import manim.renderer.cairo_renderer as cairo_renderer
+
+    from jacviz.studio.render import RenderRequest, prepare_tex, render as render_request
+
+    hashed = []
+    real = cairo_renderer.get_hash_from_play_call
+    monkeypatch.setattr(cairo_renderer, "get_hash_from_play_call",
+                        lambda *args: hashed.append(1) or real(*args))
+    monkeypatch.chdir(tmp_path)
+    request = RenderRequest("jacobian-grid", resolution=(160, 90), fps=3, out=tmp_path / "one.mp4",
+                            media_dir=tmp_path / "media")
+    plays = len(prepare_tex(registry.scene_class("jacobian-grid"), request.params).durations)
+    assert render_request(request)[-1] == tmp_path / "one.mp4"
+    assert hashed == []
+    movies = sorted(p.name for p in (tmp_path / "media").rglob("partial_movie_files/*/*.mp4"))
+    assert plays > 5 and movies == [f"uncached_{k:05d}.mp4" for k in range(plays)]
+
+
+def test_the_scene_twice_as_long_plays_every_beat_twice():
+    """The bench's cost_growth renders a scene with its beats played twice over: every play
+    again, after one fade that clears the screen."""
+    from jacviz.studio.bench import repeated_scene
+    from jacviz.studio.render import prepare_tex
+
+    cls = registry.scene_class("jacobian-grid")
+    once = prepare_tex(repeated_scene(cls, 1), cls.Params()).durations
+    twice = prepare_tex(repeated_scene(cls, 2), cls.Params()).durations
+    assert len(once) > 5 and twice == once + [0.5] + once
 
 
 # -- identical clips ----------------------------------------------------------------------

@@ -1,12 +1,12 @@
-"""Numbers and symbols for a voice: the table of cases of jacviz.spoken."""
+"""Numbers and symbols for a voice: the table of cases of jacviz.core.spoken."""
 
 import math
 
 import numpy as np
 import pytest
 
-from jacviz.errors import JacvizError
-from jacviz.spoken import (estimate_timing, join_words, say_entry, say_int, say_matrix, say_name,
+from jacviz.core.errors import JacvizError
+from jacviz.core.spoken import (estimate_timing, join_words, say_entry, say_int, say_matrix, say_name,
                            say_num, say_shape, say_vec, sentence, sentences, speech_seconds,
                            word_count)
 

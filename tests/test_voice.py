@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jacviz import spoken
-from jacviz.errors import JacvizError
+from jacviz.core import spoken
+from jacviz.core.errors import JacvizError
 from jacviz.studio import audio, captions, voice
 from jacviz.studio.audio import RATE
 from jacviz.studio.voice import Line
@@ -305,7 +305,7 @@ def test_piper_that_hangs_is_stopped(tmp_path, private_tmp, monkeypatch, good, b
 
 INTERRUPTED = textwrap.dedent("""
     import sys
-    from jacviz import signals
+    from jacviz.core import signals
     signals.install()
     from jacviz.studio.voice import Line, Piper, speak
     try:

@@ -17,29 +17,30 @@ shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 runnable example scene (the tests render each one).
 """
 
-from ..studio import fastcopy
-from ..studio import tex as studio_tex
-from ..fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
+from ..engine import fastcopy
+from ..engine import tex_cache
+from ..core.fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
                    plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
                    tex_tuple, tex_vec)
-from ..studio.params import SceneParams, param
+from ..engine.params import SceneParams, param
 from . import layout, style
-from .graph import ComputationGraph, adjoint_parts, path_parts, space_tex, tex_name
-from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, ShapeProduct, ShapeTable,
-                     legible_matrix, matrix_or_block, readable)
+from .compgraph import ComputationGraph, adjoint_parts, path_parts, space_tex, tex_name
+from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, MatrixToFill, ShapeProduct,
+                     ShapeTable, legible_matrix, matrix_or_block, readable)
 from .panel import Bands, PanelGrid, SpacePanel, fit_grid, map_links, panel_grid, place_label
 from .readout import LiveReadout, live_number, stack
 from .view import PlaneView, scale_note
 from .scene import JacvizScene
 from .strip import ChainStrip
-from .tex import ColoredTex, overlay
+from .colored_tex import ColoredTex, overlay
 
 fastcopy.install()  # copies share what manim never changes in place: same frames, faster
-studio_tex.install()  # TeX compiled in private folders and renamed whole: safe side by side
+tex_cache.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
     "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
-    "LiveReadout", "MatrixBlock", "MatrixProduct", "PanelGrid", "PlaneView", "SceneParams",
+    "LiveReadout", "MatrixBlock", "MatrixProduct", "MatrixToFill", "PanelGrid", "PlaneView",
+    "SceneParams",
     "ShapeProduct", "ShapeTable", "SpacePanel", "adjoint_parts", "dot_terms", "fit_grid",
     "fmt_num", "fmt_vec", "layout", "legible_matrix", "live_number", "map_links",
     "matrix_or_block", "nice_floor", "nice_range", "overlay", "panel_grid", "param", "path_parts",

@@ -6,7 +6,7 @@ anything drawn past the frame's edge, is a fault.  The check lists
 - every pair of text or TeX mobjects (the outermost ``MathTex``/``Tex``/``Text``/
   numbers, not their glyphs) whose bounding boxes intersect by more than
   ``tolerance`` in both directions, unless either is declared an overlay
-  (:func:`jacviz.kit.tex.overlay`) or lies inside one;
+  (:func:`jacviz.kit.colored_tex.overlay`) or lies inside one;
 - every visible mobject whose bounding box leaves the frame by more than
   ``tolerance``.
 

@@ -7,9 +7,9 @@ import sympy
 from manim import (DOWN, LEFT, RIGHT, UP, Line, MathTex, Rectangle, SurroundingRectangle, VGroup,
                    VMobject)
 
-from ..fmt import tex_expr, tex_num
+from ..core.fmt import tex_expr, tex_num
 from . import style
-from .tex import ColoredTex, overlay
+from .colored_tex import ColoredTex, overlay
 
 #: above this many rows or columns a matrix is shown as a labelled block at 480p
 MAX_READABLE = 4
@@ -33,8 +33,9 @@ class JacobianMatrix(VGroup):
     ``col_labels`` (inputs, on top) are TeX strings in ``label_color``.  A 1x1
     matrix shows as its entry alone, no brackets, unless ``scalar=False``.
 
-    Parts: :meth:`entry` (i, j), :meth:`row` i, :meth:`column` j,
-    ``entries`` (a VGroup of rows), ``brackets``, ``row_label_group``,
+    Parts: :meth:`entry` (i, j), :meth:`row` i, :meth:`column` j, and as ManimCE's
+    ``Matrix`` names them :meth:`get_entries`, :meth:`get_rows`, :meth:`get_columns`,
+    :meth:`get_brackets`; ``entries`` (a VGroup of rows), ``brackets``, ``row_label_group``,
     ``col_label_group``; :meth:`highlight_entry`, :meth:`highlight_row` and
     :meth:`highlight_column` return declared overlays to add or Create.
 
@@ -147,6 +148,15 @@ class JacobianMatrix(VGroup):
     def get_entries(self) -> VGroup:
         return VGroup(*[e for row in self.entries for e in row])
 
+    def get_rows(self) -> VGroup:
+        return VGroup(*[self.row(i) for i in range(self.m)])
+
+    def get_columns(self) -> VGroup:
+        return VGroup(*[self.column(j) for j in range(self.n)])
+
+    def get_brackets(self) -> VGroup:
+        return self.brackets
+
     # -- highlights (declared overlays) ----------------------------------------------------
     def _box(self, mob, color, buff):
         return overlay(SurroundingRectangle(mob, color=color, buff=buff, stroke_width=4))
@@ -159,6 +169,41 @@ class JacobianMatrix(VGroup):
 
     def highlight_column(self, j: int, color=style.HIGHLIGHT):
         return self._box(self.column(j), color, 0.08)
+
+
+class MatrixToFill(VGroup):
+    """A numeric Jacobian shown empty, to be filled in: its brackets, a muted "?" in
+    every entry's place and a label above (the scene's mobject is just these three).
+
+    The filled matrix, ``matrix``, is laid out in place but not added: its rows and
+    columns are the targets that the blanks give way to.  Parts: ``matrix``,
+    ``label``, :meth:`blank` (i, j), :meth:`blank_row` i, :meth:`blank_column` j,
+    :meth:`get_blanks`.  ``width`` and ``height`` bound the matrix, centred at ``at``.
+    """
+
+    def __init__(self, A, *, color, label: str, at, width: float, height: float,
+                 font_size=style.SMALL, label_buff: float = style.LABEL_BUFF):
+        M = JacobianMatrix.numeric(A, color=color, font_size=font_size)
+        natural = M.width
+        style.fit(M, width, height).move_to(at)
+        self.matrix = M
+        self.blanks = VGroup(*[VGroup(*[
+            style.math("?", style.MUTED, font_size).scale(M.width / natural).move_to(M.entry(i, j))
+            for j in range(M.n)]) for i in range(M.m)])
+        self.label = style.math(label, color, font_size).next_to(M, UP, buff=label_buff)
+        super().__init__(self.label, M.brackets, VGroup(*[b for row in self.blanks for b in row]))
+
+    def blank(self, i: int, j: int):
+        return self.blanks[i][j]
+
+    def blank_row(self, i: int) -> VGroup:
+        return VGroup(*self.blanks[i])
+
+    def blank_column(self, j: int) -> VGroup:
+        return VGroup(*[row[j] for row in self.blanks])
+
+    def get_blanks(self) -> VGroup:
+        return VGroup(*[b for row in self.blanks for b in row])
 
 
 class MatrixBlock(VGroup):
@@ -374,7 +419,7 @@ class ShapeTable(VGroup):
 
     def __init__(self, chain, *, names=None, font_size=style.SMALL, row_gap: float = 0.55,
                  col_gap: float = 0.5):
-        from .graph import space_tex, tex_name
+        from .compgraph import space_tex, tex_name
 
         super().__init__()
         k, d = len(chain.maps), chain.dims
@@ -419,8 +464,9 @@ class ShapeProduct(VGroup):
     they are marked in HIGHLIGHT and joined by an arc (they cancel); where they
     differ, in WARN.  If every pair agrees and the order applies each map after
     the one before it, the result follows (``-> p x n`` and a tick), else a cross.
-    Parts: ``line`` (ColoredTex), ``names``, ``arcs``, ``result``; ``fits`` and
-    ``mismatches`` (pairs of sizes that differ).
+    Parts: :meth:`factor` k (from the left), :meth:`rows_of` k and :meth:`cols_of` k (its
+    sizes), :meth:`get_factors`; ``line`` (the ColoredTex), ``names``, ``arcs``, ``result``;
+    ``fits`` and ``mismatches`` (pairs of sizes that differ).
 
     Examples
     --------
@@ -437,17 +483,16 @@ class ShapeProduct(VGroup):
         from manim import ArcBetweenPoints
 
         super().__init__()
-        parts, where = [], []
-        for s in order:
-            where.append(len(parts) + 1)
+        parts = []
+        for s in order:  # each factor is the parts ( rows \times cols )
             parts += [("(", style.INK), (str(dims[s + 1]), style.INK), (r"\times", style.INK),
                       (str(dims[s]), style.INK), (")", style.INK)]
         self.line = ColoredTex(*parts, font_size=font_size)
         self.names = VGroup(*[MathTex(nm, font_size=font_size * 0.85, color=style.INK).next_to(
-            VGroup(*self.line[w - 1:w + 4]), UP, buff=0.2) for nm, w in zip(names, where)])
+            self.factor(k), UP, buff=0.2) for k, nm in enumerate(names)])
         self.arcs, self.mismatches = VGroup(), []
-        for (a, wa), (b, wb) in zip(zip(order, where), zip(order[1:], where[1:])):
-            left, right = self.line[wa + 2], self.line[wb]
+        for k, (a, b) in enumerate(zip(order, order[1:])):
+            left, right = self.cols_of(k), self.rows_of(k + 1)
             if dims[a] == dims[b + 1]:
                 VGroup(left, right).set_color(style.HIGHLIGHT)
                 self.arcs.add(overlay(ArcBetweenPoints(
@@ -465,3 +510,21 @@ class ShapeProduct(VGroup):
             self.result = style.xmark()
         self.result.next_to(self.line, RIGHT, buff=0.3)
         self.add(self.names, self.line, self.arcs, self.result)
+
+    # -- parts (the k-th factor from the left) -------------------------------------------
+    _PARTS = 5  # "(", rows, "\times", cols, ")"
+
+    def factor(self, k: int) -> VGroup:
+        """The k-th factor, ``(rows x cols)``."""
+        return VGroup(*self.line[self._PARTS * k:self._PARTS * (k + 1)])
+
+    def rows_of(self, k: int):
+        """The k-th factor's number of rows (its map's output size)."""
+        return self.line[self._PARTS * k + 1]
+
+    def cols_of(self, k: int):
+        """The k-th factor's number of columns (its map's input size)."""
+        return self.line[self._PARTS * k + 3]
+
+    def get_factors(self) -> VGroup:
+        return VGroup(*[self.factor(k) for k in range(len(self.line) // self._PARTS)])

@@ -11,7 +11,7 @@ import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, FadeIn, FadeOut, MathTex, NumberLine,
                    VGroup, VMobject, Write)
 
-from ..fmt import nice_floor, nice_range, tex_num
+from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
 
 
@@ -63,6 +63,27 @@ class SpacePanel(VGroup):
         lo = np.minimum(self.p, cov.min(axis=0)) if len(cov) else self.p.copy()
         hi = np.maximum(self.p, cov.max(axis=0)) if len(cov) else self.p.copy()
         w, h = width - 0.6, height - 0.5
+        # long tick labels (999990 at the drawing limit, 1e6) would cross the box: the axes
+        # are drawn again, narrower and shifted, until every label is inside it
+        shift = 0.0
+        for _ in range(3):
+            self._axes(dim, lo, hi, radius, w, h, center + RIGHT * shift, ticks, tick_size)
+            inner = (self.box.get_left()[0] + 0.03, self.box.get_right()[0] - 0.03)
+            left = inner[0] - self.tick_labels.get_left()[0]
+            right = self.tick_labels.get_right()[0] - inner[1]
+            if left <= 1e-6 and right <= 1e-6:
+                break
+            w -= max(left, 0.0) + max(right, 0.0) + 0.02
+            shift += (max(left, 0.0) - max(right, 0.0)) / 2
+        self.title = None
+        if title is not None:
+            self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
+            style.fit(self.title, width, title_height)
+            self.title.next_to(self.box, UP, buff=0.1)
+        self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
+
+    def _axes(self, dim, lo, hi, radius, w, h, center, ticks, tick_size):
+        """The axes (w by h at most) around the point and ``lo``..``hi``, and their labels."""
         self.tick_labels = VGroup()
         if dim == 1:
             r = radius * w / h
@@ -95,12 +116,6 @@ class SpacePanel(VGroup):
                                           "stroke_width": 2}, tips=False)
             self.axes.move_to(center + RIGHT * 0.15 + UP * 0.1)
             self._ticks_2d(ax, bx, ay, by, tick_size)
-        self.title = None
-        if title is not None:
-            self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
-            style.fit(self.title, width, title_height)
-            self.title.next_to(self.box, UP, buff=0.1)
-        self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
 
     def _ticks_2d(self, ax, bx, ay, by, size):
         """Range labels along the bottom and left edges, then the axis names."""
@@ -205,7 +220,7 @@ class SpacePanel(VGroup):
 
     @staticmethod
     def common_scale(panels, offsets, fill: float = 0.85) -> float:
-        """One round scale (:func:`jacviz.fmt.nice_floor`) for vectors drawn in several
+        """One round scale (:func:`jacviz.core.fmt.nice_floor`) for vectors drawn in several
         panels: every panel's ``offsets`` (vectors, or a curve's points minus the point)
         drawn that many times stay within ``fill`` of its range.  1 if nothing bounds it."""
         bound = min((fill * p.max_scale(o) for p, o in zip(panels, offsets)), default=np.inf)
@@ -248,10 +263,19 @@ def sample_points(mobs) -> np.ndarray:
 
 
 def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad: float = 0.04,
-                around: bool = False):
+                around: bool = False, clear: float = 0.08):
     """Put a label near an arrow's tip (or beside it, or behind its start; with ``around``
     also anywhere around the tip) where it covers the fewest points of ``obstacles``
-    (within ``pad`` of it) and stays inside ``box``."""
+    (within ``pad`` of it) and stays inside ``box``.
+
+    Text among the obstacles (labels, tick labels: what the layout check compares) counts
+    by its bounding box, not its outline: a spot whose box comes within ``clear`` of a
+    text's box is taken only if every spot does.  A zero or very short arrow (its tip on
+    the point and the point's label) is where this matters: the label goes beside both.
+    When every spot near the tip is taken so (three labels round one point near a corner
+    of the box), spots in 16 directions and farther out are tried too."""
+    from .layout import _box, texts
+
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     d = end - start
     n = float(np.linalg.norm(d))
@@ -262,33 +286,50 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     def reach(v):  # distance from the centre to the label's edge in direction v
         return abs(v[0]) * hw + abs(v[1]) * hh
 
+    def ring(count, fars):  # spots all round the tip
+        for ang in np.arange(count) * 2 * np.pi / count:
+            v = np.array([np.cos(ang), np.sin(ang), 0.0])
+            for far in fars:
+                yield end + v * (buff + far + reach(v))
+
     mid = (start + end) / 2
     cands = [end + u * (buff + reach(u))]
     for side in (perp, -perp):
         cands.append(end + side * (buff + reach(side)) - u * 0.05)
         cands.append(mid + side * (buff + reach(side)))
     cands.append(start - u * (buff + reach(u)))
-    for ang in np.arange(8 if around else 0) * np.pi / 4:  # anywhere around the tip
-        v = np.array([np.cos(ang), np.sin(ang), 0.0])
-        for far in (0.0, 0.25):
-            cands.append(end + v * (buff + far + reach(v)))
+    if around:
+        cands += ring(8, (0.0, 0.25))
     pts = sample_points(obstacles)
+    boxes = np.array([_box(t) for t in texts(obstacles) if t is not label]).reshape(-1, 4)
     if box is not None:
         bx0, by0 = box.get_left()[0] + 0.05, box.get_bottom()[1] + 0.05
         bx1, by1 = box.get_right()[0] - 0.05, box.get_top()[1] - 0.05
     else:
         hwf, hhf = style.frame_width() / 2 - style.MARGIN, style.frame_height() / 2 - style.MARGIN
         bx0, by0, bx1, by1 = -hwf, -hhf, hwf, hhf
-    best, best_score = cands[0], np.inf
-    for i, c in enumerate(cands):
+
+    def score(i, c):
         x0, x1, y0, y1 = c[0] - hw - pad, c[0] + hw + pad, c[1] - hh - pad, c[1] + hh + pad
         inside = (pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)
-        score = float(inside.sum()) + 0.01 * i
+        value = float(inside.sum()) + 0.01 * i
         if x0 < bx0 or x1 > bx1 or y0 < by0 or y1 > by1:
-            score += 1000
-        if score < best_score:
-            best, best_score = c, score
-    label.move_to(best)
+            value += 1000
+        if len(boxes):  # overlap with a text's box, the label's grown by ``clear``
+            w, h = hw + clear, hh + clear
+            ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
+            oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
+            hit = (ox > 0) & (oy > 0)
+            if hit.any():
+                value += 500 + 100 * float(np.sum(ox[hit] * oy[hit]))
+        return value
+
+    scores = [score(i, c) for i, c in enumerate(cands)]
+    if around and min(scores) >= 500:  # on a text or out of the box wherever it goes
+        more = list(ring(16, (0.0, 0.25, 0.5)))
+        scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
+        cands += more
+    label.move_to(cands[int(np.argmin(scores))])
     return label
 
 

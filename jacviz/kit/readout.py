@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
 
-from ..fmt import fmt_num
+from ..core.fmt import fmt_num
 from . import style
 
 

@@ -1,7 +1,7 @@
 """The base class of every jacviz scene.
 
 A scene subclasses :class:`JacvizScene`, declares ``Params`` (a dataclass of
-:class:`jacviz.studio.params.SceneParams` whose ``build()`` returns what the
+:class:`jacviz.engine.params.SceneParams` whose ``build()`` returns what the
 scene draws, available as ``self.n``), and writes ``construct()`` as named
 beats, each starting with ``self.beat(name, caption)``::
 
@@ -24,9 +24,9 @@ import os
 import numpy as np
 from manim import ManimColor, Scene, config
 
-from ..signals import stage
-from ..studio import tex
-from ..studio.params import SceneParams
+from ..core.signals import stage
+from ..engine import tex_cache
+from ..engine.params import SceneParams
 from . import layout, style
 
 
@@ -75,7 +75,7 @@ class JacvizScene(Scene):
         self.camera.background_color = ManimColor(style.BACKGROUND)
 
     def setup(self) -> None:
-        """Mark the stages of a render (see ``jacviz.signals.stage``): the first
+        """Mark the stages of a render (see ``jacviz.core.signals.stage``): the first
         frames written, and the join of the partial movies."""
         super().setup()
         writer = getattr(self.renderer, "file_writer", None)
@@ -107,7 +107,7 @@ class JacvizScene(Scene):
         writer.combine_to_movie = combine_marked
 
     def play(self, *args, **kwargs) -> None:
-        if tex.collecting():
+        if tex_cache.collecting():
             # a dry run only gathers the TeX snippets the scene needs, and notes each
             # play's run time without playing it (sharded renders plan on these)
             self.play_durations.append(self._planned_run_time(*args, **kwargs))

@@ -2,7 +2,7 @@
 
 Forward perturbations and backward gradients keep the same colours in every
 clip and every page (Okabe-Ito palette, safe for colour-blind viewers;
-LESSON.md conventions).  Numbers are written by :mod:`jacviz.fmt`, shared with
+LESSON.md conventions).  Numbers are written by :mod:`jacviz.core.fmt`, shared with
 the captions.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from manim import UP, Arrow, DashedLine, Dot, MathTex, RoundedRectangle, Tex, VGroup, config
 
-from ..fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
-from ..fmt import tex_expr as tex  # noqa: F401
-from ..fmt import tex_num as num  # noqa: F401
-from ..fmt import tex_tuple, tex_vec  # noqa: F401
+from ..core.fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
+from ..core.fmt import tex_expr as tex  # noqa: F401
+from ..core.fmt import tex_num as num  # noqa: F401
+from ..core.fmt import tex_tuple, tex_vec  # noqa: F401
 
 # -- palette ---------------------------------------------------------------
 FORWARD = "#E69F00"  # orange: perturbations pushed forward (dx, du, dy, J dx)
@@ -38,6 +38,12 @@ TINY = 24  # the smallest size used anywhere
 MARGIN = 0.35  # kept free at every frame edge
 TITLE_Y = 3.45
 CONTENT_TOP = 2.95  # below the title
+CONTENT_BOTTOM = -4.0 + MARGIN  # the lowest content, at the default frame height of 8
+LABEL_BUFF = 0.25  # a label above the thing it names (a matrix, a panel)
+
+# -- strokes -------------------------------------------------------------------
+GRID_STROKE = 1.6  # a grid in the background (the input grid, the identity)
+CURVE_STROKE = 2.2  # a curve or grid the beat is about (an image grid, a level set)
 
 
 def frame_width() -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Line, MathTex, Polygon, Rectangle, VGroup, VMobject
 
-from ..fmt import nice_floor, nice_range, tex_num
+from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
 
 
@@ -22,7 +22,7 @@ class PlaneView:
     ``ylim`` are the data the whole rectangle shows.
 
     Drawing, all in data coordinates: :meth:`polyline`, :meth:`grid` (many
-    polylines, e.g. from :func:`jacviz.grids.grid_lines`), :meth:`dot`,
+    polylines, e.g. from :func:`jacviz.core.grids.grid_lines`), :meth:`dot`,
     :meth:`polygon`, :meth:`arrow` (a vector at a point, in its kind's colour)
     and :meth:`right_angle`.  Arrows: :meth:`arrow_scale` is a round factor
     that draws vectors legibly, :meth:`with_arrows` a view that holds them too,
@@ -37,7 +37,7 @@ class PlaneView:
     --------
     .. code-block:: python
 
-        from jacviz.grids import bounds, grid_lines
+        from jacviz.core.grids import bounds, grid_lines
         from jacviz.kit.view import PlaneView
 
         class PlaneViewExample(Scene):
@@ -129,7 +129,7 @@ class PlaneView:
         return mark
 
     def arrow_scale(self, longest: float, lo: float = 0.5, hi: float = 2.6) -> float:
-        """A round factor (:func:`jacviz.fmt.nice_floor`) at which the longest of some
+        """A round factor (:func:`jacviz.core.fmt.nice_floor`) at which the longest of some
         vectors (its data length) is drawn legibly: 1 when it is already between ``lo``
         and ``hi`` screen units (or has no length), else the factor that brings it down to
         2.1 or up to 1."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 
 RENDER_EXTRA = "rendering needs the render extra: pip install 'jacviz[render]'"
 

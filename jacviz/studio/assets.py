@@ -18,8 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import lock_exclusive, run_child
+from ..core.errors import JacvizError
+from ..core.signals import lock_exclusive, run_child
 
 HERE = Path(__file__).resolve().parent / "assets"
 
@@ -82,7 +82,7 @@ def _install(home: Path) -> None:
 
 
 if __name__ == "__main__":
-    from .. import signals
+    from ..core import signals
 
     signals.install()
     try:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 
 RATE = 48000
 #: the lecture's loudness target (EBU R128 for streaming-style delivery) and its ceiling

@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
 
 LINE_WIDTH = 42
 MAX_LINES = 2

@@ -25,8 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import stage
+from ..core.errors import JacvizError
+from ..core.signals import stage
 
 CONNECT_TIMEOUT = "10s"
 

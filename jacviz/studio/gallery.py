@@ -8,6 +8,15 @@ Beside a clip of a scene that has an interactive canvas
 (:mod:`jacviz.studio.interactive`), it shows the canvas for the clip's
 parameters: the page is (re)written as ``<clip stem>.html`` beside the clip
 (the path ``jacviz interactive`` uses) and shown in a sandboxed iframe.
+
+What it writes is one folder output (:class:`jacviz.studio.output.FolderTarget`)
+that shares the renders folder with the clips: ``index.html``, ``posters/``, and
+beside each clip its ``.vtt`` captions and canvas page, listed in
+``.jacviz-gallery.json``.  All of it is checked before the first clip is read,
+made in a staging folder and put in place together.  A clip's poster, captions
+and canvas page are named after the clip and belong to it (``jacviz interactive``
+writes the same page); an ``index.html`` that an earlier gallery did not write (a
+page of your own) is refused unless ``force``, which replaces it.
 """
 
 from __future__ import annotations
@@ -18,12 +27,14 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError
+from ..core.signals import stage
 from . import registry
-from .render import commit, workdir
-from ..signals import stage
+from .output import FolderTarget
+from .render import workdir
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
+MANIFEST = ".jacviz-gallery.json"
 MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
 
 
@@ -57,10 +68,6 @@ def srt_to_vtt(srt: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _newer(a: Path, b: Path) -> bool:
-    return not b.exists() or a.stat().st_mtime > b.stat().st_mtime
-
-
 def collect(renders: Path) -> list[dict]:
     order = {name: i for i, name in enumerate(registry.names())}
     items = []
@@ -79,47 +86,63 @@ def collect(renders: Path) -> list[dict]:
     return items
 
 
-def build(renders: Path | None = None) -> Path:
-    renders = Path(renders) if renders else workdir() / "renders"
-    items = collect(renders)
+def build(renders: Path | None = None, force: bool = False) -> Path:
+    """Write the gallery into the renders folder (default ``renders``); returns the page.
+    ``force``: replace files at the gallery's names that an earlier gallery did not write."""
+    target = FolderTarget(Path(renders) if renders else workdir() / "renders",
+                          option="--renders" if renders else "", force=force, shared=True,
+                          manifest=MANIFEST)
+    renders = target.path
+    if os.path.lexists(renders) and not os.path.isdir(renders):
+        raise JacvizError(f"{target.label} is a file; name the folder that holds the clips")
+    target.check()  # the folder itself: its ancestors, a system folder, writable
+    items = collect(renders) if os.path.isdir(renders) else []
     if not items:
         raise JacvizError(f"no rendered clips in {renders}; run `make render` first")
-    posters = renders / "posters"
-    posters.mkdir(exist_ok=True)
-    cards = []
+    canvases = {it["stem"]: _canvas(it) for it in items}
+    own = set()  # the files that belong to a clip: its poster, captions and canvas page
     for it in items:
-        clip = it["clip"]
-        duration, last = probe(clip)
-        poster = posters / f"{it['stem']}.png"
-        if _newer(clip, poster):
-            tmp = poster.with_name(f".{poster.name}.tmp-{os.getpid()}.png")
-            try:
-                last.convert("RGB").save(tmp)
-                os.replace(tmp, poster)
-            finally:
-                tmp.unlink(missing_ok=True)
-        stage("poster", str(poster))
-        srt = clip.with_suffix(".srt")
-        vtt = clip.with_suffix(".vtt")
-        captions = []
-        if srt.exists():
-            text = srt.read_text()
-            commit({vtt: srt_to_vtt(text)})
-            captions = [block.split("\n", 2)[-1] for block in text.strip().split("\n\n") if block.strip()]
-        canvas, why = _canvas(it, renders)
-        cards.append(_card(it, clip, poster, vtt if srt.exists() else None, duration, captions, renders,
-                           canvas, why))
-    page = _page(cards)
-    out = renders / "index.html"
-    commit({out: page})
-    return out
+        own.add(f"posters/{it['stem']}.png")
+        if it["clip"].with_suffix(".srt").exists():
+            own.add(f"{it['stem']}.vtt")
+        if canvases[it["stem"]][0] is not None:
+            own.add(f"{it['stem']}.html")
+    names = ["index.html", *sorted(own)]
+    target.check(names, adopt=own)  # the files it writes, before the first clip is read
+    with target.staging() as tmp:
+        (tmp / "posters").mkdir()
+        cards = []
+        for it in items:
+            clip = it["clip"]
+            duration, last = probe(clip)
+            poster = renders / "posters" / f"{it['stem']}.png"
+            last.convert("RGB").save(tmp / "posters" / poster.name)
+            stage("poster", str(poster))
+            srt = clip.with_suffix(".srt")
+            vtt = None
+            captions = []
+            if srt.exists():
+                text = srt.read_text()
+                vtt = srt_to_vtt(text)
+                (tmp / f"{it['stem']}.vtt").write_text(vtt)
+                captions = [block.split("\n", 2)[-1] for block in text.strip().split("\n\n")
+                            if block.strip()]
+            html_text, why = canvases[it["stem"]]
+            canvas = None
+            if html_text is not None:
+                canvas = renders / f"{it['stem']}.html"
+                (tmp / canvas.name).write_text(html_text, encoding="utf-8")
+            cards.append(_card(it, clip, poster, vtt, duration, captions, renders, canvas, why))
+        (tmp / "index.html").write_text(_page(cards))
+        target.commit(tmp, adopt=own)
+    return renders / "index.html"
 
 
-def _canvas(it: dict, renders: Path) -> tuple[Path | None, str]:
-    """The canvas page beside a clip, (re)written for the clip's parameters: (path, "")
-    for a scene that has a canvas, (None, reason) when the parameters no longer
-    validate or cannot be compiled, (None, "") for a scene without one."""
-    from .interactive import CANVASES, build
+def _canvas(it: dict) -> tuple[str | None, str]:
+    """The canvas page of a clip, for the clip's parameters: (HTML text, "") for a
+    scene that has a canvas, (None, reason) when the parameters no longer validate or
+    cannot be compiled, (None, "") for a scene without one."""
+    from .interactive import CANVASES, page
     from .render import resolve_params
 
     if it["scene"] not in CANVASES:
@@ -128,7 +151,7 @@ def _canvas(it: dict, renders: Path) -> tuple[Path | None, str]:
     changed = {k: values[k] for k in it.get("changed", []) if k in values}
     try:
         params = resolve_params(it["scene"], changed)
-        return build(it["scene"], params, renders / f"{it['stem']}.html"), ""
+        return page(it["scene"], params), ""
     except JacvizError as exc:
         return None, " ".join(str(exc).split())
 
@@ -151,7 +174,7 @@ def _card(it, clip, poster, vtt, duration, captions, base, canvas=None, why="") 
     else:
         # inline (data: URI): a page opened from disk may not fetch a file:// track
         track = (f'<track kind="captions" srclang="en" label="English" default '
-                 f'src="data:text/vtt;base64,{base64.b64encode(vtt.read_bytes()).decode()}">'
+                 f'src="data:text/vtt;base64,{base64.b64encode(vtt.encode()).decode()}">'
                  if vtt else "")
         media = (f'<video controls preload="metadata" poster="{_rel(poster, base)}">'
                  f'<source src="{_rel(clip, base)}" type="{MIME.get(clip.suffix, "video/mp4")}">'

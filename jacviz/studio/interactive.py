@@ -3,10 +3,10 @@
 The page is plain SVG and JavaScript (no library, no network request: a
 Content-Security-Policy forbids every fetch) and opens from ``file://``.  Its
 numbers come from the core, also while dragging: every map and its symbolic
-Jacobian are compiled to JavaScript by :mod:`jacviz.jsgen` from the parser's
+Jacobian are compiled to JavaScript by :mod:`jacviz.core.jsgen` from the parser's
 sympy trees, so the page evaluates the same expressions the clips show.  The
 user's text never reaches code: names, formulas and numbers are data, embedded
-with :func:`jacviz.jsgen.to_js_object` (script-safe JSON) and written into the
+with :func:`jacviz.core.jsgen.to_js_object` (script-safe JSON) and written into the
 page with ``textContent``, never as HTML.
 
 Canvases (:data:`CANVASES`): two-way (drag x0, the tip of dx and the output
@@ -34,12 +34,13 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import JacvizError
-from ..fmt import fmt_num, nice_floor, plain_expr
-from ..jsgen import compile_chain, compile_map, prelude, to_js_object
-from ..maps import Chain, Map
+from ..core.errors import JacvizError
+from ..core.fmt import fmt_num, nice_floor, plain_expr
+from ..core.jsgen import compile_chain, compile_map, prelude, to_js_object
+from ..core.maps import Chain, Map
 from . import registry
-from .render import commit, workdir
+from .output import FileTarget
+from .render import workdir
 
 ASSETS = Path(__file__).resolve().parent / "interactive_assets"
 
@@ -140,8 +141,8 @@ def _output_names(text, m: int) -> list[str]:
 
 def _graph_data(tag: str, chain: Chain, x0, entry) -> dict:
     """One computation graph: the chain (compiled), its layers and its edges (the core's
-    jacviz.graph.Graph: one per partial that is not identically zero), the point, the entry."""
-    from ..graph import Graph
+    jacviz.core.graph.Graph: one per partial that is not identically zero), the point, the entry."""
+    from ..core.graph import Graph
 
     x0 = _floats(x0)
     graph = Graph(chain, x0)
@@ -199,8 +200,8 @@ def _nice_scale(room: float, longest: float) -> float:
 
 def _level_sets(params) -> dict:
     """level-sets: f and the curves (compiled), the view, round arrow scales, and the
-    contour lines (jacviz.curves: marching squares, joined into polylines)."""
-    from ..curves import Curve, chain_along_curve, join_segments, level_set_segments
+    contour lines (jacviz.core.curves: marching squares, joined into polylines)."""
+    from ..core.curves import Curve, chain_along_curve, join_segments, level_set_segments
 
     f = params.map_of("f", params.f, max_dim=None)
     curves, samples = [], []
@@ -350,23 +351,30 @@ def output_path(scene: str, params) -> Path:
     return workdir() / "renders" / f"{stem}.html"
 
 
+def target(scene: str, params, out=None) -> FileTarget:
+    """The page's output: ``out`` (an .html file) or :func:`output_path`."""
+    default = output_path(scene, params)
+    return FileTarget(Path(out) if out is not None else default,
+                      option="--out" if out is not None else "", exts=(".html", ".htm"),
+                      why="the page is HTML", example=default.name)
+
+
 def build(scene: str, params, out=None) -> Path:
     """Write the scene's canvas page (one self-contained HTML file); return its path.
 
     ``params`` are the scene's validated parameters (as ``jacviz render`` takes
-    them); ``out`` defaults to :func:`output_path`.  The file is written
-    atomically (:func:`jacviz.studio.render.commit`): nothing is written when
-    anything fails.
+    them); ``out`` defaults to :func:`output_path`.  The target is checked first,
+    and the file written atomically (:mod:`jacviz.studio.output`): nothing is
+    written when anything fails.
     """
     scene = registry.resolve_name(scene)
     if scene not in CANVASES:
         raise _no_canvas(scene)
-    target = Path(out) if out is not None else output_path(scene, params)
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise JacvizError(f"--out {str(target)!r} must end in .html (the page is HTML)")
+    dest = target(scene, params, out)
+    dest.check()
     text = page(scene, params)
-    commit({target: text})
-    return target
+    dest.commit({dest.path: text})
+    return dest.path
 
 
 __all__ = ["CANVASES", "build", "canvas_scenes", "has_canvas", "output_path", "page"]

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import JacvizError
-from ..signals import deferred, stage
+from ..core.errors import JacvizError
+from ..core.signals import deferred, stage
 from .audio import RATE
 
 #: manim's encoder settings for mp4 clips (scene_file_writer): re-encoded clips match them

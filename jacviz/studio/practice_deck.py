@@ -4,12 +4,12 @@ Each exercise has two slides.  The question slide plays the clip's question and
 its pause (the beats in ``jacviz.scenes.practice.QUESTION_BEATS``) and holds the
 mastery gate: an answer box that checks what was typed against the core's answer
 within the kind's tolerance (:data:`CHECKER`, a port of
-:func:`jacviz.exercises.check_answer`'s reading rules: no ``eval``), and a "Show
+:func:`jacviz.core.exercises.check_answer`'s reading rules: no ``eval``), and a "Show
 me" button.  The answer slide plays the worked answer, but its content stays
 hidden until the answer was right or "Show me" was pressed.  The page opens from
 disk with no network request: reveal.js is a local copy, the clips sit beside the
 page, and the exercises are data embedded with
-:func:`jacviz.jsgen.to_json_for_script` (the script itself is fixed text).
+:func:`jacviz.core.jsgen.to_json_for_script` (the script itself is fixed text).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import html
 import shutil
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..jsgen import to_json_for_script
+from ..core.errors import JacvizError
+from ..core.jsgen import to_json_for_script
 from .slides import _code_refs
 
 #: seconds before the end of the pause at which the question clip stops (the pause
@@ -127,8 +127,8 @@ def _answer(i: int, ex, src: str, start: float) -> str:
 </section>"""
 
 
-#: check_answer's reading rules in JavaScript (jacviz.exercises.check_answer and
-#: jacviz.parse.parse_vector / parse_number): a small recursive-descent reader of
+#: check_answer's reading rules in JavaScript (jacviz.core.exercises.check_answer and
+#: jacviz.core.parse.parse_vector / parse_number): a small recursive-descent reader of
 #: numbers, + - * / ^ **, parentheses, pi, e and the parser's functions; never eval.
 CHECKER = r"""
 const JV = (() => {

@@ -14,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
-from ..errors import JacvizError
-
-from ..signals import run_child, stage
+from ..core.errors import JacvizError
+from ..core.signals import run_child, stage
+from .output import FileTarget
 from .sources import source_digest
 
 SIZE = (854, 480)
@@ -60,20 +58,23 @@ def _cached(key: str) -> Path:
     return workdir() / "media" / "preview" / f"{key}.png"
 
 
-def from_cache(key: str, out: str | None) -> Path | None:
+def target(out, scene: str, default: Path | None = None) -> FileTarget:
+    """The storyboard's output: ``--out`` (a .png) or the default path."""
+    if out:
+        return FileTarget(Path(out), exts=(".png",), why="a storyboard is one PNG",
+                          example=f"{scene}-storyboard.png")
+    return FileTarget(default, option="", exts=(".png",))
+
+
+def from_cache(key: str, out: str | None, scene: str = "") -> Path | None:
     """The storyboard drawn before for this key, copied to where this request writes it."""
     png, name = _cached(key), _cached(key).with_suffix(".name")
     if not (png.exists() and name.exists()):
         return None
-    dest = Path(out) if out else workdir() / "renders" / name.read_text().strip()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    try:
-        shutil.copyfile(png, tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
+    dest = target(out, scene, workdir() / "renders" / name.read_text().strip())
+    dest.check()
+    dest.commit({dest.path: png})
+    return dest.path
 
 
 def tile(frames, size=SIZE, columns: int = COLUMNS):
@@ -102,17 +103,19 @@ def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE)
     """Draw the storyboard of one scene (kept under ``key`` for next time); returns its path."""
     import io
 
-    from .render import commit, keyframes
+    from .output import commit_files
+    from .render import keyframes
 
-    out = Path(out) if out else default_out(scene, params)
+    dest = target(out, scene, default_out(scene, params))
+    dest.check()  # before any work
     frames = keyframes(scene, params, resolution=size)
     stage("tile")
     buf = io.BytesIO()
     tile(frames, size).save(buf, format="PNG")
     png = _cached(key)
-    commit({png: buf.getvalue(), png.with_suffix(".name"): default_out(scene, params).name,
-            out: buf.getvalue()})
-    return out
+    commit_files({png: buf.getvalue(), png.with_suffix(".name"): default_out(scene, params).name,
+                  dest.path: buf.getvalue()}, dest.label)
+    return dest.path
 
 
 def _fingerprint(config: str | None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import importlib
 
-from ..errors import JacvizError
+from ..core.errors import JacvizError, quote
 
 SCENES = {
     "jacobian-grid": ("jacviz.scenes.jacobian_grid", "JacobianGrid",
@@ -50,7 +50,7 @@ def resolve_name(name: str) -> str:
         return alt
     hint = difflib.get_close_matches(alt, list(SCENES), n=1, cutoff=0.0)
     did = f"; did you mean {hint[0]!r}?" if hint else ""
-    raise JacvizError(f"unknown scene {name!r}{did} (see: jacviz list)")
+    raise JacvizError(f"unknown scene {quote(name)}{did} (see: jacviz list)")
 
 
 def scene_class(name: str):

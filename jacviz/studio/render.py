@@ -3,25 +3,25 @@
 :func:`render` takes a :class:`RenderRequest` (scene, validated parameters,
 quality, format, size), renders in-process with manim into a private working
 directory under ``media/``, and commits the finished clip, its captions and
-its metadata into place together (:func:`commit`): temporary names, then
-renames.  The export formats are one registry, :data:`FORMATS`.  Nothing here
+its metadata into place together (:func:`jacviz.studio.output.commit_files`):
+temporary names, then renames.  The target is checked before anything renders
+(:meth:`RenderRequest.output`, :mod:`jacviz.studio.output`).  The export formats are one registry, :data:`FORMATS`.  Nothing here
 parses arguments or prints: that is the command line's job.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import deferred, stage
+from ..core.errors import JacvizError
 from . import registry
-from .params import resolve
+from .output import FileTarget
+from ..engine.params import resolve
 
 from .sources import PACKAGE, source_digest  # noqa: F401  (re-exported)
 
@@ -106,7 +106,13 @@ class RenderRequest:
     out: Path | None = None
     media_dir: Path | None = None
     progress: bool = False
-    disable_caching: bool = False
+    #: manim's partial-movie cache stays off, as in every shard (issue 23): to name each play's
+    #: movie it serialises every mobject on screen to JSON before the play (manim's
+    #: ``get_hash_from_play_call``, about 1 ms per submobject per play), which was 40 % of a
+    #: one-process render's CPU (path-sums at 480p15: 15.7 s of 39.2 s, and 2.4 s more of garbage
+    #: collection), and grows with what is on screen.  It never paid off: rendering the very same
+    #: clip again, every play a cache hit, cost as much CPU as rendering it without the cache.
+    disable_caching: bool = True
     jobs: int = 1  # processes (shards) for one clip; see jacviz.studio.shard
     scheduler: str | None = None  # a Dask scheduler's address: the shards run there
     extra: dict = field(default_factory=dict)  # further manim config (tests, benchmarks)
@@ -129,6 +135,15 @@ class RenderRequest:
     def target(self) -> Path:
         return self.out if self.out is not None else output_path(self.scene, self.params, self.format)
 
+    def output(self) -> FileTarget:
+        """The output as a file target: the clip (or still), with a clip's captions and
+        metadata beside it.  ``.check()`` it before rendering."""
+        fmt = FORMATS[self.format]
+        return FileTarget(self.target, option="--out" if self.out is not None else "",
+                          exts=(f".{fmt.ext}",), why="the --format",
+                          example=output_path(self.scene, self.params, self.format).name,
+                          companions=(".srt", ".json") if fmt.kind == "clip" else ())
+
 
 def resolve_params(scene: str, sets: dict | None = None, config: dict | None = None):
     """A scene's parameters: defaults, then a config file's values, then --set; validated once."""
@@ -145,8 +160,8 @@ def output_path(name: str, params, fmt: str = "mp4") -> Path:
 
 # -- working directories ------------------------------------------------------------------
 def work_dir(stem: str, quality: str, fmt: str) -> Path:
-    """manim's working directory for one clip: kept between renders (its cache),
-    private to the clip (parallel renders never share one), dropped when the code changes."""
+    """manim's working directory for one clip (its partial movies): private to the clip
+    (parallel renders never share one), dropped when the code changes."""
     base = workdir() / "media"
     prefix = f"{stem}-{quality}-{fmt}-"
     current = base / f"{prefix}{source_digest()}"
@@ -158,7 +173,7 @@ def work_dir(stem: str, quality: str, fmt: str) -> Path:
 
 
 def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
-    from .tex import share_tex_cache
+    from ..engine.tex_cache import share_tex_cache
 
     opts = {
         "quality": QUALITIES[request.quality][0],
@@ -181,13 +196,13 @@ def manim_config(request: RenderRequest, media: Path, stem: str) -> dict:
 # -- rendering -------------------------------------------------------------------------
 def prepare_tex(cls, params):
     """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
-    (a dry run of the scene finds them; see :func:`jacviz.studio.tex.prepare`).
-    Returns the :class:`~jacviz.studio.tex.DryRun` (the plays' run times, for shards)."""
+    (a dry run of the scene finds them; see :func:`jacviz.engine.tex_cache.prepare`).
+    Returns the :class:`~jacviz.engine.tex_cache.DryRun` (the plays' run times, for shards)."""
     import tempfile
 
     from manim import tempconfig
 
-    from .tex import prepare, share_tex_cache
+    from ..engine.tex_cache import prepare, share_tex_cache
 
     with tempfile.TemporaryDirectory() as tmp:
         opts = {"media_dir": tmp, "tex_dir": str(share_tex_cache()), "write_to_movie": False,
@@ -207,6 +222,8 @@ def render(request: RenderRequest) -> list[Path]:
     from manim import tempconfig
 
     fmt = FORMATS[request.format]
+    output = request.output()
+    output.check()  # before any work: a bad target costs no render
     if fmt.kind == "clip" and (request.jobs > 1 or request.scheduler):
         from .shard import render_sharded
 
@@ -231,40 +248,7 @@ def render(request: RenderRequest) -> list[Path]:
             outputs[target.with_suffix(".srt")] = srt
         outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
     outputs[target] = produced  # last: the clip appears only once all is in place
-    commit(outputs)
-    return list(outputs)
-
-
-def commit(outputs: dict) -> None:
-    """Put files in place all together, or not at all.
-
-    ``outputs`` maps each destination to a source file (Path) or to text.
-    Everything is first written beside its destination under a temporary
-    name; then, with SIGINT and SIGTERM held back, every temporary file is
-    renamed into place.  An interrupt before that leaves the previous outputs
-    byte-identical and no temporary file behind.
-    """
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        for dst, src in outputs.items():
-            dst = Path(dst)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-            tmps.append((tmp, dst))
-            if isinstance(src, Path):
-                shutil.copyfile(src, tmp)
-            elif isinstance(src, bytes):
-                tmp.write_bytes(src)
-            else:
-                tmp.write_text(src)
-        stage("commit", str(tmps[-1][0]) if tmps else "")
-        with deferred():
-            for tmp, dst in tmps:
-                os.replace(tmp, dst)
-    finally:
-        for tmp, _ in tmps:
-            if tmp.exists():
-                tmp.unlink()
+    return output.commit(outputs)
 
 
 def rerender_command(request: RenderRequest) -> str:
@@ -281,7 +265,7 @@ def rerender_command(request: RenderRequest) -> str:
     if request.resolution:
         parts += ["--resolution", f"{request.resolution[0]},{request.resolution[1]}"]
     if request.fps:
-        from ..fmt import fmt_num
+        from ..core.fmt import fmt_num
 
         parts += ["--fps", fmt_num(float(request.fps), 6)]
     if request.scheduler:
@@ -319,7 +303,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
 
     from manim import tempconfig
 
-    from .tex import share_tex_cache
+    from ..engine.tex_cache import share_tex_cache
 
     cls = scene_cls or registry.scene_class(name)
     params = params if params is not None else cls.Params()

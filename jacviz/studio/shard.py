@@ -42,8 +42,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import stage
+from ..core.errors import JacvizError
+from ..core.signals import stage
 from . import registry
 
 
@@ -284,6 +284,16 @@ def _work_dir(request) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
 
 
+def _private_tmp(folder: Path) -> None:
+    """In a forked child: its temporary files (tempfile's, and its own children's through
+    TMPDIR) go into ``folder``, inside the render's work folder, which the driver removes
+    once every child is gone, however a child ended (a child killed after an interrupt
+    cannot remove its own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+
+
 def _flush_and_exit(code: int) -> None:
     """End a forked child: its output flushed, none of its parent's clean-up run."""
     for stream in (sys.stdout, sys.stderr):
@@ -347,6 +357,7 @@ class Forks:
         os.dup2(log, 2)
         os.close(log)
         config["from_animation_number"] = 0  # render from this play on
+        _private_tmp(self.work / f"tmp{k}")
         scene.shard_of = k
         writer = scene.renderer.file_writer
         writer.partial_movie_directory = self.work / f"shard{k}"
@@ -356,7 +367,7 @@ class Forks:
 
     def finish_child(self, scene, exc: BaseException | None) -> None:
         """End a child: its result as JSON beside its log, and never return."""
-        from .. import signals
+        from ..core import signals
 
         code = 1
         try:
@@ -401,12 +412,10 @@ class Forks:
         return results
 
     def kill(self) -> None:
-        for pid in self.pids.values():
-            try:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        """Stop the children not yet reaped (they clean up first: see signals.stop_children)."""
+        from ..core.signals import stop_children
+
+        stop_children(list(self.pids.values()))
         self.pids = {}
 
 
@@ -465,6 +474,7 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
     from .render import work_dir
 
     for req in requests:
+        req.output().check()  # every target before any work
         registry.scene_class(req.scene)
 
     results: dict[int, list[dict]] = {}
@@ -473,24 +483,27 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
     works: dict[int, Path] = {}
     queue: list = []  # (priority, order, kind, clip, payload)
     order = 0
-    for i, req in enumerate(requests):
-        base = Path(req.media_dir) if req.media_dir else work_dir(req.target.stem, req.quality,
-                                                                  req.format)
-        base.mkdir(parents=True, exist_ok=True)
-        works[i] = Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
-        heapq.heappush(queue, (0, order, "plan", i, shard_spec(req, Shard(0, 0, -1, 0),
-                                                                works[i] / "plan")))
-        order += 1
     running: list = []
+    launched = 0
     try:
+        for i, req in enumerate(requests):
+            base = Path(req.media_dir) if req.media_dir else work_dir(req.target.stem, req.quality,
+                                                                      req.format)
+            base.mkdir(parents=True, exist_ok=True)
+            works[i] = Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
+            heapq.heappush(queue, (0, order, "plan", i, shard_spec(req, Shard(0, 0, -1, 0),
+                                                                    works[i] / "plan")))
+            order += 1
         while queue or running:
             while queue and len(running) < jobs:
                 _, _, kind, i, spec = heapq.heappop(queue)
-                fd, path = tempfile.mkstemp(suffix=".json", prefix="jacviz-task-")
-                with os.fdopen(fd, "w") as fh:
-                    json.dump(spec, fh)
+                # in the clip's work folder, removed below whatever happens (an interrupt too)
+                launched += 1
+                path = works[i] / f"task{launched}.json"
+                path.write_text(json.dumps(spec))
                 out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-                proc = _Task((["--plan"] if kind == "plan" else []) + [path], out, err)
+                proc = _Task((["--plan"] if kind == "plan" else []) + [str(path)], out, err,
+                             tmp=works[i] / f"tmp{launched}")
                 running.append((proc, kind, i, path, out, err))
             done = [r for r in running if r[0].poll() is not None]
             if not done:
@@ -500,11 +513,13 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                 running.remove(r)
                 proc, kind, i, path, out, err = r
                 os.unlink(path)
-                out.seek(0), err.seek(0)
+                with out, err:
+                    out.seek(0), err.seek(0)
+                    message, printed = err.read(), out.read()
                 if proc.returncode != 0:
-                    last = (err.read().strip().splitlines() or ["(no message)"])[-1]
+                    last = (message.strip().splitlines() or ["(no message)"])[-1]
                     raise JacvizError(f"{requests[i].scene}: {last.removeprefix('error: ')}")
-                result = json.loads(out.read().strip().splitlines()[-1])
+                result = json.loads(printed.strip().splitlines()[-1])
                 if kind == "plan":
                     req = requests[i]
                     fps = req.fps or _quality_fps(req.quality)
@@ -521,9 +536,11 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                         written[i] = _finish(requests[i], results[i], works[i])
         return [written[i] for i in range(len(requests))]
     except BaseException:
-        for proc, *_ in running:
-            proc.kill()
-            proc.wait()
+        from ..core.signals import stop_children
+
+        stop_children([proc.pid for proc, *_ in running if proc.returncode is None])
+        for *_, out, err in running:
+            out.close(), err.close()
         raise
     finally:
         for work in works.values():
@@ -535,13 +552,14 @@ class _Task:
     forked from the queue's, which has imported manim and the scenes once; used like a
     ``subprocess.Popen``."""
 
-    def __init__(self, args: list[str], out, err):
+    def __init__(self, args: list[str], out, err, tmp: Path):
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
+                _private_tmp(tmp)
                 os.dup2(out.fileno(), 1)
                 os.dup2(err.fileno(), 2)
                 sys.stdout = open(1, "w", closefd=False)
@@ -578,7 +596,7 @@ class _Task:
 
 def _finish(request, results, work) -> list[Path]:
     """Join one clip's shards and commit it with its captions and metadata."""
-    from .render import clip_metadata, commit
+    from .render import clip_metadata
 
     clip, srt = join(request, results, work)
     target = request.target
@@ -587,8 +605,7 @@ def _finish(request, results, work) -> list[Path]:
         outputs[target.with_suffix(".srt")] = srt
     outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
     outputs[target] = clip
-    commit(outputs)
-    return list(outputs)
+    return request.output().commit(outputs)
 
 
 def _quality_fps(quality: str) -> float:
@@ -597,7 +614,7 @@ def _quality_fps(quality: str) -> float:
 
 def main(argv=None) -> int:
     """A worker: render the shard described by a JSON file; print its result as JSON."""
-    from .. import signals
+    from ..core import signals
 
     signals.install()
     args = list(sys.argv[1:] if argv is None else argv)

@@ -5,7 +5,9 @@ Each scene is rendered as slides by mixing its class with manim-slides'
 each beat when it *is* a Slide).  The deck carries a local copy of reveal.js
 (from the npm registry, see :mod:`jacviz.studio.assets`), so it opens from disk
 with no network request.  The handout is the last frame of every slide, one per page.
-Everything is built in a temporary folder and moved into place at the end.
+The deck is a folder output (:class:`jacviz.studio.output.FolderTarget`): checked
+before anything renders, built in a staging folder, and put in place at the end,
+replacing only what an earlier deck wrote there (``force``: beside foreign files).
 
 With ``canvases`` (the default), each scene that has an interactive canvas
 (:mod:`jacviz.studio.interactive`) gets one more slide after its clip's
@@ -24,12 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import JacvizError
-from ..signals import deferred, run_child, stage
+from ..core.errors import JacvizError
+from ..core.signals import run_child
 from . import registry
 from .assets import reveal_dist
+from .output import FolderTarget
 from .render import QUALITIES, workdir
-from .tex import share_tex_cache
+from ..engine.tex_cache import share_tex_cache
 
 
 def slide_class(name: str):
@@ -101,39 +104,43 @@ def write_handout(images, path: Path) -> None:
 
 
 def build(out: Path | None = None, quality: str = "l", names: list[str] | None = None,
-          progress: bool = True, resolution=None, fps=None, canvases: bool = True) -> Path:
+          progress: bool = True, resolution=None, fps=None, canvases: bool = True,
+          force: bool = False) -> Path:
     """Render the scenes as slides and write the deck (index.html, reveal.js, handout.pdf)
     into ``out`` (default renders/slides); with ``canvases``, a canvas slide after each
-    scene that has one."""
-    out = Path(out) if out else workdir() / "renders" / "slides"
+    scene that has one.  ``force``: write into a folder that holds files jacviz did not
+    make (kept; one with the name of a deck file is replaced)."""
+    default = workdir() / "renders" / "slides"
+    target = FolderTarget(Path(out) if out else default, option="--out" if out else "",
+                          force=force, example=str(default))
+    target.check()  # before anything renders
+    out = target.path
     names = [registry.resolve_name(n) for n in names] if names else registry.names()
     pages = canvas_pages(names) if canvases else {}  # every page made before anything renders
     reveal = reveal_dist()
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     deck = workdir() / "media" / f"slides-deck-{quality}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(deck, ignore_errors=True)
-    tmp.mkdir(parents=True)
     try:
-        classes = render_slides(names, deck, quality, progress, resolution, fps)
-        shutil.copytree(reveal, tmp / "reveal.js" / "dist")
-        cmd = [str(Path(sys.executable).parent / "manim-slides"), "convert", "--folder", str(deck),
-               "--to", "html", "-ccdn_url=reveal.js", "-ctitle=jacviz: Jacobians and the chain rule",
-               "-ccontrols=true", "-cprogress=true", "-cslide_number=true",
-               *classes, str(tmp / "index.html")]
-        status, _, err = run_child(cmd, "convert")
-        if status != 0:
-            raise JacvizError(f"manim-slides convert failed: {err.strip().splitlines()[-1:]}")
-        html = (tmp / "index.html").read_text()
-        if pages:
-            html = add_canvas_slides(html, deck, classes, names, pages, tmp)
-            (tmp / "index.html").write_text(html)
-        if "http://" in html.replace("http://www.w3.org", "") or "https://" in _code_refs(html):
-            raise JacvizError("the deck refers to a remote asset; it would not work offline")
-        write_handout(last_frames(deck, classes), tmp / "handout.pdf")
-        _swap_into_place(tmp, out)
+        with target.staging() as tmp:
+            classes = render_slides(names, deck, quality, progress, resolution, fps)
+            shutil.copytree(reveal, tmp / "reveal.js" / "dist")
+            cmd = [str(Path(sys.executable).parent / "manim-slides"), "convert", "--folder",
+                   str(deck), "--to", "html", "-ccdn_url=reveal.js",
+                   "-ctitle=jacviz: Jacobians and the chain rule",
+                   "-ccontrols=true", "-cprogress=true", "-cslide_number=true",
+                   *classes, str(tmp / "index.html")]
+            status, _, err = run_child(cmd, "convert")
+            if status != 0:
+                raise JacvizError(f"manim-slides convert failed: {err.strip().splitlines()[-1:]}")
+            html = (tmp / "index.html").read_text()
+            if pages:
+                html = add_canvas_slides(html, deck, classes, names, pages, tmp)
+                (tmp / "index.html").write_text(html)
+            if "http://" in html.replace("http://www.w3.org", "") or "https://" in _code_refs(html):
+                raise JacvizError("the deck refers to a remote asset; it would not work offline")
+            write_handout(last_frames(deck, classes), tmp / "handout.pdf")
+            target.commit(tmp)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(deck, ignore_errors=True)
     return out
 
@@ -241,14 +248,3 @@ def _code_refs(html: str) -> str:
     import re
 
     return " ".join(re.findall(r'(?:src|href)="([^"]*)"', html))
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Replace out by tmp; the old deck stays until the new one is complete."""
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    stage("commit", str(tmp))
-    with deferred():  # both renames, or neither
-        if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)

@@ -16,7 +16,7 @@ One interface, :class:`Voice`, chosen by ``--voice`` (:func:`make_voice`):
   recording is an error, or gets the ``fallback`` voice (``piper``,
   ``espeak`` or ``silence``); :attr:`Recordings.fell_back` lists those beats;
 - ``none``: no audio; the sentences are timed by a voice at 150 words a
-  minute (:func:`jacviz.spoken.estimate_timing`), for captions.
+  minute (:func:`jacviz.core.spoken.estimate_timing`), for captions.
 
 :func:`speak` is the entry point: it speaks a list of :class:`Line` (beat
 id, text) and returns one :class:`Speech` per line: the beat's audio (float32
@@ -58,9 +58,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import spoken
-from ..errors import JacvizError
-from ..signals import stage
+from ..core import spoken
+from ..core.errors import JacvizError
+from ..core.signals import stage
 from . import audio
 from .audio import RATE
 

@@ -21,3 +21,15 @@ def _draw(draw):
 
 
 STRATEGY = _draw()
+
+# draws that once failed the layout check, kept: they run first in every sweep, always
+EXAMPLES: list[dict] = [
+    # J e2 = 0: the label h J e2 sat on F(x0) (stop 15; labels then tried all round the tip)
+    {"f": "(x, y) -> (x, cos(x))", "point": "0.0,0.0", "direction": "0,1"},
+    # J e1 = 0: h J e1 overlapped F(x0) in the "square" beat (issue 22, a fresh clone's CI)
+    {"f": "(x, y) -> (-1*y, -2*x - -2*x)", "point": "1.0,0.0", "direction": "-2,-2", "h": "0.5"},
+    # J(x0) = 0 with F(x0) in a corner of its panel: three labels round one point, h J e2 on
+    # F(x0) (the suite's own derandomized draw, the first run after the fix above)
+    {"f": "(x, y) -> (cos(-2*x), cos(-2*x))", "point": "0.0,0.5", "half_width": "0.5",
+     "zoom": "2", "h": "0.5", "direction": "-2,2", "steps": "1.0,0.8,0.4,0.1"},
+]

@@ -2,10 +2,13 @@
 
 from hypothesis import strategies as st
 
-from jacviz.exercises import KINDS
+from jacviz.core.exercises import KINDS
 
 STRATEGY = st.fixed_dictionaries({
     "kind": st.sampled_from(list(KINDS)),
     "seed": st.integers(0, 10 ** 6).map(str),
     "countdown": st.sampled_from(["0", "3", "10"]),
 })
+
+# draws that once failed the layout check, kept: they run first in every sweep, always
+EXAMPLES: list[dict] = []

@@ -1,6 +1,6 @@
 /* jacviz interactive canvases: shared helpers (plain SVG and JavaScript, no library).
  *
- * Numbers are written as jacviz.fmt.fmt_num writes them (3 significant digits,
+ * Numbers are written as jacviz.core.fmt.fmt_num writes them (3 significant digits,
  * integers plain, Python's rounding); a value that is not finite is written
  * "undefined here", never NaN.  Text from the data (names, formulas) goes into
  * the page with textContent only.  Every SVG attribute is checked: a number
@@ -43,7 +43,7 @@ const JV = (function () {
     return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
   }
 
-  /* jacviz.fmt.fmt_num: 2, -0.5, 0.731, 1.2e+04 */
+  /* jacviz.core.fmt.fmt_num: 2, -0.5, 0.731, 1.2e+04 */
   function fmt(v, digits) {
     const p = digits || 3;
     if (typeof v !== "number" || !Number.isFinite(v)) { return UNDEF; }
@@ -77,7 +77,7 @@ const JV = (function () {
     return "(" + v.map(function (x) { return fmt(x); }).join(", ") + ")";
   }
 
-  /* a matrix as jacviz.fmt.plain_mat: [[2, -1], [2, 1]], a row [1, 3], 1 x 1 its number */
+  /* a matrix as jacviz.core.fmt.plain_mat: [[2, -1], [2, 1]], a row [1, 3], 1 x 1 its number */
   function fmtMat(A) {
     if (!A || !finite(A)) { return UNDEF; }
     if (A.length === 1 && A[0].length === 1) { return fmt(A[0][0]); }

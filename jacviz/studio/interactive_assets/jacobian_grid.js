@@ -1,7 +1,7 @@
 /* jacviz canvas: jacobian-grid.  The m x n grid of partials of a map (numerator
  * layout: row i is the gradient of output i, written sideways), symbolic and at
  * the point; drag the point's sliders (or type it) and the grid follows.  Every
- * number comes from the compiled map and Jacobian (jacviz.jsgen). */
+ * number comes from the compiled map and Jacobian (jacviz.core.jsgen). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, UNDEF = JV.UNDEF;

@@ -2,7 +2,7 @@
  * a dot on the curve r(t) moved by dragging it along the curve or by the t slider,
  * the gradient of f and the velocity r'(t) at the dot, and the live readout
  * grad f . r'(t) = dz/dt.  Every number comes from the compiled f, r and their
- * Jacobians (jacviz.jsgen). */
+ * Jacobians (jacviz.core.jsgen). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, fmtVec = JV.fmtVec, UNDEF = JV.UNDEF;

@@ -2,7 +2,7 @@
  * the grid moved by the linear map F(x0) + J(x0)(x - x0); the small square at x0
  * and its image beside the parallelogram of the columns of h J(x0).  "Zoom in"
  * shrinks everything around x0 (the bent grid straightens).  Every number comes
- * from the compiled F and its Jacobian (jacviz.jsgen). */
+ * from the compiled F and its Jacobian (jacviz.core.jsgen). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, fmtVec = JV.fmtVec, UNDEF = JV.UNDEF;

@@ -3,7 +3,7 @@
  * assembles the entry path by path (multiply along edges, add over paths) with a
  * running total, marking the paths through a missing edge; the point is edited by
  * dragging its sliders or typing it.  Every number comes from the compiled
- * Jacobians (jacviz.jsgen); the edges are the core's (jacviz.graph.Graph). */
+ * Jacobians (jacviz.core.jsgen); the edges are the core's (jacviz.core.graph.Graph). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, UNDEF = JV.UNDEF;

@@ -2,7 +2,7 @@
  * dx in the first space and the output gradient in the last.  dx is pushed forward
  * by the Jacobians (inner map first), beside its true curved image; the gradient is
  * pulled back by the transposes (outer map first); <grad, d> in every space.
- * Every number comes from the compiled maps and Jacobians (jacviz.jsgen). */
+ * Every number comes from the compiled maps and Jacobians (jacviz.core.jsgen). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, fmtVec = JV.fmtVec, UNDEF = JV.UNDEF;

@@ -1,0 +1,7 @@
+"""The engine: what the kit needs that is not a drawing.
+
+Scene parameters declared once (:mod:`.params`), the shared TeX cache that
+compiles snippets in private folders and in batches (:mod:`.tex_cache`), and
+the cheaper copy of mobjects (:mod:`.fastcopy`).  Imports the core only (and
+manim, for the TeX cache and the copy).
+"""

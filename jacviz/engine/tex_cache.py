@@ -1,0 +1,278 @@
+"""One TeX cache for every render, safe for any number of renders side by side.
+
+Each TeX snippet is compiled once (latex, then dvisvgm) into ``media/Tex`` in
+the working directory, as ``<hash>.svg``, and every render reads it from
+there.  Renders run in parallel (shards, ``make -j``, a lesson on two cores),
+so:
+
+- a snippet is compiled in a private temporary folder and its SVG renamed
+  into the cache in one step: a reader sees a whole SVG or none, and no
+  render's clean-up touches another's files;
+- a lock per snippet (``media/.Tex.locks/<hash>.lock``) makes a second render
+  that wants the same snippet wait for the first instead of compiling it
+  again; different snippets compile at the same time;
+- manim parses an SVG through a modified copy, which it writes beside the
+  SVG; that copy stays in memory instead (no file to race on, none to leave
+  behind when a signal lands).
+
+Cold, most of a render's time used to go to one latex and one dvisvgm run per
+snippet.  :func:`prepare` runs the scene once *dry* (no animation played,
+every snippet answered with a placeholder of the right structure), collects
+the snippets not yet in the cache, and compiles them all in one latex run
+and one dvisvgm run (a document of one page per snippet, standalone's
+``multi`` pages), then renames each page's SVG into the cache.  Snippets the
+dry run could not reach are compiled one by one, as before.
+
+:func:`share_tex_cache` installs all this (once per process) and returns the
+folder for manim's ``tex_dir``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import JacvizError
+from ..core.signals import lock_exclusive, run_child, stage
+
+_INSTALLED = False
+#: while a dry run collects snippets: (name, code, expression) of those not in the cache
+_COLLECTING: list | None = None
+
+
+def cache_dir() -> Path:
+    return Path.cwd() / "media" / "Tex"
+
+
+@contextlib.contextmanager
+def snippet_lock(tex_dir: Path, name: str):
+    """An exclusive lock on one snippet (beside the cache folder, never in it)."""
+    locks = tex_dir.parent / f".{tex_dir.name}.locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{name}.lock", "w") as lock:
+        stage("tex-lock", name)
+        lock_exclusive(lock)  # a signal stops the wait (its handler raises)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _latex_error(log: Path, expression: str) -> str:
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    errors = [ln[2:].strip() for ln in lines if ln.startswith("! ")]
+    reason = errors[0] if errors else "no log"
+    return f"LaTeX cannot typeset {expression.strip()[:80]!r}: {reason}"
+
+
+def tex_to_svg_file(expression: str, environment: str | None = None, tex_template=None) -> Path:
+    """The SVG of a TeX snippet, from the cache or compiled into it (see the module docstring)."""
+    from manim import config
+    from manim.utils.tex_file_writing import make_tex_compilation_command, tex_hash
+
+    template = tex_template or config["tex_template"]
+    if environment is not None:
+        code = template.get_texcode_for_expression_in_env(expression, environment)
+    else:
+        code = template.get_texcode_for_expression(expression)
+    tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
+    tex_dir.mkdir(parents=True, exist_ok=True)
+    name = tex_hash(code)
+    svg = tex_dir / f"{name}.svg"
+    if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
+        if not svg.exists() and all(n != name for n, _, _ in _COLLECTING):
+            _COLLECTING.append((name, code, expression))
+        return _placeholder(tex_dir, name, expression)
+    if svg.exists():
+        return svg
+    with snippet_lock(tex_dir, name):
+        if svg.exists():  # another render compiled it while this one waited
+            return svg
+        stage("tex", name)
+        with tempfile.TemporaryDirectory(prefix=".tex-", dir=tex_dir.parent) as tmp:
+            work = Path(tmp)
+            tex_file = work / f"{name}.tex"
+            tex_file.write_text(code, encoding="utf-8")
+            fmt = template.output_format
+            cmd = make_tex_compilation_command(template.tex_compiler, fmt, tex_file, work)
+            status, _, _ = run_child(cmd, cwd=work)
+            out = tex_file.with_suffix(fmt)
+            if status != 0 or not out.exists():
+                raise JacvizError(_latex_error(tex_file.with_suffix(".log"), expression))
+            made = work / f"{name}.svg"
+            status, _, err = run_child(["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []),
+                                        "--page=1", "--no-fonts", "--verbosity=0",
+                                        f"--output={made.as_posix()}", out.as_posix()], cwd=work)
+            if status != 0 or not made.exists():
+                raise JacvizError(f"dvisvgm cannot convert {expression.strip()[:80]!r}: "
+                                  f"{(err.strip().splitlines() or ['no message'])[-1]}")
+            os.replace(made, svg)  # whole, in one step
+    return svg
+
+
+def collecting() -> bool:
+    """Whether this process is in a dry run (scenes then skip their animations)."""
+    return _COLLECTING is not None
+
+
+def _placeholder(tex_dir: Path, name: str, expression: str) -> Path:
+    """A stand-in SVG with the snippet's groups (manim splits MathTex by them), each a box."""
+    import re
+
+    path = tex_dir.parent / f".{tex_dir.name}.stand-ins" / f"{name}.svg"
+    if path.exists():
+        return path
+    body, x = [], 0.0
+    for token in re.findall(r"\\special\{dvisvgm:raw (<g id='[^']*'>|</g>)\}", expression):
+        if token == "</g>":
+            body.append("</g>")
+        else:
+            body.append(f"{token}<path d='M{x:.1f} -8h6v8h-6z'/>")
+            x += 7
+    svg = ("<?xml version='1.0' encoding='UTF-8'?>\n<svg version='1.1' "
+           "xmlns='http://www.w3.org/2000/svg' width='%gpt' height='10pt' viewBox='0 -9 %g 10'>"
+           "<g id='stand-in'><path d='M%.1f -8h6v8h-6z'/>%s</g></svg>" % (x + 8, x + 8, x, "".join(body)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(svg)
+    os.replace(tmp, path)
+    return path
+
+
+@dataclass
+class DryRun:
+    """What a dry run found: how many snippets it compiled, and every play's run time
+    (None if the run stopped before the end: a scene may rely on real glyphs)."""
+
+    compiled: int
+    durations: list[float] | None
+
+
+def prepare(run) -> DryRun:
+    """Run ``run`` dry, then compile every snippet it asked for and the cache lacks, together.
+
+    ``run`` returns the scene it ran (its ``play_durations`` are the plays' run times,
+    noted without playing them).  Whatever the dry run raises only ends the collection
+    early."""
+    import manim.mobject.text.numbers as numbers
+
+    global _COLLECTING
+    found: list = []
+    durations = None
+    digits = dict(numbers.string_to_mob_map)  # manim caches number glyphs: keep stand-ins out
+    _COLLECTING = found
+    try:
+        durations = list(run().play_durations)
+    except Exception:  # noqa: BLE001 - a dry run may fail on stand-ins; what it found stands
+        pass
+    finally:
+        _COLLECTING = None
+        numbers.string_to_mob_map.clear()
+        numbers.string_to_mob_map.update(digits)
+    if found:
+        stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
+        compile_batch(found)
+    if durations is not None and not all(d >= 0 for d in durations):
+        durations = None  # a play whose run time could not be read
+    return DryRun(len(found), durations)
+
+
+def compile_batch(items) -> None:
+    """Compile snippets (name, code, expression) in one latex and one dvisvgm run.
+
+    Snippets share the template's preamble; each becomes one page.  If the batch
+    cannot be made (another template, a LaTeX error in one snippet), every
+    snippet is left to be compiled on its own when it is needed."""
+    from manim import config
+
+    tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
+    first = items[0][1]
+    head, sep, _ = first.partition("\\begin{document}")
+    if not sep or "\\documentclass[preview]{standalone}" not in head:
+        return
+    pages = []
+    for _, code, _ in items:
+        h, sep, rest = code.partition("\\begin{document}")
+        if h != head or "\\end{document}" not in rest:
+            return
+        pages.append(rest.rsplit("\\end{document}", 1)[0])
+    with contextlib.ExitStack() as held:
+        for name in sorted(n for n, _, _ in items):  # in one order: no two renders deadlock
+            held.enter_context(snippet_lock(tex_dir, name))
+        todo = [(it, page) for it, page in zip(items, pages)
+                if not (tex_dir / f"{it[0]}.svg").exists()]  # another render may have made some
+        if todo:
+            _compile_pages(tex_dir, head, [it for it, _ in todo], [p for _, p in todo])
+
+
+def _compile_pages(tex_dir: Path, head: str, items, pages) -> None:
+    doc = head.replace("\\documentclass[preview]{standalone}",
+                       "\\documentclass[crop,varwidth,multi=jvzsnippet]{standalone}") + \
+        "\\newenvironment{jvzsnippet}{}{}\n\\begin{document}\n" + \
+        "".join(f"\\begin{{jvzsnippet}}{p}\\end{{jvzsnippet}}\n" for p in pages) + "\\end{document}\n"
+    with tempfile.TemporaryDirectory(prefix=".tex-batch-", dir=tex_dir.parent) as tmp:
+        work = Path(tmp)
+        (work / "batch.tex").write_text(doc, encoding="utf-8")
+        status, _, _ = run_child(["latex", "-interaction=batchmode", "-halt-on-error",
+                                  f"-output-directory={work.as_posix()}", "batch.tex"], cwd=work)
+        if status != 0 or not (work / "batch.dvi").exists():
+            return
+        status, _, _ = run_child(["dvisvgm", "--page=1-", "--no-fonts", "--verbosity=0",
+                                  "--output=page-%p.svg", "batch.dvi"], cwd=work)
+        made = sorted(work.glob("page-*.svg"), key=lambda p: int(p.stem.split("-")[1]))
+        if status != 0 or len(made) != len(items):
+            return
+        for (name, _, _), page in zip(items, made):
+            target = tex_dir / f"{name}.svg"
+            if not target.exists():
+                os.replace(page, target)
+
+
+def _generate_mobject(self):
+    """manim's SVGMobject.generate_mobject, with its modified copy in memory: manim writes it
+    beside the SVG (where parallel renders race on it), and a temporary file could outlive
+    an interrupt (a signal between its creation and its removal)."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    import svgelements as se
+    from manim import RIGHT
+
+    file_path = self.get_file_path()
+    new_tree = self.modify_xml_tree(ET.parse(file_path))
+    copy = io.BytesIO()
+    new_tree.write(copy)  # the bytes manim's copy would hold
+    copy.seek(0)
+    svg = se.SVG.parse(copy)
+    mobjects, mobject_dict = self.get_mobjects_from(svg)
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(RIGHT)  # Flip y
+    return self
+
+
+def share_tex_cache() -> Path:
+    """Install the shared cache (once per process); the folder for ``config.tex_dir``."""
+    tex_dir = cache_dir()
+    tex_dir.mkdir(parents=True, exist_ok=True)
+    install()
+    return tex_dir
+
+
+def install() -> None:
+    """Compile and parse TeX the safe way in this process, whatever ``tex_dir`` is (idempotent;
+    the kit calls it on import, so that plain ``manim`` renders and tests are safe too)."""
+    global _INSTALLED
+    if not _INSTALLED:
+        import manim.mobject.text.tex_mobject as tex_mobject
+        import manim.utils.tex_file_writing as tex_file_writing
+        from manim.mobject.svg.svg_mobject import SVGMobject
+
+        tex_mobject.tex_to_svg_file = tex_to_svg_file
+        tex_file_writing.tex_to_svg_file = tex_to_svg_file
+        SVGMobject.generate_mobject = _generate_mobject
+        _INSTALLED = True

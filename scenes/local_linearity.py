@@ -1,0 +1,328 @@
+"""§2 Local linearity: near a point, a map looks like its Jacobian.
+
+Beats: a nonlinear map F: R^2 -> R^2 bends a coordinate grid; zoomed in around F(x0)
+the bent grid straightens and matches the grid moved by F(x0) + J(x0)(x - x0); a small
+square at x0 goes nearly to the parallelogram of the columns of J(x0) times h; the error
+of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz.core.maps.linearize).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Line, ReplacementTransform,
+                   SurroundingRectangle, Tex, Transform, ValueTracker, VGroup, Write,
+                   always_redraw, smooth)
+
+from jacviz import JacvizError, Linearization, Map, linearize, self_check
+from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
+from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
+                          linear_gap, parallelogram, square_outline, zoom_frame)
+from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
+                        place_label, style)
+from jacviz.kit.view import PlaneView
+
+PANEL_H, PANEL_Y = 5.2, -0.4  # the panels' height and centre line
+
+
+@dataclass(frozen=True, eq=False)
+class LocalLinearityNumbers:
+    """What the local-linearity scene draws, from the core."""
+
+    F: Map
+    lin: Linearization
+    x0: np.ndarray
+    y0: np.ndarray
+    J: np.ndarray
+    w: float
+    Z: float
+    h: float
+    hJ: np.ndarray
+    v: np.ndarray
+    table: list
+
+
+@dataclass(frozen=True)
+class LocalLinearityParams(SceneParams):
+    f: str = param("(x, y) -> (x + 0.3*sin(y), y + 0.3*sin(x))",
+                   "the map F: R^2 -> R^2 (two inputs, two outputs)", kind="map")
+    point: tuple = param((1.0, 0.5), "the point x0 where F is linearized")
+    half_width: float = param(1.5, "half-width of the coordinate grid around x0 (beat 1)")
+    zoom: float = param(6.0, "how many times the view zooms in around F(x0) (beat 2)")
+    h: float = param(0.25, "side of the small square at x0 (beat 4)")
+    direction: tuple = param((1.0, 1.0), "direction v of the steps h v in the error table")
+    steps: tuple = param((0.8, 0.4, 0.2, 0.1), "step sizes h of the error table (2 to 6, > 0)")
+
+    def build(self):
+        F = self.map_of("f", self.f, max_dim=None)
+        if (F.n, F.m) != (2, 2):
+            raise JacvizError(
+                f"parameter f: map is R^{F.n} -> R^{F.m}; this scene needs a map R^2 -> R^2 "
+                f"(two inputs, two outputs), e.g. (x, y) -> (x + 0.3*sin(y), y + 0.3*sin(x))")
+        self.need_length("point", self.point, 2, "one number per input of f")
+        self.need_length("direction", self.direction, 2, "one number per input of f")
+        hw, steps, eg = self.half_width, self.steps, "e.g. 0.8,0.4,0.2,0.1"
+        for ok, problem in (
+            (0 < hw <= 20, f"half_width = {hw} must be > 0 and <= 20"),
+            (1.5 <= self.zoom <= 200, f"zoom = {self.zoom} must be between 1.5 and 200"),
+            (0 < self.h <= hw, f"h = {self.h} must be > 0 and at most half_width = {fmt_num(hw)}"),
+            (np.linalg.norm(self.direction) >= 1e-9, "direction must not be zero, e.g. 1,1"),
+            (2 <= len(steps) <= 6, f"steps has {plural(len(steps), 'number')}; give 2 to 6, {eg}"),
+            (all(0 < s <= 100 for s in steps), f"steps: each step must be > 0 and <= 100, {eg}"),
+        ):
+            if not ok:
+                raise JacvizError(f"parameter {problem}")
+        x0, v = np.asarray(self.point, dtype=float), np.asarray(self.direction, dtype=float)
+        self_check(F, x0)
+        bad = first_nonfinite(F, grid_lines(x0, self.half_width), cell_grid_lines(x0, self.h),
+                              x0 + np.asarray(self.steps)[:, None] * v)
+        if bad is not None:  # F must be finite on everything the scene draws
+            raise JacvizError(
+                f"parameter f: F is not finite at {plain_vec(bad)}, which the scene draws "
+                f"(grid x0 +- half_width, square of side h, steps); choose a smaller "
+                f"half_width / h / steps or another point")
+        given = f"at point {plain_vec(x0, 8)}"
+        with np.errstate(all="ignore"):  # the grids and the square as drawn, around F(x0)
+            drawn = [F(pts) for pts in (grid_lines(x0, self.half_width),
+                                        cell_grid_lines(x0, self.h))]
+        self.need_drawable("F(x0)", F(x0), given)
+        for pts in drawn:
+            self.need_drawable("the image of the grid", pts, given)
+        lin = linearize(F, x0)
+        return LocalLinearityNumbers(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
+                               Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
+                               table=error_table(lin, v, self.steps))
+
+
+def _panel(center, width: float, label: str):
+    """A panel of the given width (PANEL_H high) centred at ``center``, TeX label above."""
+    p = style.panel(width, PANEL_H, label)
+    return p.shift(center - p[0].get_center())
+
+
+def _legend(color, text: str, size=style.SMALL, half: float = 0.3):
+    """A short line in the colour of what it names, and the name (Tex)."""
+    return VGroup(Line(LEFT * half, RIGHT * half, color=color, stroke_width=3),
+                  Tex(text, font_size=size, color=color)).arrange(RIGHT)
+
+
+def _side_by_side(mid_width: float):
+    """Centres and width of a left and a right panel with ``mid_width`` between them."""
+    fw = style.frame_width()
+    pw = (fw - 2 * style.MARGIN - mid_width) / 2
+    x = fw / 2 - style.MARGIN - pw / 2
+    return np.array([-x, PANEL_Y, 0]), np.array([x, PANEL_Y, 0]), pw
+
+
+class LocalLinearity(JacvizScene):
+    Params = LocalLinearityParams
+    EXAMPLE = {"f": "(x, y) -> (x^2 - y, x*y)", "point": "1,0.5"}
+
+    def construct(self):
+        self.big = (np.array([-style.frame_width() / 2 + style.MARGIN + 3.1, PANEL_Y, 0]), 6.2)
+        self.bend_grid()
+        self.zoom_in()
+        self.compare_linear()
+        self.square_to_parallelogram()
+        self.error_table()
+
+    def view(self, lo, hi, center, width, **kw) -> PlaneView:
+        return PlaneView(lo, hi, center=center, width=width, height=PANEL_H, **kw)
+
+    def bend_grid(self):
+        n, (center, pw) = self.n, self.big
+        self.beat("bend-grid", f"The map F: {self.params.f} bends the straight grid around x0 = "
+                               f"{plain_vec(n.x0)} into curves; x0 itself lands at F(x0) = "
+                               f"{plain_vec(n.y0)}.")
+        self.add(style.title(r"Near a point, a map looks linear"))
+        lines0 = grid_lines(n.x0, n.w)
+        self.box0 = bounds(lines0, n.F(lines0))
+        view = self.view(*self.box0, center, pw)
+        self.panel1 = _panel(center, pw, r"\text{the plane, before and after } F")
+        self.ident = view.grid(lines0, style.MUTED, style.GRID_STROKE, 0.8)
+        self.bent, self.dot = self.ident.copy(), view.dot(n.x0)
+        left = center[0] + pw / 2 + 0.4  # the text column on the right
+        width = style.frame_width() / 2 - style.MARGIN - left
+        formula = style.fit(style.math(rf"F({', '.join(tex_expr(s) for s in n.F.inputs)}) = "
+                                       + tex_tuple(n.F.outputs)), width, 1.0)
+        self.info = VGroup(formula, _legend(style.MUTED, "the grid"),
+                           _legend(style.INK, "its image under $F$"),
+                           style.math(rf"x_0 = {tex_vec(n.x0)}", style.POINT),
+                           style.math(rf"F(x_0) = {tex_vec(n.y0)}", style.POINT))
+        self.info.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        style.fit(self.info, width, PANEL_H)
+        self.info.move_to([left + self.info.width / 2, center[1] + 0.3, 0])
+        self.play(FadeIn(self.panel1), Create(self.ident), FadeIn(self.dot), Write(formula),
+                  FadeIn(self.info[1]), FadeIn(self.info[3]), run_time=1.5)
+        self.play(Transform(self.bent, view.grid(n.F(lines0), style.INK, style.CURVE_STROKE)),
+                  Transform(self.dot, view.dot(n.y0)), FadeIn(self.info[2]),
+                  FadeIn(self.info[4]), run_time=2.5)
+        self.wait(1)
+
+    def zoom_view(self, t: float):
+        """The view and the bent grid at zoom progress t in [0, 1]."""
+        lines, img, lo, hi = zoom_frame(self.n.lin, self.n.w, self.n.Z, t, self.box0)
+        return self.view(lo, hi, *self.big), lines, img
+
+    def zoom_in(self):
+        n = self.n
+        self.beat("zoom", f"Zoom in {fmt_num(n.Z)} times around F(x0) = {plain_vec(n.y0)}: the "
+                          f"grid now spans x0 +- {fmt_num(n.w / n.Z)} and the bent lines look "
+                          f"straighter and straighter.")
+        tr = ValueTracker(0.0)
+
+        def draw():
+            view, _, img = self.zoom_view(tr.get_value())
+            return VGroup(view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0))
+        live = always_redraw(draw)
+        points = VGroup(self.info[3], self.info[4])
+        target = points.copy().next_to(self.info[0], DOWN, buff=0.35, aligned_edge=LEFT)
+        zlabel = LiveReadout([r"\text{zoom} \times", (lambda: n.Z ** tr.get_value(), style.INK)])
+        zlabel.next_to(target, DOWN, buff=0.35, aligned_edge=LEFT)
+        region = style.math(rf"\text{{grid: }} x_0 \pm {tex_num(n.w / n.Z)}")
+        region.next_to(zlabel, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.play(FadeOut(self.ident), FadeOut(self.bent), FadeOut(self.dot),
+                  FadeOut(self.info[1]), FadeOut(self.info[2]), points.animate.move_to(target),
+                  run_time=0.8)
+        self.add(live, zlabel)
+        self.play(tr.animate.set_value(1.0), run_time=3.5, rate_func=smooth)
+        zlabel.clear_updaters()
+        self.remove(live, tr)
+        view, self.zlines, img = self.zoom_view(1.0)
+        self.zbent, self.zdot = view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0)
+        self.add(self.zbent, self.zdot)
+        self.play(FadeIn(region), run_time=0.6)
+        self.wait(1)
+        self.zinfo = VGroup(self.info[0], points, zlabel, region)
+
+    def compare_linear(self):
+        n = self.n
+        gap = linear_gap(n.lin, self.zlines)
+        self.beat("compare-linear",
+                  f"Near x0 the bent grid (left) matches the grid moved by the affine map "
+                  f"F(x0) + J(x0)(x - x0) (right), with J(x0) = {plain_mat(n.J)}; on the grid "
+                  f"x0 +- {fmt_num(n.w / n.Z)} the two differ by at most {fmt_num(gap)}.")
+        cl, cr, pw = _side_by_side(0.5)
+        bent, lin = n.F(self.zlines), n.lin(self.zlines)
+        lo, hi = bounds(bent, lin)  # one scale for both panels
+        vl, vr = self.view(lo, hi, cl, pw), self.view(lo, hi, cr, pw)
+        pl = _panel(cl, pw, r"F(x)\ \text{near}\ x_0")
+        pr = _panel(cr, pw, r"F(x_0) + J(x_0)\,(x - x_0)")
+        pr[1].set_color(style.FORWARD)
+        bent_l = vl.grid(bent, style.INK, style.CURVE_STROKE)
+        lin_r = vr.grid(lin, style.FORWARD, 2.4)
+        dot_r = vr.dot(n.y0)
+        note = style.math(r"\text{orange: each step } x - x_0 \text{ pushed forward by } J(x_0)"
+                          rf"\qquad \text{{largest gap between the grids: }} {tex_num(gap)}",
+                          font_size=style.TINY)
+        style.fit(note, style.safe_width(), 0.5).to_edge(DOWN, buff=style.MARGIN)
+        self.play(FadeOut(self.zinfo), ReplacementTransform(self.panel1, pl),
+                  Transform(self.zbent, bent_l), Transform(self.zdot, vl.dot(n.y0)), run_time=1.2)
+        self.play(FadeIn(pr), run_time=0.6)
+        copy = bent_l.copy().move_to(lin_r.get_center())
+        self.play(FadeIn(copy), run_time=0.8)
+        self.play(Transform(copy, lin_r), FadeIn(dot_r), run_time=1.5)
+        self.play(FadeIn(note), run_time=0.6)
+        self.wait(1.5)
+        self.beat3 = VGroup(pl, pr, self.zbent, self.zdot, copy, dot_r, note)
+
+    def square_to_parallelogram(self):
+        n, h = self.n, self.n.h
+        c1, c2 = n.hJ  # the columns of J(x0), times h
+        self.beat("square",
+                  f"A square of side h = {fmt_num(h)} at x0, with edges h e1 and h e2, goes to "
+                  f"nearly the parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = "
+                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.")
+        cl, cr, pw = _side_by_side(3.2)
+        lines = cell_grid_lines(n.x0, h)
+        para = parallelogram(n.y0, c1, c2)
+        left, right = bounds(lines), bounds(n.F(lines), para)
+        s = min(self.view(*box, c, pw, pad=0.45).scale for box, c in ((left, cl), (right, cr)))
+        vl, vr = (self.view(*box, c, pw, pad=0.45, scale=s)  # one scale: sizes compare directly
+                  for box, c in ((left, cl), (right, cr)))
+        panels = VGroup(_panel(cl, pw, r"\text{near } x_0"), _panel(cr, pw, r"\text{near } F(x_0)"))
+        grids = VGroup(vl.grid(lines, style.MUTED, style.GRID_STROKE, 0.8),
+                       vr.grid(n.F(lines), style.INK, style.GRID_STROKE, 0.55))
+        e = [vl.arrow(n.x0, d, stroke_width=5) for d in ([h, 0.0], [0.0, h])]
+        a = [vr.arrow(n.y0, d, stroke_width=5) for d in (c1, c2)]
+        true_img = vr.polyline(n.F(square_outline(n.x0, h)), style.INK, 3)
+        dots = VGroup(vl.dot(n.x0), vr.dot(n.y0))
+        sq = parallelogram(n.x0, [h, 0], [0, h])
+        square, para_m = vl.polygon(sq), vr.polygon(para)
+        labs = [style.math(t, style.POINT if "x_0" in t else style.FORWARD) for t in
+                (r"h\,e_1", r"h\,e_2", "x_0", r"h\,J e_1", r"h\,J e_2", "F(x_0)")]
+        for view, o, far, arrows, (l1, l2, lp), covered, box in (
+                (vl, n.x0, sq[2], e, labs[:3], [square, dots], panels[0][0]),
+                (vr, n.y0, para[2], a, labs[3:], [para_m, true_img, dots], panels[1][0])):
+            away = view(o) - view(far)  # the point's label beyond it, off the diagonal
+            if np.linalg.norm(away) > 1e-3:
+                lp.move_to(view(o) + away / np.linalg.norm(away)
+                           * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
+            else:  # J(x0) = 0: the parallelogram is the point itself
+                place_label(lp, view(o), view(o), covered, box, around=True)
+            covered += [*arrows, lp]
+            for lab, arr in zip((l1, l2), arrows):
+                covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,
+                                           around=True))
+        for lab in labs:
+            lab.add_background_rectangle(color=style.PANEL, opacity=0.8, buff=0.04)
+        jl = style.math(r"J(x_0) =")
+        jm = JacobianMatrix.numeric(n.J, font_size=style.SMALL, entry_color=style.FORWARD)
+        hl = style.math(rf"h = {tex_num(h)}", style.FORWARD)
+        mid = VGroup(jl, jm, hl, _legend(style.INK, r"$F$(square)", style.TINY, 0.25))
+        mid.arrange(DOWN, buff=0.3)
+        style.fit(mid, 2.9, PANEL_H).move_to([0, PANEL_Y, 0])
+        self.play(FadeOut(self.beat3), run_time=0.6)
+        self.play(FadeIn(panels), Create(grids), FadeIn(dots), FadeIn(labs[2]), FadeIn(labs[5]),
+                  run_time=1.2)
+        self.play(FadeIn(square), *[Create(x) for x in e], FadeIn(labs[0]), FadeIn(labs[1]),
+                  run_time=1.0)
+        self.play(Write(jl), Write(jm), FadeIn(hl), run_time=1.0)
+        self.play(Create(true_img), FadeIn(mid[3]), run_time=1.0)
+        self.play(FadeIn(para_m), *[Create(x) for x in a], FadeIn(labs[3]), FadeIn(labs[4]),
+                  run_time=1.5)
+        self.wait(1.5)
+        self.beat4 = VGroup(panels, grids, square, *e, *labs, dots, para_m, true_img, *a, mid)
+
+    def error_table(self):
+        hs, err, ratio, shrink = self.n.table
+        self.beat("error-table",
+                  f"The error of the linear prediction, |F(x0 + h v) - F(x0) - J h v| with v = "
+                  f"{plain_vec(self.n.v)}, shrinks faster than the step: as h goes "
+                  f"{', '.join(fmt_num(x) for x in hs)}, error/h goes "
+                  f"{', '.join(fmt_num(x) for x in ratio)}, towards 0.")
+        head = style.math(r"\text{error}(h) = \left| F(x_0 + h\,v) - F(x_0) - J(x_0)\,h\,v"
+                          rf" \right|,\quad v = {tex_vec(self.n.v)}", font_size=style.BODY)
+        style.fit(head, style.safe_width(), 0.8).move_to([0, 2.45, 0])
+        cells = [Tex(t, font_size=style.SMALL, color=style.MUTED)
+                 for t in (r"step $h$", r"error", r"error / $h$")]
+        for row in zip(hs, err, ratio):
+            cells += [style.math(tex_num(x), c, style.BODY)
+                      for x, c in zip(row, (style.FORWARD, style.INK, style.INK))]
+        table = VGroup(*cells).arrange_in_grid(rows=len(hs) + 1, cols=3, buff=(1.2, 0.4))
+        rule = Line(LEFT, RIGHT, color=style.MUTED, stroke_width=2)
+        rule.scale_to_fit_width(table.width + 0.4).next_to(VGroup(*cells[:3]), DOWN, buff=0.16)
+        top = 2.45 - head.height / 2 - 0.35
+        block = style.fit(VGroup(table, rule), style.safe_width() - 2.5,
+                          top - style.content_bottom() - 0.7)
+        block.move_to([-0.6, (top - 2.95) / 2, 0])
+        box = SurroundingRectangle(VGroup(*cells[2::3]), color=style.HIGHLIGHT, buff=0.15)
+        factors = VGroup()  # how error/h shrinks from one step to the next
+        for i in (i for i in range(1, len(hs)) if np.isfinite(shrink[i - 1])):
+            f = style.math(rf"\times {tex_num(shrink[i - 1], 2)}", style.HIGHLIGHT)
+            cell = cells[3 * (i + 1) + 2]
+            style.fit(f, 2.0, cell.height * 1.3 + 0.1)
+            factors.add(f.move_to([box.get_right()[0] + 0.25 + f.width / 2, cell.get_y(), 0]))
+        concl = style.fit(style.math(r"\frac{\text{error}}{h} \to 0:\ J(x_0)\ \text{is the best "
+                                     r"linear map near } x_0"), style.safe_width(), 0.8)
+        concl.to_edge(DOWN, buff=style.MARGIN)
+        self.play(FadeOut(self.beat4), run_time=0.6)
+        self.play(Write(head), FadeIn(VGroup(*cells[:3])), Create(rule), run_time=1.2)
+        for r in range(1, len(hs) + 1):
+            self.play(FadeIn(VGroup(*cells[3 * r:3 * r + 3]), shift=0.1 * DOWN), run_time=0.5)
+        self.play(Create(box), run_time=0.8)
+        if len(factors):  # none when the map is linear: the error is 0 at every step
+            self.play(*[FadeIn(f, shift=0.1 * RIGHT) for f in factors], run_time=1.0)
+        self.play(Write(concl), run_time=1.0)
+        self.wait(2)

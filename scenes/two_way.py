@@ -1,0 +1,316 @@
+"""§6, §9 The two-way animation through a chain of 2 to 6 maps, one panel per space.
+
+A small arrow dx at x0 is pushed forward by the Jacobians, inner map first, its true
+curved image beside the linear prediction in every space; a gradient at the output is
+pulled back by the transposes, outer map first; the pairing <grad, d> is the same number
+in every space.  Every number comes from ``jacviz.Chain.trace``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, FadeIn, FadeOut,
+                   GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
+
+from jacviz import Chain, JacvizError, Trace, self_check
+from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
+from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
+                        matrix_or_block, param, style, tex_name)
+from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
+
+FWD, BWD, PT, INK, HL, MUTED = (style.FORWARD, style.BACKWARD, style.POINT, style.INK,
+                                style.HIGHLIGHT, style.MUTED)
+
+
+def space_names(chain):
+    """(TeX, plain) name of every space: the stem of its coordinates' names (x1, x2 -> x);
+    z_k where a space has no common stem or shares it with another."""
+    stems = []
+    for names in chain.space_names:
+        s = {re.sub(r"[_0-9]+$", "", nm) for nm in names}
+        stems.append(s.pop() if len(s) == 1 and "" not in s else None)
+    return [(tex_name(s), s) if s and stems.count(s) == 1 else (f"z_{{{k}}}", f"z{k}")
+            for k, s in enumerate(stems)]
+
+
+@dataclass(frozen=True, eq=False)
+class TwoWayNumbers:
+    """What the two-way scene draws: the chain's trace and the spaces' names."""
+
+    chain: Chain
+    tr: Trace
+    K: int
+    dims: tuple
+    names: list[tuple[str, str]]
+    maps: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class TwoWayParams(SceneParams):
+    g: str = param("(x1, x2) -> (x1 + 2*x2, x1 - x2)", "the inner map g: x -> u", kind="map")
+    f: str = param("(u1, u2) -> u1*u2 + u1", "the outer map f: u -> y", kind="map")
+    maps: tuple = param((), "2 to 6 maps, inner first, split by ';' (or g and f)", kind="maps")
+    point: tuple = param((1.0, 1.0), "the point x0 (default 1 per input)", kind="vector")
+    dx: tuple = param((0.1, 0.1), "the small arrow dx at x0 (default 0.1 per input)", kind="vector")
+    grad: tuple = param("", "the gradient at the output (default all ones)", kind="vector")
+
+    def _vector(self, name: str, n: int, fill: float, first: str) -> np.ndarray:
+        value = getattr(self, name)
+        if not self.given(name) and len(value) != n:
+            return np.full(n, fill)  # the default, for a chain with another input dimension
+        self.need_length(name, value, n, f"one number per input of {first}")
+        return np.asarray(value, dtype=float)
+
+    def build(self):
+        chain = self.chain_of(at=None)
+        first = chain.maps[0].name
+        x0, dx = self._vector("point", chain.n, 1.0, first), self._vector("dx", chain.n, 0.1, first)
+        if self.grad != "":  # the default "" is all ones
+            self.need_length("grad", self.grad, chain.m, "one number per output of the last map")
+        gbar = np.ones(chain.m) if self.grad == "" else np.asarray(self.grad, dtype=float)
+        if not np.all(np.isfinite(np.concatenate([x0, dx, gbar]))):
+            raise JacvizError("parameters point, dx and grad must be finite numbers")
+        self_check(chain, x0)
+        tr = chain.trace(x0, dx, gbar, samples=61)
+        names = space_names(chain)
+        given = f"at point {plain_vec(x0, 8)}"
+        for what, vecs in (("{0}0 in {0}-space", tr.points), ("the arrow d{0}", tr.pushforward),
+                           ("the gradient grad_{0}", tr.pullback)):
+            for (_, nm), v in zip(names, vecs):  # every space is drawn around its point
+                self.need_drawable(what.format(nm), v, given)
+        return TwoWayNumbers(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=names,
+                               maps=[(tex_name(mp.name), mp.name) for mp in chain.maps])
+
+
+class TwoWay(JacvizScene):
+    Params = TwoWayParams
+    EXAMPLE = {"maps": "(x1, x2) -> (x1 + x2, x1 - x2, x1*x2); (u1, u2, u3) -> u1 + u2*u3; "
+                       "(v) -> (cos(v), sin(v)); (w1, w2) -> w1*w2",
+               "point": "1,0.5", "dx": "0.1,0.05"}
+
+    def construct(self):
+        self.show_spaces()
+        self.push_forward()
+        self.true_image()
+        self.pull_back()
+        self.duality()
+
+    # -- names ------------------------------------------------------------------------
+    def d(self, k, plain=False):
+        return "d" + self.n.names[k][plain]
+
+    def g(self, k, plain=False):
+        nm = self.n.names[k]
+        return f"grad_{nm[1]}" if plain else rf"\mathrm{{grad}}_{{{nm[0]}}}"
+
+    def at(self, k, plain=False):
+        return f"{self.n.names[k][1]}0" if plain else f"{{{self.n.names[k][0]}}}_0"
+
+    # -- beat 1 -------------------------------------------------------------------------
+    def show_spaces(self):
+        n, tr = self.n, self.n.tr
+        spaces = ", ".join(f"{nm[1]} in R^{d}" for nm, d in zip(n.names, n.dims))
+        values = ", ".join(f"{self.at(k, True)} = {plain_vec(p)}" for k, p in enumerate(tr.points))
+        self.beat("spaces", f"{plural(n.K + 1, 'space').capitalize()}: {spaces}, joined by the "
+                  f"maps {', '.join(m[1] for m in n.maps)}. At the point: {values}.")
+        comp = r"\circ ".join(m[0] for m in reversed(n.maps)) if n.K <= 3 else \
+            rf"{n.maps[-1][0]}\circ\cdots\circ {n.maps[0][0]}"
+        self.head = style.title(rf"Two ways through ${comp}$: push forward, pull back")
+        self.head.scale(0.85).to_edge(LEFT, buff=style.MARGIN).set_y(style.TITLE_Y)
+        self.layout()
+        self.play(FadeIn(self.head), *[FadeIn(p) for p in self.panels], run_time=1.2)
+        self.play(*[FadeIn(p.dot_mob, scale=0.5) for p in self.panels], FadeIn(self.feet),
+                  *[GrowArrow(a) if isinstance(a, Arrow) else Write(a)
+                    for link in self.links for a in link], run_time=1.0)
+        self.play(FadeIn(self.defs), run_time=0.8)
+        self.wait(1.5)
+
+    def layout(self):
+        """Panels, map arrows, the scales, every arrow, curve and label, the bands below."""
+        n, tr = self.n, self.n.tr
+        self.grid = grid = panel_grid(n.K + 1, style.CONTENT_TOP, (-0.25, -2.15))
+        self.panels, self.feet = [], VGroup()
+        for k, (d, (nm, _)) in enumerate(zip(n.dims, n.names)):
+            coords = [tex_name(c) for c in n.chain.space_names[k]]
+            drawn = rf"\!:\ {coords[0]},{coords[1]}\ \text{{drawn}}" if d == 3 else ""
+            p = SpacePanel(d, coords, tr.points[k], width=grid.width, height=grid.height,
+                           center=grid.centers[k], title_height=grid.head - 0.14,
+                           title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + drawn)
+            p.dot_mob = p.dot()
+            self.panels.append(p)
+            self.feet.add(self.foot(k, ColoredTex((f"{self.at(k)} = {tex_vec(tr.points[k])}", PT))))
+        self.links = map_links(self.panels, [m[0] for m in n.maps], grid)
+        # one magnification for perturbations and their true images, one scale for gradients
+        self.M = SpacePanel.common_scale(self.panels, [
+            np.vstack([tr.pushforward[k][None, :], tr.images[k] - tr.points[k]])
+            for k in range(n.K + 1)])
+        self.S = SpacePanel.common_scale(self.panels, tr.pullback)
+        self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
+        size = style.TINY if grid.width < 3.4 else style.SMALL
+        for k, p in enumerate(self.panels):
+            ends = [p.arrow_ends(tr.pushforward[k], self.M),
+                    p.arrow_ends(tr.pullback[k], self.S, "backward")]
+            self.fwd.append(style.forward_arrow(*ends[0]).set_z_index(3))
+            self.bwd.append(style.backward_arrow(*ends[1], stroke_width=5).set_z_index(1))
+            stuff = [p.axes, p.tick_labels, p.dot_mob, self.fwd[k], self.bwd[k]]
+            if k > 0:  # wide and under the arrow: where the two coincide the curve is a halo
+                cur = p.curve(tr.images[k], kind="forward", scale=self.M).set_z_index(2)
+                stuff.append(VGroup(cur, Dot(cur.get_end(), radius=0.06, color=HL).set_z_index(2)))
+                self.curves.add(stuff[-1])
+            labels = p.place_labels([ColoredTex((self.d(k), FWD), font_size=size),
+                                     ColoredTex((self.g(k), BWD), font_size=size)], ends, stuff)
+            self.flab.append(labels[0]), self.blab.append(labels[1])
+        top = min(f.get_bottom()[1] for f in self.feet) - 0.08
+        self.bands = Bands(top, style.content_bottom(), 1.5 if max(n.dims) == 3 else 1.1)
+        c = self.bands.count  # the band of each kind of row, when there are 3, 2 or 1
+        self.band_of = dict(forward=0, image=min(c - 1, 1), backward=min(c - 1, 1),
+                            duality=2 if c == 3 else 0)
+        self.defs = self.definitions(top, style.content_bottom())
+
+    def foot(self, k, mob):
+        style.fit(mob, self.grid.width, self.grid.foot - 0.1)
+        return mob.move_to(self.grid.foot_center(k))
+
+    def definitions(self, top, bottom):
+        """The maps, with their symbolic Jacobians where these read well."""
+        for with_jacobian in ((True, False) if not self.grid.wrapped else (False,)):
+            cells = []
+            for (F, _), mp in zip(self.n.maps, self.n.chain.maps):
+                ins = ", ".join(tex_name(s) for s in mp.input_names)
+                row = [ColoredTex(rf"{F}({ins}) = {tex_tuple(mp.outputs)}")]
+                if with_jacobian:
+                    row += [ColoredTex(rf",\quad D{F} ="),
+                            JacobianMatrix.symbolic(mp.jacobian_symbolic, font_size=style.SMALL)]
+                cells.append(VGroup(*row).arrange(RIGHT, buff=0.15))
+            group, scale = fit_grid(cells, top, bottom)
+            if scale >= 0.85:
+                break
+        return group
+
+    def equation(self, kind, k):
+        """Stage k forward (d_{k+1} = Df_k d_k) or backward (grad_k = Df_k^T grad_{k+1})."""
+        tr, F, col, fwd = self.n.tr, self.n.maps[k][0], style.KIND_COLOR[kind], kind == "forward"
+        A, vecs, a, b = (tr.jacobians[k], tr.pushforward, k, k + 1) if fwd else \
+            (tr.jacobians[k].T, tr.pullback, k + 1, k)
+        name, vec = self.d if fwd else self.g, [JacobianMatrix.column_vector(
+            v, color=col, font_size=style.SMALL) for v in (vecs[a], vecs[b])]
+        J = rf" = D{F}({self.at(k)})" + ("" if fwd else "^{T}") + r"\,"
+        return VGroup(ColoredTex((name(b), col), (J, INK), (name(a), col), ("=", INK)),
+                      matrix_or_block(A, label=f"D{F}", font_size=style.SMALL), vec[0],
+                      ColoredTex("="), vec[1]).arrange(RIGHT, buff=0.15)
+
+    def note(self, line, *parts):
+        """The scale notes beside the title: line 0 perturbations, line 1 gradients."""
+        new = ColoredTex(*parts, font_size=style.TINY)
+        style.fit(new, style.frame_width() / 2 - style.MARGIN - self.head.get_right()[0] - 0.3)
+        new.to_corner(UP + RIGHT, buff=style.MARGIN).shift(DOWN * 0.32 * line)
+        old = getattr(self, "notes", {}).get(line)
+        self.notes = {**getattr(self, "notes", {}), line: new}
+        return [FadeIn(new)] + ([FadeOut(old)] if old else [])
+
+    def fwd_names(self):
+        K = self.n.K
+        return ",\\ ".join(self.d(k) for k in range(K + 1)) if K <= 2 else \
+            rf"{self.d(0)},\ \dots,\ {self.d(K)}"
+
+    # -- beat 2 -------------------------------------------------------------------------
+    def push_forward(self):
+        n, push = self.n, self.n.tr.pushforward
+        steps = ", ".join(f"{self.d(k + 1, True)} = D{n.maps[k][1]}({self.at(k, True)}) "
+                          f"{self.d(k, True)} = {plain_vec(push[k + 1])}" for k in range(n.K))
+        self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
+                  f"map first: {steps}. The arrows are drawn {fmt_num(self.M)} times longer than "
+                  f"they are.")
+        self.play(FadeOut(self.defs), *self.note(0, (self.fwd_names(), FWD), (
+            rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=0.6)
+        self.sweep("forward")
+
+    def sweep(self, kind):
+        """Stage by stage (forward inner map first, backward outer first): the map flashes,
+        its equation shows, the arrow moves on to the next space."""
+        fwd, K = kind == "forward", self.n.K
+        arrows, labels = (self.fwd, self.flab) if fwd else (self.bwd, self.blab)
+        a = arrows[0 if fwd else K]
+        self.play(GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a),
+                  FadeIn(labels[0 if fwd else K]), run_time=0.8)
+        for k in (range(K) if fwd else reversed(range(K))):
+            src, dst = (k, k + 1) if fwd else (k + 1, k)
+            self.play(Indicate(self.links[k], color=style.KIND_COLOR[kind]), *self.bands.step(
+                self.band_of[kind], self.equation(kind, k), k, kind, "left" if fwd else "right"))
+            self.play(TransformFromCopy(arrows[src], arrows[dst]), FadeIn(labels[dst]))
+        self.wait(1.5)
+
+    # -- beat 3 -------------------------------------------------------------------------
+    def true_image(self):
+        n, tr = self.n, self.n.tr
+        same = [np.allclose(a[-1], b[-1], rtol=1e-9, atol=1e-12)
+                for a, b in zip(tr.images, tr.linear)]
+        said = [f"in {n.names[k][1]}-space the curve " + ("is the arrow itself" if same[k] else
+                f"ends at {plain_vec(tr.images[k][-1])}, the arrow at "
+                f"{plain_vec(tr.linear[k][-1])}") for k in range(1, n.K + 1)]
+        self.beat("true-image", "The true image of the arrow, the curve traced as s goes from 0 "
+                  "to 1, beside the linear prediction: " + "; ".join(said) + ".")
+        x = f"{self.at(0)} + {self.d(0)}"
+        rows = VGroup(*[ColoredTex(
+            (rf"{n.names[k][0]}({x}) = {tex_vec(tr.images[k][-1])}", HL),
+            (r"\ =\ " if same[k] else r"\ \ne\ ", INK),
+            (rf"{self.at(k)} + {self.d(k)} = {tex_vec(tr.linear[k][-1])}", FWD),
+            (r"\ \ \text{the same}" if same[k] else "", MUTED)) for k in (n.K - 1, n.K)])
+        rows.arrange(RIGHT, buff=0.6)
+        if rows.width > style.safe_width() / 0.9:  # too long for one line: one under the other
+            rows.arrange(DOWN, buff=0.12)
+        imgs = [n.names[k][0] + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
+        legend = ColoredTex((r"\text{curve: the true image }s\mapsto " + imgs[0] + (
+            r",\ " if n.K == 2 else r",\dots,") + imgs[1] + r",\ 0\le s\le 1", HL),
+                            (r"\qquad \text{arrow: the linear prediction}", FWD),
+                            font_size=style.TINY)
+        self.play(*[Create(c) for c in self.curves], *self.note(
+            0, (self.fwd_names(), FWD), (r"\text{ and their true images}", HL),
+            (rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=1.5)
+        self.play(*self.bands.put(self.band_of["image"], VGroup(legend, rows).arrange(DOWN)))
+        self.wait(2.0)
+
+    # -- beat 4 -------------------------------------------------------------------------
+    def pull_back(self):
+        n, pull = self.n, self.n.tr.pullback
+        steps = ", ".join(f"{self.g(k, True)} = D{n.maps[k][1]}({self.at(k, True)})^T "
+                          f"{self.g(k + 1, True)} = {plain_vec(pull[k])}"
+                          for k in reversed(range(n.K)))
+        self.beat("pull-back", f"Pull the gradient {self.g(n.K, True)} = {plain_vec(pull[-1])} "
+                  f"back with the transposes, outer map first: {steps}. Gradients are drawn "
+                  f"{fmt_num(self.S)} times their length.")
+        self.play(*self.bands.clear(self.band_of["backward"], "backward"),
+                  *self.note(1, (rf"\text{{gradients drawn }}\times{tex_num(self.S)}", BWD)),
+                  *[c.animate.set_opacity(0.4) for c in self.curves], run_time=0.6)
+        self.sweep("backward")
+
+    # -- beat 5 -------------------------------------------------------------------------
+    def duality(self):
+        n, tr = self.n, self.n.tr
+        pair = tr.pairings
+        ok = all(abs(v - pair[0]) <= 1e-9 * max(1.0, abs(pair[0])) for v in pair)
+
+        def terms(k, tex=False):
+            g, d = tr.pullback[k], tr.pushforward[k]
+            return "" if len(g) == 1 else dot_terms(g, d, tex_num if tex else fmt_num) + " = "
+
+        def pairing(k, sums=False, size=style.SMALL):
+            return ColoredTex(r"\langle ", (self.g(k), BWD), r",\ ", (self.d(k), FWD), r"\rangle = "
+                              + (terms(k, True) if sums else ""), (tex_num(pair[k]), HL),
+                              font_size=size)
+
+        said = [f"<{self.g(k, True)}, {self.d(k, True)}> = {terms(k)}{fmt_num(pair[k])}"
+                for k in ((2, 0) if n.K == 2 else range(n.K + 1))]
+        self.beat("duality", "The two ways agree: " + " and ".join(said) + "." if n.K == 2 else
+                  "The pairing <grad, d> is the same in every space: " + ", ".join(said) + ".")
+        row = VGroup(pairing(n.K, True, style.BODY), ColoredTex(
+            (r"=" if ok else r"\approx", HL), font_size=style.TITLE), pairing(0, True, style.BODY))
+        pairs = VGroup(*[self.foot(k, pairing(k)) for k in range(n.K + 1)])
+        self.play(*[ReplacementTransform(a, b) for a, b in zip(self.feet, pairs)],
+                  *[Indicate(a, color=FWD) for a in self.fwd], run_time=1.2)
+        self.play(*self.bands.put(self.band_of["duality"], row.arrange(RIGHT, buff=0.5)))
+        self.play(Circumscribe(VGroup(row, pairs), color=HL), run_time=1.2)
+        self.wait(2.0)
