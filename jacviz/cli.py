@@ -274,6 +274,58 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_lecture(args) -> int:
+    _studio()
+    import time
+    from pathlib import Path
+
+    from .studio import registry
+    from .studio.lecture import LectureRequest, build, list_beats
+
+    if args.scheduler:
+        raise UsageError("--scheduler: a lecture renders on this machine (its narration timing "
+                         "goes to each scene's render); render single clips with jacviz render "
+                         "--scheduler")
+    names = [registry.resolve_name(n) for n in args.scenes] or \
+        [n for n in registry.names() if n != "practice"]
+    if len(set(names)) != len(names):
+        raise UsageError("a scene is named twice; a lecture has each scene once")
+    resolution = parse_resolution(args.resolution) if args.resolution else None
+    fps = parse_fps(args.fps) if args.fps is not None else None
+    timeout = None
+    if args.timeout is not None:
+        from .core.parse import parse_number
+
+        timeout = parse_number(args.timeout, "--timeout")
+        if not timeout > 0:
+            raise UsageError(f"--timeout {args.timeout} must be a positive number of seconds")
+    if args.fallback and args.voice in ("piper", "espeak", "none"):
+        raise UsageError(f"--fallback is for a folder of recordings, not --voice {args.voice}")
+    request = LectureRequest(
+        _params_from_args(args, names), voice=args.voice, fallback=args.fallback,
+        script=Path(args.script) if args.script else None,
+        out=Path(args.out) if args.out else None, force=args.force, quality=args.quality,
+        resolution=resolution, fps=fps, progress=False,
+        **({"timeout": timeout} if timeout is not None else {}),
+        command=["jacviz", "lecture", *sys.argv[2:]] if sys.argv[1:2] == ["lecture"]
+        else ["jacviz", "lecture", *names])
+    if args.list_beats:
+        for beat_id, text in list_beats(request):
+            print(f"{beat_id}\t{text}")
+        return 0
+    say = (lambda *a: None) if args.quiet else (lambda m: print(m, flush=True))
+    t0 = time.perf_counter()
+    lecture = build(request, say=say)
+    if lecture.fell_back:
+        print(f"no recording, spoken by --fallback {args.fallback}: "
+              f"{', '.join(lecture.fell_back)}", flush=True)
+    if not args.quiet:
+        print(f"lecture: {_rel(lecture.path / 'lecture.mp4')} ({lecture.duration:.1f} s, "
+              f"{len(lecture.chapters)} chapters, {len(lecture.beats)} beats) in "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)
+    return 0
+
+
 def cmd_slides(args) -> int:
     _studio()
     from .studio.slides import build
@@ -445,6 +497,28 @@ def build_parser() -> argparse.ArgumentParser:
     _size_options(pr)
     pr.add_argument("--quiet", action="store_true", help="no progress output")
     pr.set_defaults(func=cmd_practice)
+
+    le = sub.add_parser("lecture", help="renders/lecture/: the lesson as one narrated video with "
+                        "chapters, captions and transcript")
+    le.add_argument("scenes", nargs="*", metavar="SCENE",
+                    help="default: the lesson's scenes, in lesson order")
+    _parameter_options(le)
+    _size_options(le)
+    le.add_argument("--voice", default="piper", metavar="piper|espeak|none|FOLDER",
+                    help="who speaks: piper (default), espeak, none (no audio) or a folder of "
+                    "recordings, one per beat (<scene>.<beat>.wav; see --list-beats)")
+    le.add_argument("--fallback", choices=["piper", "espeak", "silence"],
+                    help="what speaks a beat the folder of recordings lacks (default: an error)")
+    le.add_argument("--script", metavar="FILE.toml", help="the narration, edited (see script.toml)")
+    le.add_argument("--out", metavar="DIR", help="default: renders/lecture")
+    le.add_argument("--force", action="store_true", help=FORCE_HELP)
+    le.add_argument("--list-beats", action="store_true",
+                    help="print each beat's id and spoken text, and stop")
+    le.add_argument("--timeout", metavar="SECONDS",
+                    help="time limit per beat for the speech engine (default 120)")
+    le.add_argument("--scheduler", metavar="ADDRESS", help=argparse.SUPPRESS)
+    le.add_argument("--quiet", action="store_true", help="no progress output")
+    le.set_defaults(func=cmd_lecture)
 
     sl = sub.add_parser("slides", help="one reveal.js deck of the lesson and a PDF handout")
     sl.add_argument("scenes", nargs="*", metavar="SCENE", help="default: every scene, in lesson order")

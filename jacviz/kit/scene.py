@@ -18,6 +18,7 @@ records the key frame at the end of the beat and checks its layout
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 
@@ -46,6 +47,26 @@ def _log_frames(folder: str, scene: str, shard: int | None, frame, num_frames: i
         fh.write(f"{digest}\n" * num_frames)
 
 
+#: what :func:`narrated` set: ``(script, beat_seconds)`` for the scenes made inside it
+_NARRATION: list = [None, None]
+
+
+@contextlib.contextmanager
+def narrated(script=None, beat_seconds=None):
+    """Scenes made inside this block are narrated: ``beat_seconds`` maps a beat's
+    name (or its id ``scene.beat``) to the seconds it must last at least (its
+    narration plus a pause; :meth:`JacvizScene._close_beat` waits for it);
+    ``script`` maps beat ids to spoken texts.  A forked render (shards)
+    inherits it.  NOTE (lecture branch): a minimal stand-in for the interface
+    the narration branch adds; the lead keeps that branch's version."""
+    old = list(_NARRATION)
+    _NARRATION[:] = [script, dict(beat_seconds) if beat_seconds else None]
+    try:
+        yield
+    finally:
+        _NARRATION[:] = old
+
+
 class JacvizScene(Scene):
     """A Scene with declared parameters, named beats and captions."""
 
@@ -71,6 +92,9 @@ class JacvizScene(Scene):
         #: the run time of every play, in order (sharded renders balance on these)
         self.play_durations: list[float] = []
         self._open_beat: tuple[str, str, float] | None = None
+        #: beat name -> the seconds the beat must last at least (set by ``narrated``)
+        self.beat_seconds: dict | None = _NARRATION[1]
+        self._beat_first_play = 0
         super().__init__(**kwargs)
         self.camera.background_color = ManimColor(style.BACKGROUND)
 
@@ -165,11 +189,20 @@ class JacvizScene(Scene):
             self.next_slide(notes=caption)
         self.beats.append((name, caption))
         self._open_beat = (name, caption, self.now)
+        self._beat_first_play = len(self.play_durations)
 
     def _close_beat(self) -> None:
         if self._open_beat is None:
             return
         name, caption, start = self._open_beat
+        want = self._wanted_seconds(name)
+        if want is not None:
+            # the narration is longer than the animation: hold the beat's last frame
+            # (a dry run notes the same wait: the plays' count and plan stay as rendered)
+            played = sum(max(d, 0.0) for d in self.play_durations[self._beat_first_play:])
+            remaining = want - played
+            if remaining > 1e-6:
+                self.wait(remaining)
         self._open_beat = None
         duration = self.now - start
         # captions belong to a clip: none for key frames or a still (png), where
@@ -181,6 +214,17 @@ class JacvizScene(Scene):
         if self.capture_keyframes:
             self.renderer.update_frame(self)
             self.keyframes.append((name, np.array(self.renderer.get_frame())))
+
+    def _wanted_seconds(self, name: str) -> float | None:
+        table = self.beat_seconds
+        if not table:
+            return None
+        if name in table:
+            return float(table[name])
+        for key, value in table.items():
+            if key.rsplit(".", 1)[-1] == name and "." in key:
+                return float(value)
+        return None
 
     def tear_down(self) -> None:
         self._close_beat()

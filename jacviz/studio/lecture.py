@@ -1,0 +1,409 @@
+"""``jacviz lecture``: the lesson as one narrated video, with chapters and captions.
+
+:func:`build` takes a :class:`LectureRequest` and writes one folder
+(:class:`jacviz.studio.output.FolderTarget`, default ``renders/lecture/``):
+
+1. every beat's spoken text: the default script (the narration branch's
+   :func:`jacviz.studio.script.default_script` when present, else what the
+   scene's dry run gives), with ``--script`` entries replacing defaults;
+2. each beat spoken by the voice (:mod:`jacviz.studio.voice`, cached per beat);
+3. each scene rendered by :func:`jacviz.studio.render.render` inside
+   :func:`jacviz.kit.scene.narrated`, with every beat lasting at least its
+   speech plus :data:`BEAT_PAUSE` (the scene holds the beat's last frame; an
+   animation is never sped up).  The voice ``none`` renders the frames as
+   ``jacviz render`` does and times the captions from the script;
+4. a title card, a section card per scene (its § and idea, from the
+   registry) and an end card (``jacviz.scenes.cards``);
+5. the beats' audio mixed at each beat's start, loudness-normalised
+   (:func:`jacviz.studio.audio.normalise`), joined with the clips and the
+   chapter marks (:func:`jacviz.studio.mux.join`);
+6. the captions, chapters, transcript, the script used and ``lecture.json``.
+
+Everything is made in a staging folder and committed at the end: an error or
+an interrupt leaves the previous lecture as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shlex
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import JacvizError
+from ..core.signals import stage
+from . import audio, captions, registry, voice as voices
+from .output import FolderTarget
+
+#: silence after each beat's narration (NARRATION.md: about 1 s before a new beat)
+BEAT_PAUSE = 1.0
+TITLE = "Jacobians and the chain rule"
+TITLE_SECONDS = 4.0
+SECTION_SECONDS = 3.0
+END_SECONDS = 3.0
+OUTPUTS = ("lecture.mp4", "lecture.srt", "lecture.vtt", "chapters.vtt", "chapters.txt",
+           "transcript.md", "script.toml", "lecture.json")
+
+
+@dataclass
+class LectureRequest:
+    """What to make.  ``scenes``: ``(name, validated params)`` in order."""
+
+    scenes: list
+    voice: str = "none"
+    fallback: str | None = None
+    script: Path | None = None
+    out: Path | None = None
+    force: bool = False
+    quality: str = "l"
+    resolution: tuple[int, int] | None = None
+    fps: float | None = None
+    progress: bool = False
+    timeout: float = voices.TIMEOUT
+    pause: float = BEAT_PAUSE
+    title: str = TITLE
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def target(self) -> FolderTarget:
+        from .render import workdir
+
+        path = Path(self.out) if self.out is not None else workdir() / "renders" / "lecture"
+        return FolderTarget(path, option="--out" if self.out is not None else "",
+                            force=self.force, example="renders/lecture")
+
+
+# -- the script ----------------------------------------------------------------------------
+def _dry_run(name: str, params):
+    """The scene run without rendering (TeX compiled as a render would): its beats."""
+    import tempfile
+
+    from manim import tempconfig
+
+    from ..engine.tex_cache import prepare, share_tex_cache
+
+    cls = registry.scene_class(name)
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = {"media_dir": tmp, "tex_dir": str(share_tex_cache()), "write_to_movie": False,
+                "save_last_frame": False, "disable_caching": True, "progress_bar": "none",
+                "verbosity": "ERROR"}
+        with tempconfig(opts):
+            def run():
+                scene = cls(params=params, skip_animations=True)
+                found.append(scene)
+                scene.render()
+                return scene
+
+            prepare(run)
+    if not found or not found[0].beats:
+        raise JacvizError(f"the scene {name} has no beats to narrate")
+    return found[0]
+
+
+def default_script(name: str, params) -> list[tuple[str, str]]:
+    """``[(id, text)]`` for one scene: the narration branch's default script when it is
+    there; else the scene's own spoken texts (``scene.narration``) or, lacking those,
+    its captions (a stand-in until the narration branch is merged)."""
+    try:
+        from .script import default_script as scripted  # the narration branch
+    except ImportError:
+        scripted = None
+    if scripted is not None:
+        return [(str(i), str(t)) for i, t in scripted(name, params)]
+    scene = _dry_run(name, params)
+    said = dict(getattr(scene, "narration", None) or [])
+    return [(f"{name}.{beat}", said.get(beat) or caption) for beat, caption in scene.beats]
+
+
+def _flatten(data, prefix="") -> dict:
+    out = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, full + "."))
+        else:
+            out[full] = value
+    return out
+
+
+def read_script(path, beats: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``beats`` with the texts of the script at ``path`` (TOML, ``"scene.beat" = "text"``);
+    a beat the script lacks keeps its text; an unknown key is an error naming the nearest."""
+    try:
+        from .script import read_script as scripted  # the narration branch
+    except ImportError:
+        scripted = None
+    if scripted is not None:
+        return [(str(i), str(t)) for i, t in scripted(path, beats)]
+    import tomllib
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise JacvizError(f"--script {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise JacvizError(f"cannot read --script {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise JacvizError(f"--script {path} is not TOML: {exc}") from None
+    given = _flatten(data)
+    ids = [i for i, _ in beats]
+    for key, value in given.items():
+        if key not in ids:
+            near = difflib.get_close_matches(key, ids, n=1, cutoff=0.0)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise JacvizError(f"--script {path}: unknown beat {key!r}{hint} "
+                              f"(jacviz lecture --list-beats lists them)")
+        if not isinstance(value, str):
+            raise JacvizError(f"--script {path}: the text of {key} must be a string")
+    return [(i, " ".join(given[i].split()) if i in given else t) for i, t in beats]
+
+
+def write_script(beats: list[tuple[str, str]]) -> str:
+    """The script as TOML text, one entry per beat keyed ``"scene.beat"``."""
+    try:
+        from .script import write_script as scripted  # the narration branch
+    except ImportError:
+        scripted = None
+    if scripted is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / "script.toml"
+            scripted(p, beats)
+            return p.read_text(encoding="utf-8")
+    lines = ["# The narration of the lecture, one entry per beat (scene.beat).",
+             "# Edit the texts and give the file back: jacviz lecture --script FILE", ""]
+    for beat_id, text in beats:
+        lines.append(f"{json.dumps(beat_id)} = {json.dumps(text, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def beats_of(request: LectureRequest) -> list[tuple[str, str]]:
+    """Every beat's id and text, in lecture order (the default script, then --script)."""
+    beats = []
+    for name, params in request.scenes:
+        beats += default_script(name, params)
+    if request.script is not None:
+        beats = read_script(request.script, beats)
+    return beats
+
+
+# -- the pieces ----------------------------------------------------------------------------
+def section_of(name: str) -> tuple[str, str]:
+    """A scene's § and one-line idea, from its registry description ("§6: idea")."""
+    desc = registry.describe(name)
+    m = re.match(r"\s*((?:§\d+(?:,\s*)?)+)\s*:\s*(.*)$", desc)
+    if m:
+        return m.group(1).strip().rstrip(","), m.group(2).strip()
+    head, _, idea = desc.partition(":")
+    return head.strip().capitalize(), idea.strip()
+
+
+def _card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
+    """One card clip at ``path``, rendered by manim as a scene is (same encoder)."""
+    from manim import tempconfig
+
+    from jacviz.scenes.cards import Card
+
+    from .render import QUALITIES
+
+    media = path.parent / f".media-{path.stem}"
+    opts = {"quality": QUALITIES[request.quality][0], "media_dir": str(media),
+            "output_file": path.stem, "disable_caching": True, "progress_bar": "none",
+            "verbosity": "WARNING", "write_to_movie": True, "save_last_frame": False,
+            "format": "mp4"}
+    if request.resolution:
+        opts["pixel_width"], opts["pixel_height"] = (int(v) for v in request.resolution)
+    if request.fps:
+        opts["frame_rate"] = float(request.fps)
+    wrapped = [w for ln in lines for w in textwrap.wrap(ln, 46)]
+    with tempconfig(opts):
+        card = Card(heading, wrapped, seconds)
+        card.render()
+        made = Path(card.renderer.file_writer.movie_file_path)
+    made.replace(path)
+    return path
+
+
+def _beat_spans(srt_path: Path, names: list[str]) -> dict[str, tuple[float, float]]:
+    """Each beat's (start, end) in its clip, from the clip's captions (one cue per beat
+    that lasted, in order)."""
+    text = srt_path.read_text(encoding="utf-8") if srt_path.exists() else ""
+    stamps = re.findall(r"(\d+):(\d+):(\d+),(\d+)\s*-->\s*(\d+):(\d+):(\d+),(\d+)", text)
+
+    def sec(h, m, s, ms):
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    spans = [(sec(*st[:4]), sec(*st[4:])) for st in stamps]
+    if len(spans) != len(names):
+        raise JacvizError(f"the clip's captions have {len(spans)} beats, the scene "
+                          f"{len(names)}: a beat that lasts no time cannot be narrated")
+    return dict(zip(names, spans))
+
+
+# -- the lecture -----------------------------------------------------------------------------
+@dataclass
+class Lecture:
+    """What :func:`build` made: the folder, the lecture's length, the beats that fell back."""
+
+    path: Path
+    duration: float
+    chapters: list
+    beats: list
+    fell_back: list[str]
+    reencoded: int
+
+
+def rerun_command(request: LectureRequest) -> str:
+    return " ".join(shlex.quote(p) for p in (request.command or ["jacviz", "lecture"]))
+
+
+def build(request: LectureRequest, say=print) -> Lecture:
+    """Make the lecture (see the module docstring).  ``say``: progress lines."""
+    from ..kit.scene import narrated
+    from .mux import join, probe
+    from .render import RenderRequest, render
+
+    if not request.scenes:
+        raise JacvizError("no scenes to make a lecture of")
+    target = request.target
+    target.check(OUTPUTS)  # before any work
+    beats = beats_of(request)
+    ids = [i for i, _ in beats]
+    voice = voices.make_voice(request.voice, request.fallback, request.timeout, known=ids)
+    stage("speak")
+    speeches = {s.id: s for s in voices.speak(voice, [voices.Line(i, t) for i, t in beats])}
+    fell_back = list(getattr(voice, "fell_back", []) or [])
+    silent = request.voice == "none"
+    with target.staging() as stage_dir:
+        work = stage_dir / ".work"
+        work.mkdir()
+        clips: list[Path] = []
+        chapters_at: list[tuple[int, str]] = []  # (index of the section card's clip, title)
+        scene_beats: list[tuple[int, list[str]]] = []  # (index of the scene's clip, beat ids)
+        clips.append(_card(work / "title.mp4", request, request.title,
+                           [f"{len(request.scenes)} chapters"], TITLE_SECONDS))
+        for name, params in request.scenes:
+            sec, idea = section_of(name)
+            mine = [i for i in ids if i.startswith(name + ".")]
+            chapters_at.append((len(clips), f"{sec} {idea}".strip()))
+            clips.append(_card(work / f"section-{name}.mp4", request, sec, [idea],
+                               SECTION_SECONDS))
+            seconds = None if silent else {
+                i.split(".", 1)[1]: speeches[i].duration + request.pause for i in mine}
+            say(f"rendering {name}")
+            req = RenderRequest(name, params, quality=request.quality,
+                                resolution=request.resolution, fps=request.fps,
+                                out=work / f"{name}.mp4", media_dir=work / f"media-{name}",
+                                progress=request.progress)
+            with narrated(script=dict((i, speeches[i].text) for i in mine),
+                          beat_seconds=seconds):
+                render(req)
+            scene_beats.append((len(clips), mine))
+            clips.append(work / f"{name}.mp4")
+        clips.append(_card(work / "end.mp4", request, "Thank you",
+                           [request.title, "Made with jacviz"], END_SECONDS))
+        # where every clip starts in the lecture
+        lengths = [float(probe(c).duration) for c in clips]
+        starts = [sum(lengths[:k]) for k in range(len(clips))]
+        total = sum(lengths)
+        timed: list[captions.TimedBeat] = []
+        placed = []
+        for k, mine in scene_beats:
+            spans = _beat_spans(clips[k].with_suffix(".srt"), [i.split(".", 1)[1] for i in mine])
+            for i in mine:
+                a, b = spans[i.split(".", 1)[1]]
+                a, b = a + starts[k], b + starts[k]
+                sp = speeches[i]
+                sentences = sp.at(a)
+                if silent and sentences and sentences[-1][1] > b:
+                    # the script's timing squeezed into the beat (the frames are as rendered)
+                    scale = (b - a) / (sentences[-1][1] - a)
+                    sentences = [(a + (s - a) * scale, a + (e - a) * scale, t)
+                                 for s, e, t in sentences]
+                timed.append(captions.TimedBeat(i, a, b, sp.text, sentences))
+                if sp.audio is not None and not silent:
+                    placed.append((a, sp.audio))
+        chapters = []
+        for n, (k, title) in enumerate(chapters_at):
+            a = 0.0 if n == 0 else starts[k]
+            b = starts[chapters_at[n + 1][0]] if n + 1 < len(chapters_at) else total
+            chapters.append(captions.Chapter(a, b, title))
+        track = None
+        if not silent:
+            stage("mix")
+            track = audio.normalise(audio.mix(placed, duration=None))
+            n = int(round(total * audio.RATE))
+            track = track[:n]
+        stage("join")
+        report = join(clips, stage_dir / "lecture.mp4", audio=track,
+                      chapters=[(c.start, c.end, c.title) for c in chapters],
+                      metadata={"title": request.title})
+        cue_list = captions.lecture_cues(timed)
+        files = {
+            "lecture.srt": captions.srt(cue_list),
+            "lecture.vtt": captions.webvtt(cue_list),
+            "chapters.vtt": captions.chapters_vtt(chapters),
+            "chapters.txt": captions.chapters_txt(chapters),
+            "transcript.md": captions.transcript_md(request.title, chapters, timed),
+            "script.toml": write_script(beats),
+        }
+        meta = {
+            "title": request.title,
+            "duration": report.duration,
+            "voice": request.voice if not isinstance(voice, voices.Recordings)
+            else {"recordings": str(request.voice), "fallback": request.fallback,
+                  "fell_back": fell_back},
+            "audio": None if track is None else {
+                "lufs": round(audio.loudness(track), 2),
+                "true_peak_dbtp": round(audio.true_peak(track), 2)},
+            "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in chapters],
+            "beats": [{"id": b.id, "start": b.start, "end": b.end,
+                       "speech": speeches[b.id].duration, "source": speeches[b.id].source,
+                       "text": b.text} for b in timed],
+            "scenes": [{"scene": n, "params": dict(p.as_dict()), "changed": sorted(p.changed())}
+                       for n, p in request.scenes],
+            "command": rerun_command(request),
+        }
+        files["lecture.json"] = json.dumps(meta, indent=2, default=_jsonable)
+        for rel, text in files.items():
+            (stage_dir / rel).write_text(text, encoding="utf-8")
+        import shutil
+
+        shutil.rmtree(work)
+        target.commit(stage_dir)
+    return Lecture(target.path, report.duration, chapters, timed, fell_back,
+                   len(report.reencoded))
+
+
+def _jsonable(v):
+    if isinstance(v, tuple):
+        return list(v)
+    try:
+        import numpy as np
+
+        if isinstance(v, np.ndarray):
+            return v.tolist()
+        if isinstance(v, np.generic):
+            return v.item()
+    except ImportError:
+        pass
+    return str(v)
+
+
+def list_beats(request: LectureRequest) -> list[tuple[str, str]]:
+    """The beat ids and their texts (the default script, then --script), for --list-beats."""
+    return beats_of(request)
+
+
+__all__ = ["LectureRequest", "Lecture", "build", "list_beats", "default_script", "read_script",
+           "write_script", "section_of", "BEAT_PAUSE"]
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use: jacviz lecture")
