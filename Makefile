@@ -14,7 +14,7 @@ SWEEP_SECONDS ?= 300
 SOURCES := $(shell find jacviz scenes -name '*.py' -not -path '*/__pycache__/*')
 SHARED := $(filter-out scenes/%,$(SOURCES)) scenes/__init__.py
 
-.PHONY: all setup test sweep render clips interactive canvases doctor clean distclean help keyframes slides gallery bench
+.PHONY: all setup test sweep render clips interactive canvases doctor clean distclean help keyframes slides gallery bench lecture
 .DELETE_ON_ERROR:
 
 all: render
@@ -27,6 +27,7 @@ help:
 	@echo "make interactive   every scene's live canvas: renders/<scene>.html"
 	@echo "make slides    one reveal.js deck of the lesson + handout.pdf in renders/slides/"
 	@echo "make gallery   renders/index.html: every clip with poster, captions, command"
+	@echo "make lecture   the lesson as one narrated video in renders/lecture/ (VOICE=piper|espeak|none|DIR)"
 	@echo "make bench     the benchmarks (bench/results.json)"
 	@echo "make doctor    list dependencies, found or missing"
 
@@ -92,6 +93,11 @@ renders/slides/index.html: $(SOURCES) $(CANVAS_ASSETS) $(STAMPS)/venv $(STAMPS)/
 	$(BIN)/jacviz slides -q $(QUALITY)
 
 # renders/index.html: every clip with poster, duration, parameters, captions, command
+# the lesson as one narrated video (the venv has the voice extra: piper and its voice)
+VOICE ?= piper
+lecture: setup
+	$(BIN)/jacviz lecture -q $(QUALITY) --voice $(VOICE) --force
+
 gallery: render
 	$(BIN)/jacviz gallery
 
@@ -104,7 +110,7 @@ doctor:
 
 clean:
 	rm -rf media renders/*.mp4 renders/*.webm renders/*.mov renders/*.gif renders/*.png \
-	  renders/*.srt renders/*.vtt renders/*.json renders/*.html renders/posters renders/slides
+	  renders/*.srt renders/*.vtt renders/*.json renders/*.html renders/posters renders/slides renders/lecture
 
 distclean: clean
 	rm -rf $(VENV) $(STAMPS)

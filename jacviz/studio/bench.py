@@ -512,7 +512,54 @@ def bench_cpu(scenes, repeats=3):
     }
 
 
-PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu")
+# -- the lecture (issue 18) -------------------------------------------------------------------
+TARGETS.update({"lecture_overhead": ("<=", 0.05), "tts_speed": (">=", 5),
+                "lecture_edit": ("<=", 0.2)})
+
+
+def bench_lecture(scenes, quick=False):
+    """lecture_overhead: a cold lecture's wall time outside the scenes' renders (speech,
+    cards, mixing, the join, the captions) over the renders; lecture_edit: the lecture
+    again after one beat's text changed, over the cold one; tts_speed: piper's seconds
+    of speech per CPU-second.  In a scratch folder, with a scratch voice cache."""
+    import tempfile
+
+    from .lecture import LectureRequest, beats_of, build
+    from .render import resolve_params
+    from .voice import Piper, tts_speed
+
+    rows = {}
+    old_cwd = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="jacviz-bench-lecture-") as tmp:
+        tmp = Path(tmp)
+        os.chdir(tmp)
+        try:
+            names = scenes[:1] if quick else scenes
+            req = LectureRequest([(n, resolve_params(n)) for n in names], voice="piper",
+                                 out=tmp / "lecture", force=True, voice_cache=tmp / "voice")
+            t0 = time.perf_counter()
+            cold = build(req, say=lambda *a: None)
+            cold_s = time.perf_counter() - t0
+            beats = beats_of(req)
+            beat_id, text = beats[len(beats) // 2]
+            script = tmp / "script.toml"
+            script.write_text(f'"{beat_id}" = {json.dumps(text + " That is the point.")}\n')
+            req.script = script
+            t0 = time.perf_counter()
+            edit = build(req, say=lambda *a: None)
+            edit_s = time.perf_counter() - t0
+        finally:
+            os.chdir(old_cwd)
+    speed = tts_speed(voice=Piper())
+    rows = {"cold_s": cold_s, "renders_s": cold.render_seconds, "edit_s": edit_s,
+            "edit_rendered": edit.rendered, "lecture_s": cold.duration, "scenes": names,
+            "tts": speed}
+    return {"lecture_overhead": (cold_s - cold.render_seconds) / cold.render_seconds,
+            "lecture_edit": edit_s / cold_s, "tts_speed": speed["ratio"],
+            "detail_lecture": rows}
+
+
+PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu", "lecture")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
@@ -545,6 +592,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         "overhead": lambda: bench_overhead(scenes[:2] if quick else scenes),
         "make": bench_make,
         "cpu": lambda: bench_cpu(scenes[:2] if quick else scenes, 1 if quick else 3),
+        "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"], quick),
     }
     for part in parts:
         print(f"measuring {part} ...", flush=True)

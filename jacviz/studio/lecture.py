@@ -31,6 +31,7 @@ import re
 import shlex
 import sys
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class LectureRequest:
     timeout: float = voices.TIMEOUT
     pause: float = BEAT_PAUSE
     title: str = TITLE
+    #: the voice cache (default: jacviz's, $JACVIZ_CACHE/voice)
+    voice_cache: Path | None = None
     command: list[str] = field(default_factory=list)
 
     @property
@@ -206,6 +209,13 @@ def section_of(name: str) -> tuple[str, str]:
 
 
 def _card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
+    """One card clip at ``path`` (from the clip cache when it is there)."""
+    key = _clip_key("card", request, heading=heading, lines=list(lines), seconds=seconds)
+    _cached(key, path, lambda dst: _render_card(dst, request, heading, lines, seconds))
+    return path
+
+
+def _render_card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
     """One card clip at ``path``, rendered by manim as a scene is (same encoder)."""
     from manim import tempconfig
 
@@ -229,6 +239,53 @@ def _card(path: Path, request: LectureRequest, heading: str, lines, seconds: flo
         made = Path(card.renderer.file_writer.movie_file_path)
     made.replace(path)
     return path
+
+
+def clip_cache() -> Path:
+    """Where rendered clips of lectures are kept (``media/lecture/``, beside manim's
+    working files): a scene whose beat timing did not change is not rendered again."""
+    from .render import workdir
+
+    return workdir() / "media" / "lecture"
+
+
+def _clip_key(kind: str, request: LectureRequest, **what) -> str:
+    import hashlib
+
+    from .sources import source_digest
+
+    blob = json.dumps({"kind": kind, "quality": request.quality,
+                       "resolution": list(request.resolution) if request.resolution else None,
+                       "fps": request.fps, "source": source_digest(), **what},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def _cached(key: str, dst: Path, make) -> bool:
+    """``dst`` (an mp4, with its .srt when there is one) from the cache, or made by
+    ``make(dst)`` and then kept; returns whether it was made."""
+    import os
+    import shutil
+
+    folder = clip_cache()
+    hit = folder / f"{key}.mp4"
+    if hit.exists():
+        shutil.copyfile(hit, dst)
+        if hit.with_suffix(".srt").exists():
+            shutil.copyfile(hit.with_suffix(".srt"), dst.with_suffix(".srt"))
+        return False
+    make(dst)
+    folder.mkdir(parents=True, exist_ok=True)
+    for src in (dst.with_suffix(".srt"), dst):  # the clip last: it marks the entry whole
+        if src.exists():
+            tmp = folder / f".{key}{src.suffix}.tmp-{os.getpid()}"
+            try:
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, folder / f"{key}{src.suffix}")
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+    return True
 
 
 def _beat_spans(srt_path: Path, names: list[str]) -> dict[str, tuple[float, float]]:
@@ -258,6 +315,10 @@ class Lecture:
     beats: list
     fell_back: list[str]
     reencoded: int
+    #: the scenes rendered this time (the others came from the clip cache), and how long
+    #: their renders took (seconds)
+    rendered: list[str] = field(default_factory=list)
+    render_seconds: float = 0.0
 
 
 def rerun_command(request: LectureRequest) -> str:
@@ -278,17 +339,20 @@ def build(request: LectureRequest, say=print) -> Lecture:
     ids = [i for i, _ in beats]
     voice = voices.make_voice(request.voice, request.fallback, request.timeout, known=ids)
     stage("speak")
-    speeches = {s.id: s for s in voices.speak(voice, [voices.Line(i, t) for i, t in beats])}
+    speeches = {s.id: s for s in voices.speak(voice, [voices.Line(i, t) for i, t in beats],
+                                                 cache=request.voice_cache)}
     fell_back = list(getattr(voice, "fell_back", []) or [])
     silent = request.voice == "none"
     with target.staging() as stage_dir:
         work = stage_dir / ".work"
         work.mkdir()
         clips: list[Path] = []
+        rendered: list[str] = []
+        render_seconds: list[float] = []
         chapters_at: list[tuple[int, str]] = []  # (index of the section card's clip, title)
         scene_beats: list[tuple[int, list[str]]] = []  # (index of the scene's clip, beat ids)
         clips.append(_card(work / "title.mp4", request, request.title,
-                           [f"{len(request.scenes)} chapters"], TITLE_SECONDS))
+                           [f"{len(request.scenes)} chapter{'s' if len(request.scenes) != 1 else ''}"], TITLE_SECONDS))
         for name, params in request.scenes:
             sec, idea = section_of(name)
             mine = [i for i in ids if i.startswith(name + ".")]
@@ -297,14 +361,23 @@ def build(request: LectureRequest, say=print) -> Lecture:
                                SECTION_SECONDS))
             seconds = None if silent else {
                 i.split(".", 1)[1]: speeches[i].duration + request.pause for i in mine}
-            say(f"rendering {name}")
             req = RenderRequest(name, params, quality=request.quality,
                                 resolution=request.resolution, fps=request.fps,
                                 out=work / f"{name}.mp4", media_dir=work / f"media-{name}",
                                 progress=request.progress)
-            with narrated(script=dict((i, speeches[i].text) for i in mine),
-                          beat_seconds=seconds):
-                render(req)
+
+            def make(dst, req=req, mine=mine, seconds=seconds, name=name):
+                say(f"rendering {name}")
+                t0 = time.perf_counter()
+                with narrated(script=dict((i, speeches[i].text) for i in mine),
+                              beat_seconds=seconds):
+                    render(req)
+                render_seconds.append(time.perf_counter() - t0)
+
+            key = _clip_key("scene", request, scene=name, params=params.as_dict(),
+                            beat_seconds=seconds)
+            if _cached(key, work / f"{name}.mp4", make):
+                rendered.append(name)
             scene_beats.append((len(clips), mine))
             clips.append(work / f"{name}.mp4")
         clips.append(_card(work / "end.mp4", request, "Thank you",
@@ -369,6 +442,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
                        "text": b.text} for b in timed],
             "scenes": [{"scene": n, "params": dict(p.as_dict()), "changed": sorted(p.changed())}
                        for n, p in request.scenes],
+            "rendered": rendered,
             "command": rerun_command(request),
         }
         files["lecture.json"] = json.dumps(meta, indent=2, default=_jsonable)
@@ -379,7 +453,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
         shutil.rmtree(work)
         target.commit(stage_dir)
     return Lecture(target.path, report.duration, chapters, timed, fell_back,
-                   len(report.reencoded))
+                   len(report.reencoded), rendered, sum(render_seconds))
 
 
 def _jsonable(v):
