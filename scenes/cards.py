@@ -14,7 +14,8 @@ from jacviz.kit import style
 
 
 class Card(Scene):
-    """``heading`` large, ``lines`` under it, for ``seconds`` in all."""
+    """``heading`` large, ``lines`` (paragraphs; a newline breaks a line) under it,
+    for ``seconds`` in all."""
 
     def __init__(self, heading: str, lines=(), seconds: float = 3.0, **kwargs):
         self.heading = heading
@@ -24,8 +25,8 @@ class Card(Scene):
         self.camera.background_color = ManimColor(style.BACKGROUND)
 
     def construct(self):
-        head = Text(self.heading, font_size=54, weight="BOLD")
-        parts = [head] + [Text(ln, font_size=30) for ln in self.lines]
+        head = Text(self.heading, font_size=48, weight="BOLD")
+        parts = [head] + [Text(ln, font_size=26, line_spacing=0.8) for ln in self.lines]
         group = VGroup(*parts).arrange(DOWN, buff=0.45)
         if group.width > 12.5:
             group.scale_to_fit_width(12.5)

@@ -258,6 +258,24 @@ def test_espeak_speaks_two_beats(tmp_path):
         assert len(s.sentences) == len(voice.spoken.sentences(ln.text))
 
 
+def test_espeak_lecture(tmp_path):
+    """A real voice through the whole lecture: every beat's speech inside its beat, and the
+    loudness targets measured on the file as encoded (AAC lifts peaks)."""
+    run = jacviz("lecture", "jacobian-grid", "--voice", "espeak", "--out", "lec", "--quiet",
+                 *SIZE, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    meta = json.loads((tmp_path / "lec" / "lecture.json").read_text())
+    track = audio.decode(tmp_path / "lec" / "lecture.mp4")
+    assert audio.loudness(track) == pytest.approx(-16.0, abs=1.0)
+    assert audio.true_peak(track) <= -1.0
+    beats = meta["beats"]
+    assert all(b["source"] == "espeak" for b in beats)
+    for a, b in audio.spans(track, min_gap=0.5):
+        assert any(x["start"] - 0.05 <= a and b <= x["end"] + 0.05 for x in beats), (a, b)
+    for x in beats:
+        assert x["end"] - x["start"] >= x["speech"] + 1.0 - 1 / FPS - 1e-6
+
+
 # -- the sync alone --------------------------------------------------------------------------
 def test_close_beat_waits_only_when_asked(tmp_path):
     """In a dry run (no frames), a beat asked for 5 s notes one wait of the remainder; with

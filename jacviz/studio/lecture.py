@@ -232,7 +232,7 @@ def _render_card(path: Path, request: LectureRequest, heading: str, lines, secon
         opts["pixel_width"], opts["pixel_height"] = (int(v) for v in request.resolution)
     if request.fps:
         opts["frame_rate"] = float(request.fps)
-    wrapped = [w for ln in lines for w in textwrap.wrap(ln, 46)]
+    wrapped = ["\n".join(textwrap.wrap(ln, 36)) for ln in lines]
     with tempconfig(opts):
         card = Card(heading, wrapped, seconds)
         card.render()
@@ -408,16 +408,25 @@ def build(request: LectureRequest, say=print) -> Lecture:
             a = 0.0 if n == 0 else starts[k]
             b = starts[chapters_at[n + 1][0]] if n + 1 < len(chapters_at) else total
             chapters.append(captions.Chapter(a, b, title))
-        track = None
-        if not silent:
-            stage("mix")
-            track = audio.normalise(audio.mix(placed, duration=None))
-            n = int(round(total * audio.RATE))
-            track = track[:n]
-        stage("join")
-        report = join(clips, stage_dir / "lecture.mp4", audio=track,
-                      chapters=[(c.start, c.end, c.title) for c in chapters],
-                      metadata={"title": request.title})
+        track, measured = None, None
+        mixed = audio.mix(placed, duration=None) if not silent else None
+        headroom = audio.CODEC_HEADROOM
+        for _ in range(4):
+            if mixed is not None:
+                stage("mix")
+                track = audio.normalise(mixed, headroom=headroom)[:int(round(total * audio.RATE))]
+            stage("join")
+            report = join(clips, stage_dir / "lecture.mp4", audio=track,
+                          chapters=[(c.start, c.end, c.title) for c in chapters],
+                          metadata={"title": request.title})
+            if track is None:
+                break
+            # measured on the file as encoded: AAC can lift a peak by half a dB
+            heard = audio.decode(stage_dir / "lecture.mp4")
+            measured = (audio.loudness(heard), audio.true_peak(heard))
+            if measured[1] <= audio.CEILING_DBTP:
+                break
+            headroom += measured[1] - audio.CEILING_DBTP + 0.1
         cue_list = captions.lecture_cues(timed)
         files = {
             "lecture.srt": captions.srt(cue_list),
@@ -433,9 +442,8 @@ def build(request: LectureRequest, say=print) -> Lecture:
             "voice": request.voice if not isinstance(voice, voices.Recordings)
             else {"recordings": str(request.voice), "fallback": request.fallback,
                   "fell_back": fell_back},
-            "audio": None if track is None else {
-                "lufs": round(audio.loudness(track), 2),
-                "true_peak_dbtp": round(audio.true_peak(track), 2)},
+            "audio": None if measured is None else {
+                "lufs": round(measured[0], 2), "true_peak_dbtp": round(measured[1], 2)},
             "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in chapters],
             "beats": [{"id": b.id, "start": b.start, "end": b.end,
                        "speech": speeches[b.id].duration, "source": speeches[b.id].source,
