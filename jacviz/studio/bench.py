@@ -517,7 +517,7 @@ TARGETS.update({"lecture_overhead": ("<=", 0.05), "tts_speed": (">=", 5),
                 "lecture_edit": ("<=", 0.2)})
 
 
-def bench_lecture(scenes, quick=False):
+def bench_lecture(scenes):
     """lecture_overhead: a cold lecture's wall time outside the scenes' renders (speech,
     cards, mixing, the join, the captions) over the renders; lecture_edit: the lecture
     again after one beat's text changed, over the cold one; tts_speed: piper's seconds
@@ -534,7 +534,7 @@ def bench_lecture(scenes, quick=False):
         tmp = Path(tmp)
         os.chdir(tmp)
         try:
-            names = scenes[:1] if quick else scenes
+            names = list(scenes)
             req = LectureRequest([(n, resolve_params(n)) for n in names], voice="piper",
                                  out=tmp / "lecture", force=True, voice_cache=tmp / "voice")
             t0 = time.perf_counter()
@@ -592,7 +592,8 @@ def run(only=None, quick=False, results_path=None) -> int:
         "overhead": lambda: bench_overhead(scenes[:2] if quick else scenes),
         "make": bench_make,
         "cpu": lambda: bench_cpu(scenes[:2] if quick else scenes, 1 if quick else 3),
-        "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"], quick),
+        "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"][:2] if quick
+                                         else [n for n in scenes if n != "practice"]),
     }
     for part in parts:
         print(f"measuring {part} ...", flush=True)
