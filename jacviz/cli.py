@@ -306,6 +306,7 @@ def cmd_lecture(args) -> int:
         script=Path(args.script) if args.script else None,
         out=Path(args.out) if args.out else None, force=args.force, quality=args.quality,
         resolution=resolution, fps=fps, progress=False,
+        jobs=_jobs(args.jobs) if args.jobs is not None else 1,
         **({"timeout": timeout} if timeout is not None else {}),
         command=["jacviz", "lecture", *sys.argv[2:]] if sys.argv[1:2] == ["lecture"]
         else ["jacviz", "lecture", *names])
@@ -516,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="print each beat's id and spoken text, and stop")
     le.add_argument("--timeout", metavar="SECONDS",
                     help="time limit per beat for the speech engine (default 120)")
+    le.add_argument("--jobs", metavar="N", help="processes per scene (forked shards; default 1)")
     le.add_argument("--scheduler", metavar="ADDRESS", help=argparse.SUPPRESS)
     le.add_argument("--quiet", action="store_true", help="no progress output")
     le.set_defaults(func=cmd_lecture)

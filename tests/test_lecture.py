@@ -276,6 +276,27 @@ def test_espeak_lecture(tmp_path):
         assert x["end"] - x["start"] >= x["speech"] + 1.0 - 1 / FPS - 1e-6
 
 
+def test_sharded_lecture_frames_as_one_process(tmp_path):
+    """--jobs 2: the forked shards inherit the narration; the frames handed to the encoder
+    are those of one process, the beats' times the same."""
+    logs, metas = {}, {}
+    for jobs in ("1", "2"):
+        log = tmp_path / f"log{jobs}"
+        log.mkdir()
+        work = tmp_path / f"w{jobs}"
+        work.mkdir()
+        env = dict(os.environ, JACVIZ_FRAME_LOG=str(log))
+        run = jacviz("lecture", "jacobian-grid", "--voice", "espeak", "--out", "lec", "--quiet",
+                     "--jobs", jobs, *SIZE, cwd=work, env=env)
+        assert run.returncode == 0, run.stderr
+        logs[jobs] = [h for f in sorted(log.iterdir()) for h in f.read_text().split()]
+        metas[jobs] = json.loads((work / "lec" / "lecture.json").read_text())
+    assert len(list((tmp_path / "log2").iterdir())) == 2  # two shards
+    assert logs["2"] == logs["1"]
+    assert [(b["start"], b["end"]) for b in metas["2"]["beats"]] == \
+        [(b["start"], b["end"]) for b in metas["1"]["beats"]]
+
+
 # -- the sync alone --------------------------------------------------------------------------
 def test_close_beat_waits_only_when_asked(tmp_path):
     """In a dry run (no frames), a beat asked for 5 s notes one wait of the remainder; with

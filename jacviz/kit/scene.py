@@ -19,7 +19,9 @@ records the key frame at the end of the beat and checks its layout
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import math
 import os
 
 import numpy as np
@@ -191,18 +193,12 @@ class JacvizScene(Scene):
         self._open_beat = (name, caption, self.now)
         self._beat_first_play = len(self.play_durations)
 
-    def _close_beat(self) -> None:
+    def _close_beat(self, hold: bool = True) -> None:
         if self._open_beat is None:
             return
         name, caption, start = self._open_beat
-        want = self._wanted_seconds(name)
-        if want is not None:
-            # the narration is longer than the animation: hold the beat's last frame
-            # (a dry run notes the same wait: the plays' count and plan stay as rendered)
-            played = sum(max(d, 0.0) for d in self.play_durations[self._beat_first_play:])
-            remaining = want - played
-            if remaining > 1e-6:
-                self.wait(remaining)
+        if hold:
+            self._hold_beat()
         self._open_beat = None
         duration = self.now - start
         # captions belong to a clip: none for key frames or a still (png), where
@@ -214,6 +210,36 @@ class JacvizScene(Scene):
         if self.capture_keyframes:
             self.renderer.update_frame(self)
             self.keyframes.append((name, np.array(self.renderer.get_frame())))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "construct" in cls.__dict__:
+            # the last beat's wait for its narration is played inside construct(): there a
+            # sharded render's early end (EndSceneEarlyException) is caught, and the
+            # encoder's jobs are cleaned up on an error
+            original = cls.__dict__["construct"]
+
+            @functools.wraps(original)
+            def construct(self, *args, **kw):
+                result = original(self, *args, **kw)
+                self._hold_beat()
+                return result
+
+            cls.construct = construct
+
+    def _hold_beat(self) -> None:
+        """When the open beat must last longer than it has played (its narration:
+        ``beat_seconds``), hold its last frame for the rest, in whole frames.  A dry
+        run notes the same wait, so the plays' count and plan stay as rendered."""
+        if self._open_beat is None:
+            return
+        want = self._wanted_seconds(self._open_beat[0])
+        if want is None:
+            return
+        played = sum(max(d, 0.0) for d in self.play_durations[self._beat_first_play:])
+        frames = math.ceil((want - played) * config.frame_rate - 1e-6)
+        if frames > 0:
+            self.wait(frames / config.frame_rate)
 
     def _wanted_seconds(self, name: str) -> float | None:
         table = self.beat_seconds
@@ -227,7 +253,9 @@ class JacvizScene(Scene):
         return None
 
     def tear_down(self) -> None:
-        self._close_beat()
+        # no wait here: the last beat waited at the end of construct(), and a shard that
+        # ended early (before a later shard's play) must not play again
+        self._close_beat(hold=False)
         super().tear_down()
 
     # -- small conveniences shared by scenes ------------------------------------

@@ -64,6 +64,8 @@ class LectureRequest:
     resolution: tuple[int, int] | None = None
     fps: float | None = None
     progress: bool = False
+    #: processes per scene (forked shards of jacviz.studio.shard; they inherit the narration)
+    jobs: int = 1
     timeout: float = voices.TIMEOUT
     pause: float = BEAT_PAUSE
     title: str = TITLE
@@ -364,7 +366,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
             req = RenderRequest(name, params, quality=request.quality,
                                 resolution=request.resolution, fps=request.fps,
                                 out=work / f"{name}.mp4", media_dir=work / f"media-{name}",
-                                progress=request.progress)
+                                progress=request.progress, jobs=request.jobs)
 
             def make(dst, req=req, mine=mine, seconds=seconds, name=name):
                 say(f"rendering {name}")
