@@ -349,8 +349,8 @@ def say_chain(scene) -> str:
 def say_jacobians(n) -> str:
     shapes = join_words(f"the Jacobian of {say_name(mp.name)} is {say_shape(mp.m, mp.n)}"
                         for mp in n.chain.maps)
-    return (f"Each map has its own Jacobian, one row per output and one column per input: "
-            f"{shapes}.")
+    return (f"Each map has its own Jacobian, with one row per output and one column per input. "
+            f"Here {shapes}. Write the shapes down before any number.")
 
 
 def say_order(n, bp) -> str:

@@ -251,4 +251,5 @@ def say_answer(ex) -> str:
     except (TypeError, ValueError):
         said = str(ex.answer_text)
     within = f", to within {say_num(ex.tolerance)}" if ex.tolerance >= 0.01 else ""
-    return f"The answer is {said}{within}. Check yours against it, and against the steps."
+    return (f"The answer is {said}{within}. Check yours against it, and if the two differ, "
+            f"go back through the steps to find where.")

@@ -39,7 +39,17 @@ def beat_id(scene: str, beat: str) -> str:
 
 
 def default_script(scene_name: str, params=None) -> list[tuple[str, str]]:
-    """``[(scene.beat, default text), ...]`` for one scene and its parameters, in order."""
+    """``[(scene.beat, default text), ...]`` for one scene and its parameters, in order
+    (inside :func:`jacviz.kit.scene.narrated`, the script's texts where it gives them)."""
+    from . import registry
+
+    name = registry.resolve_name(scene_name)
+    return [(beat_id(name, beat), text) for beat, text in narrate(name, params).narration]
+
+
+def narrate(scene_name: str, params=None):
+    """The scene, its ``construct`` run to the end without a frame drawn: its ``beats``
+    (name, caption) and ``narration`` (name, spoken text), in order."""
     from manim import tempconfig
 
     from . import registry
@@ -76,7 +86,7 @@ def default_script(scene_name: str, params=None) -> list[tuple[str, str]]:
                     "progress_bar": "none", "verbosity": "WARNING"}
             with tempconfig(opts):
                 Narrating(params=params, skip_animations=True).render()
-    return [(beat_id(name, beat), text) for beat, text in made[-1].narration]
+    return made[-1]
 
 
 def scene_overrides(beats, scene: str) -> dict[str, str]:
