@@ -8,7 +8,6 @@ Jacobians in x and their product; the product at the point; a small check.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_int, say_matrix, say_name, say_shape, say_vec
 from dataclasses import dataclass
 from functools import reduce
 
@@ -18,6 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Indicate, Ma
     TransformFromCopy, VGroup, Write
 
 from jacviz import Chain, Map, Trace
+from jacviz.core.spoken import join_words, say_int, say_matrix, say_name, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param,
                         plain_expr, plain_mat, plain_vec, style, tex_name, tex_tuple, tex_vec)
 from jacviz.kit.compgraph import space_tex
@@ -115,7 +115,8 @@ class Composition(JacvizScene):
         n, d, sp = self.n, self.n.dims, self.spaces
         self.beat("chain", "; ".join(f"{mp.name}: R^{mp.n} -> R^{mp.m}, D{mp.name} is {mp.m} x "
                                      f"{mp.n}" for mp in n.chain.maps) + f"; so D({self.h_txt}) "
-                  f"is {d[-1]} x {d[0]}: one row per output, one column per input.", say=say_chain(self))
+                  f"is {d[-1]} x {d[0]}: one row per output, one column per input.",
+                  say=say_chain(self))
         self.set_title(rf"Composition: ${sp[-1]} = ({self.h})({sp[0]})$" if n.k > 2 else
                        rf"Composition: ${sp[2]} = {self.names[1]}({self.names[0]}({sp[0]}))$")
         strip = ChainStrip(sp, self.names, dims=d, width=style.safe_width())
@@ -168,7 +169,8 @@ class Composition(JacvizScene):
                  if bp.mismatches else "has shapes that fit, but applies the maps wrongly")
         self.beat("order", f"{' '.join('D' + n.chain.maps[s].name for s in good)}: every inner "
                   f"size cancels with its neighbour, leaving {d[-1]} x {d[0]}; the reverse order "
-                  f"{' '.join('D' + n.chain.maps[s].name for s in bad)} {other}.", say=say_order(n, bp))
+                  f"{' '.join('D' + n.chain.maps[s].name for s in bad)} {other}.",
+                  say=say_order(n, bp))
         self.clear_except(self.title_mob)
         self.set_title(rf"Shapes force the order: $D({self.h}) = "
                        + r"\,".join(rf"D{self.names[s]}" for s in good) + "$")
@@ -197,7 +199,8 @@ class Composition(JacvizScene):
         self.beat("substitute", f"Each Jacobian is evaluated where its map is applied, so the "
                   f"earlier maps are substituted into it; the product, outer map on the left, is "
                   f"D({self.h_txt}), {n.dims[-1]} x {n.dims[0]}" + (": " + ", ".join(
-                      plain_expr(e) for e in n.product) + "." if res.kind == "symbolic" else "."), say=say_substitute(self))
+                      plain_expr(e) for e in n.product) + "." if res.kind == "symbolic" else "."),
+                      say=say_substitute(self))
         self.clear_except(self.title_mob)
         self.set_title(rf"Write each Jacobian in ${sp[0]}$, then multiply")
         nest = reduce(lambda inner_x, s: f"{s}({inner_x})", nm[:-1], sp[0])

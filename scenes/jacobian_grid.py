@@ -17,8 +17,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, MoveTo
 from jacviz import Map, self_check
 from jacviz.core.fmt import (fmt_num, plain_expr, plain_mat, plain_vec, plural, tex_expr, tex_num,
                         tex_tuple)
-from jacviz.kit import ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param, style
 from jacviz.core.spoken import join_words, say_entry, say_int, say_name, say_shape, say_vec
+from jacviz.kit import ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param, style
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,7 +160,8 @@ class JacobianGrid(JacvizScene):
             return self.scalar_gradient()
         rows = "; ".join(f"grad {c}^T = [{', '.join(plain_expr(e) for e in row)}]"
                          for c, row in zip(n.comps_plain, n.Jsym.tolist()))
-        self.beat("gradients", f"Each component's gradient, written sideways as a row: {rows}.", say=say_gradients(n))
+        self.beat("gradients", f"Each component's gradient, written sideways as a row: {rows}.",
+                  say=say_gradients(n))
         self.play(*[c.animate.shift(self.comp_shift) for c in self.comps], run_time=0.8)
         for c, (lab, row) in zip(self.comps, self.grads):
             self.play(FadeIn(lab, shift=0.2 * RIGHT), TransformFromCopy(c[2], row.get_entries()),
@@ -207,7 +208,8 @@ class JacobianGrid(JacvizScene):
         self.beat("grid", f"That row is the whole Jacobian, J = {jplain}: one row for the one "
                           f"output f, one column per input ({ins})." if n.scalar else
                           f"Stacked as rows they form the Jacobian J = {jplain}: row i is grad "
-                          f"F_i^T, column j holds the derivatives by input j ({ins}).", say=say_grid(n))
+                          f"F_i^T, column j holds the derivatives by input j ({ins}).",
+                          say=say_grid(n))
         mat = self.grid(n.Jsym)
         jlab = style.math(rf"J({self.args}) =", font_size=style.BODY)
         jlab.next_to(mat, LEFT, buff=0.3).set_y(mat.body().get_y())
@@ -251,7 +253,8 @@ class JacobianGrid(JacvizScene):
         n = self.n
         hl = ", ".join(f"J{i + 1}{j + 1} = {fmt_num(v)}" for i, j, v in n.diag)
         where = plain_vec(n.x0) if n.n > 1 else f"{n.ins_plain[0]} = {fmt_num(n.x0[0])}"
-        self.beat("evaluate", f"At {where} the Jacobian is {plain_mat(n.J)}: {hl}.", say=say_evaluate(n))
+        self.beat("evaluate", f"At {where} the Jacobian is {plain_mat(n.J)}: {hl}.",
+                  say=say_evaluate(n))
         nmat = self.grid(n.J)
         point = "(" + ", ".join(tex_num(v) for v in n.x0) + ")"
         nlab = ColoredTex("J", (point, style.POINT), "=", font_size=style.BODY)

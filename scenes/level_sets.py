@@ -8,7 +8,6 @@ curve crossing level sets, stopped where |dz/dt| is largest; the summary.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_name, say_num, say_vec
 import functools
 import math
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from manim import (DOWN, LEFT, Create, FadeIn, FadeOut, ValueTracker, VGroup, Wr
 from jacviz import AlongCurve, Chain, Curve, JacvizError, Map, NumericError, chain_along_curve, self_check
 from jacviz.core.fmt import fmt_num, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
 from jacviz.core.grids import bounds, level_lines, nonfinite_along, pad_box, steepest_time
+from jacviz.core.spoken import join_words, say_name, say_num, say_vec
 from jacviz.kit import ColoredTex, JacvizScene, LiveReadout, SceneParams, param, style
 from jacviz.kit.readout import stack
 from jacviz.kit.view import PlaneView, scale_note
@@ -222,7 +222,8 @@ class LevelSets(JacvizScene):
               f"z = f(r({t})) goes from {fmt_num(a.z[0])} to {fmt_num(a.z[-1])} "
               f"(between {fmt_num(zlo)} and {fmt_num(zhi)}).")
         self.beat("curve", f"A dot moves along the curve r({t}) = {_plain(self.n.curves[0].map)} "
-                           f"for {t} from {fmt_num(t0)} to {fmt_num(t1)}; {zs}", say=say_curve(self, t, t0, t1, zhi))
+                           f"for {t} from {fmt_num(t0)} to {fmt_num(t1)}; {zs}",
+                           say=say_curve(self, t, t0, t1, zhi))
         self.tr = ValueTracker(t0)
         self.note = scale_note([(r"\nabla f", self.n.gscale), ("r'", self.n.tscale)], self.pw)
         self.play(FadeOut(self.lv_mob), FadeOut(self.f_mob), run_time=0.5)

@@ -8,7 +8,6 @@ of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_matrix, say_num, say_vec
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
+from jacviz.core.spoken import say_matrix, say_num, say_vec
 from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
 from jacviz.kit.view import PlaneView
@@ -203,7 +203,8 @@ class LocalLinearity(JacvizScene):
         self.beat("compare-linear",
                   f"Near x0 the bent grid (left) matches the grid moved by the affine map "
                   f"F(x0) + J(x0)(x - x0) (right), with J(x0) = {plain_mat(n.J)}; on the grid "
-                  f"x0 +- {fmt_num(n.w / n.Z)} the two differ by at most {fmt_num(gap)}.", say=say_compare(n, gap))
+                  f"x0 +- {fmt_num(n.w / n.Z)} the two differ by at most {fmt_num(gap)}.",
+                  say=say_compare(n, gap))
         cl, cr, pw = _side_by_side(0.5)
         bent, lin = n.F(self.zlines), n.lin(self.zlines)
         lo, hi = bounds(bent, lin)  # one scale for both panels
@@ -234,7 +235,8 @@ class LocalLinearity(JacvizScene):
         self.beat("square",
                   f"A square of side h = {fmt_num(h)} at x0, with edges h e1 and h e2, goes to "
                   f"nearly the parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = "
-                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.", say=say_square(n, c1, c2))
+                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.",
+                  say=say_square(n, c1, c2))
         cl, cr, pw = _side_by_side(3.2)
         lines = cell_grid_lines(n.x0, h)
         para = parallelogram(n.y0, c1, c2)

@@ -16,7 +16,6 @@ is refused.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_int, say_num, say_shape, say_vec
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +24,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, SurroundingRe
 
 from jacviz import Chain, JacvizError, Map, jacobian_costs, self_check
 from jacviz.core.costs import JacobianCosts
+from jacviz.core.spoken import say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, MatrixToFill,
                         SceneParams, overlay, param, plain_mat, plain_vec, plural, style)
 
@@ -170,7 +170,8 @@ class Modes(JacvizScene):
         chain = " -> ".join(f"R^{d}" for d in n.dims)
         self.beat("chain", f"A chain {chain} at x = {plain_vec(n.x)}. Its Jacobian Dh = "
                            + " ".join(f"J{k}" for k in range(len(n.dims) - 1, 0, -1))
-                           + f" is {n.m}x{n.n}: {plural(n.n, 'column')}, {plural(n.m, 'row')}.", say=say_chain(n))
+                           + f" is {n.m}x{n.n}: {plural(n.n, 'column')}, {plural(n.m, 'row')}.",
+                           say=say_chain(n))
         self.set_title("Forward mode builds columns, reverse mode builds rows")
         self.strip = self._strip(n.dims, [f"f_{{{k + 1}}}" for k in range(len(n.dims) - 1)])
         self.fwd = self._matrix(style.FORWARD, -3.4, rf"n = {_passes(n.n, 'JVP')}\text{{: columns}}")
@@ -244,7 +245,8 @@ class Modes(JacvizScene):
         self.beat("scalar-loss", f"The case that matters:{extra} One pullback of dl/dl = 1 gives "
                                  f"the whole gradient grad_x l = {plain_vec(n.grad)} for "
                                  f"{lc.vjp.madds} multiply-adds; forward mode needs n = {plural(n.n, 'JVP')}, "
-                                 f"{lc.by_jvps.madds} multiply-adds. That is loss.backward().", say=say_loss(n))
+                                 f"{lc.by_jvps.madds} multiply-adds. That is loss.backward().",
+                                 say=say_loss(n))
         self.clear_except(self.title_mob, self.strip)
         self.set_title(r"A scalar loss: one pullback gives the whole gradient")
         if n.m > 1:

@@ -11,7 +11,6 @@ adjoint once; the core counts the multiplications of both ways.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_entry, say_int, say_name, say_num, say_vec
 import re
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, Replacement
 from jacviz import Chain, Graph, JacvizError
 from jacviz.core.costs import Accumulation, PathEnumeration, path_enumeration, reverse_accumulate
 from jacviz.core.graph import PathSummary
+from jacviz.core.spoken import join_words, say_entry, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         fmt_num, overlay, param, plain_expr, plain_mat, plain_vec, plural,
                         style, tex_expr, tex_factor, tex_name, tex_num, tex_signed_sum,
@@ -175,7 +175,8 @@ class PathSums(JacvizScene):
                   f"One node per coordinate (its value at {plain_vec(gd.x0)} in green), one arrow "
                   f"per partial derivative that is not zero. From {gd.inp.name} to {gd.out.name} "
                   f"there are {gd.summary.paths} paths "
-                  f"({' x '.join(str(w) for w in gd.summary.widths)}, the inner layer widths).", say=say_graph(gd))
+                  f"({' x '.join(str(w) for w in gd.summary.widths)}, the inner layer widths).",
+                  say=say_graph(gd))
         self.clear_except()
         self.title_mob = None
         head = "Multiply along edges, add over paths" if gd.tag == "A" else "Second graph"
@@ -244,7 +245,8 @@ class PathSums(JacvizScene):
             self.beat(f"rest-{gd.tag}", f"The other {s.rest_paths} paths, summed: {s.paths} paths "
                       f"in all, {' x '.join(str(w) for w in s.widths)} (one node chosen in every "
                       f"inner layer), {s.live} of them avoid every missing edge. The other paths "
-                      f"add up to {fmt_num(s.rest_value)}, so the sum is {fmt_num(s.total)}.", say=say_rest(gd))
+                      f"add up to {fmt_num(s.rest_value)}, so the sum is {fmt_num(s.total)}.",
+                      say=say_rest(gd))
         else:
             t = s.shown[k]
             gone = [f"{a.name} -> {b.name}" for a, b, p in zip(t.nodes, t.nodes[1:], t.partials)
@@ -323,7 +325,8 @@ class PathSums(JacvizScene):
                   f"it. {acc.mults} multiplications, one per edge, give the whole row "
                   f"{plain_vec(acc.result)}, with d{gd.out.name}/d{gd.inp.name} = "
                   f"{fmt_num(acc.value(gd.inp))}; enumerating {en.paths} paths of {en.stages} "
-                  f"edges takes {en.mults} multiplications for this entry alone.", say=say_reverse(gd))
+                  f"edges takes {en.mults} multiplications for this entry alone.",
+                  say=say_reverse(gd))
         W = self.panel_box[1] - self.panel_box[0]
         self.set_title(rf"Reverse accumulation: $\partial {tex_name(gd.out.name)}/\partial "
                        rf"{tex_name(gd.inp.name)}$ from adjoints, each computed once")

@@ -11,7 +11,6 @@ steps and the board's rows; the captions are the steps as text.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import say_int, say_num, say_vec
 import math
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from manim import (DOWN, PI, RIGHT, TAU, UP, Arc, Circle, Create, FadeIn, FadeOu
 from jacviz.core.errors import JacvizError
 from jacviz.core.exercises import KINDS, MAX_SEED, generate
 from jacviz.core.fmt import fmt_num
+from jacviz.core.spoken import say_int, say_num, say_vec
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         param, style)
 from jacviz.kit.matrix import MatrixBlock

@@ -11,7 +11,6 @@ matrix products.
 
 from __future__ import annotations
 
-from jacviz.core.spoken import join_words, say_int, say_num, say_shape, say_vec
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, MobjectTable, Tex,
 from jacviz import Chain, Graph, JacvizError, Network, self_check
 from jacviz.core.costs import ProductCost
 from jacviz.core.network import BackwardSweep, ForwardPass, parse_activations
+from jacviz.core.spoken import join_words, say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)
@@ -187,7 +187,8 @@ class TinyNetwork(JacvizScene):
     def push_forward(self):
         n, push = self.n, self.n.push
         steps = ", ".join(f"d{n.plain[k]} = {plain_vec(v)}" for k, v in enumerate(push))
-        self.beat("forward", f"Push dx forward by the local Jacobians, inner first: {steps}.", say=say_forward(n))
+        self.beat("forward", f"Push dx forward by the local Jacobians, inner first: {steps}.",
+                  say=say_forward(n))
         self.clear_except(self.title_mob)
         self.strip.shift((2.5 - self.strip.space(0).get_y()) * UP)
         self.fwd = self._row(push, [f"d{nm}" for nm in n.names], style.FORWARD,
@@ -249,7 +250,8 @@ class TinyNetwork(JacvizScene):
                            f" that reuse the stored forward pass: "
                            + "; ".join(f"{s.text} ({s.madds})" for s in sw.steps)
                            + f". {sw.multiply_adds} multiply-adds; it never holds more than "
-                             f"{plural(sw.largest, 'number')} and never forms a Jacobian.", say=say_sweep(self.n))
+                             f"{plural(sw.largest, 'number')} and never forms a Jacobian.",
+                             say=say_sweep(self.n))
         self.clear_except(self.title_mob, self.strip)
         self.sweep = self._list(r"Backward sweep: vectors only",
                                 [(s.tex, str(s.madds)) for s in sw.steps],
@@ -269,7 +271,8 @@ class TinyNetwork(JacvizScene):
                                        f"({s.shape_inner[0]}x{s.shape_inner[1]}) {s.mults}"
                                        for s in route.steps)
                            + f": {route.mults} multiply-adds against the sweep's "
-                             f"{sw.multiply_adds}, building {big[0]}x{big[1]} matrices on the way.", say=say_costs(n, route))
+                             f"{sw.multiply_adds}, building {big[0]}x{big[1]} matrices on the way.",
+                             say=say_costs(n, route))
         lines = [(rf"{names[s.outer[0]]}:\ ({s.shape_outer[0]}\times {s.shape_outer[1]})"
                   rf"({s.shape_inner[0]}\times {s.shape_inner[1]})", str(s.mults))
                  for s in route.steps]

@@ -17,10 +17,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, Fade
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
+from jacviz.core.spoken import join_words, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
-from jacviz.core.spoken import join_words, say_int, say_name, say_num, say_vec
 
 FWD, BWD, PT, INK, HL, MUTED = (style.FORWARD, style.BACKWARD, style.POINT, style.INK,
                                 style.HIGHLIGHT, style.MUTED)
@@ -116,7 +116,8 @@ class TwoWay(JacvizScene):
         spaces = ", ".join(f"{nm[1]} in R^{d}" for nm, d in zip(n.names, n.dims))
         values = ", ".join(f"{self.at(k, True)} = {plain_vec(p)}" for k, p in enumerate(tr.points))
         self.beat("spaces", f"{plural(n.K + 1, 'space').capitalize()}: {spaces}, joined by the "
-                  f"maps {', '.join(m[1] for m in n.maps)}. At the point: {values}.", say=say_spaces(self))
+                  f"maps {', '.join(m[1] for m in n.maps)}. At the point: {values}.",
+                  say=say_spaces(self))
         comp = r"\circ ".join(m[0] for m in reversed(n.maps)) if n.K <= 3 else \
             rf"{n.maps[-1][0]}\circ\cdots\circ {n.maps[0][0]}"
         self.head = style.title(rf"Two ways through ${comp}$: push forward, pull back")
@@ -253,7 +254,8 @@ class TwoWay(JacvizScene):
                 f"ends at {plain_vec(tr.images[k][-1])}, the arrow at "
                 f"{plain_vec(tr.linear[k][-1])}") for k in range(1, n.K + 1)]
         self.beat("true-image", "The true image of the arrow, the curve traced as s goes from 0 "
-                  "to 1, beside the linear prediction: " + "; ".join(said) + ".", say=say_image(self, same))
+                  "to 1, beside the linear prediction: " + "; ".join(said) + ".",
+                  say=say_image(self, same))
         x = f"{self.at(0)} + {self.d(0)}"
         rows = VGroup(*[ColoredTex(
             (rf"{n.names[k][0]}({x}) = {tex_vec(tr.images[k][-1])}", HL),
@@ -306,7 +308,8 @@ class TwoWay(JacvizScene):
         said = [f"<{self.g(k, True)}, {self.d(k, True)}> = {terms(k)}{fmt_num(pair[k])}"
                 for k in ((2, 0) if n.K == 2 else range(n.K + 1))]
         self.beat("duality", "The two ways agree: " + " and ".join(said) + "." if n.K == 2 else
-                  "The pairing <grad, d> is the same in every space: " + ", ".join(said) + ".", say=say_duality(self))
+                  "The pairing <grad, d> is the same in every space: " + ", ".join(said) + ".",
+                  say=say_duality(self))
         row = VGroup(pairing(n.K, True, style.BODY), ColoredTex(
             (r"=" if ok else r"\approx", HL), font_size=style.TITLE), pairing(0, True, style.BODY))
         pairs = VGroup(*[self.foot(k, pairing(k)) for k in range(n.K + 1)])

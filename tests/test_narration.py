@@ -223,3 +223,13 @@ def test_a_bad_script_is_one_line(tmp_path, raw, words):
 def test_a_missing_script_is_one_line(tmp_path):
     with pytest.raises(JacvizError, match=r"script '.*nope\.toml' not found"):
         read_script(tmp_path / "nope.toml", [("two-way.duality", "d")])
+
+
+def test_without_the_dry_run_the_scene_runs_with_animations_skipped(monkeypatch):
+    import jacviz.studio.render as render
+
+    ran = []
+    monkeypatch.setattr(render, "prepare_tex", lambda cls, params: ran.append(cls))
+    sc = narrate("jacobian-grid")
+    assert len(ran) == 1 and sc.narration == run("jacobian-grid").narration
+    assert sc.keyframes == []  # no frame captured
