@@ -350,8 +350,9 @@ def say_chain(scene) -> str:
 
 
 def say_jacobians(n) -> str:
-    shapes = join_words(f"the Jacobian of {say_name(mp.name)} is {say_shape(mp.m, mp.n)}"
-                        for mp in n.chain.maps)
+    shapes = (join_words(f"the Jacobian of {say_name(mp.name)} is {say_shape(mp.m, mp.n)}"
+                         for mp in n.chain.maps) if n.k <= 2 else "the shapes are, inner map "
+              "first, " + join_words(say_shape(mp.m, mp.n) for mp in n.chain.maps))
     return (f"Each map has its own Jacobian, with one row per output and one column per input. "
             f"Here {shapes}. Write the shapes down before any number.")
 

@@ -361,5 +361,6 @@ def say_shape_beat(n) -> str:
 
 def say_evaluate(n) -> str:
     entries = join_words(say_entry(i, j, v) for i, j, v in n.diag)
+    row = f" The whole row is {say_vec(n.J[0])}." if n.scalar and n.n > 1 else ""
     return (f"Now put in the point {say_vec(n.x0)}. Every entry becomes a number: "
-            f"{entries}. The Jacobian is the gradients of the components, stacked as rows.")
+            f"{entries}.{row} The Jacobian is the gradients of the components, stacked as rows.")

@@ -342,7 +342,7 @@ def say_curve(scene, t, t0, t1, zhi) -> str:
 def say_arrows(t, tk, st, perp) -> str:
     right = " The two are perpendicular: the square marks the right angle." if perp else ""
     return (f"At {say_name(t)} equals {say_num(tk)}, the dot is at {say_vec(st.point)}. In blue, "
-            f"the gradient of f there, {say_vec(st.gradient)}; in orange, the velocity r prime, "
+            f"the gradient of f there: {say_vec(st.gradient)}. In orange, the velocity r prime: "
             f"{say_vec(st.tangent)}.{right}")
 
 

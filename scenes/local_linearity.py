@@ -19,7 +19,7 @@ from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
-from jacviz.core.spoken import say_matrix, say_num, say_vec
+from jacviz.core.spoken import say_num, say_vec
 from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
 from jacviz.kit.view import PlaneView
@@ -344,20 +344,21 @@ def say_zoom(n) -> str:
 
 
 def say_compare(n, gap) -> str:
-    return (f"On the right, the same grid moved by the Jacobian at x zero, {say_matrix(n.J)}. "
+    rows = "; its second, ".join(say_vec(r) for r in n.J)
+    return (f"On the right, the same grid moved by the Jacobian at x zero. Its first row is "
+            f"{rows}. "
             f"Near x zero the two grids agree: they differ by at most {say_num(gap)}. "
             f"The Jacobian is the best linear map near the point.")
 
 
 def say_square(n, c1, c2) -> str:
     return (f"A small square of side {say_num(n.h)} at x zero goes to nearly a parallelogram. "
-            f"Its edges are the columns of the Jacobian, times the side: {say_vec(c1)}, and "
-            f"{say_vec(c2)}.")
+            f"Its edges are the columns of the Jacobian, times the side. The first is {say_vec(c1)}; "
+            f"the second, {say_vec(c2)}.")
 
 
 def say_errors(n) -> str:
     hs, err, ratio, shrink = n.table
-    return (f"How good is the linear prediction? As the step shrinks from {say_num(hs[0])} to "
-            f"{say_num(hs[-1])}, the error divided by the step falls from {say_num(ratio[0])} to "
-            f"{say_num(ratio[-1])}. The error shrinks faster than the step: that is what the "
-            f"derivative means.")
+    return (f"How good is the linear prediction? Let the step shrink from {say_num(hs[0])} to "
+            f"{say_num(hs[-1])}. The error divided by the step falls from {say_num(ratio[0])} "
+            f"to {say_num(ratio[-1])}. The error shrinks faster than the step.")

@@ -317,9 +317,9 @@ def say_backward(n) -> str:
 
 
 def say_duality(n, dl) -> str:
-    return (f"Both ways agree. The change in the loss is {say_num(dl)}, and the gradient paired "
-            f"with d x is {say_num(n.pairing)}. The gradient, transposed, is the whole one-row "
-            f"Jacobian.")
+    return (f"Both ways agree. Forward, the change in the loss is {say_num(dl)}. Backward, the "
+            f"gradient paired with d x gives {say_num(n.pairing)}. The gradient, transposed, is "
+            f"the whole one-row Jacobian.")
 
 
 def say_sweep(n) -> str:

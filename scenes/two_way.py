@@ -361,7 +361,11 @@ def say_pull(scene) -> str:
 
 def say_duality(scene) -> str:
     n, pair = scene.n, scene.n.tr.pairings
-    every = join_words(say_num(p) for p in pair)
-    return (f"Pair each gradient with its arrow in the same space. The pairings read {every}: "
-            f"the same number in every space. Pushing forward and pulling back are two views of "
-            f"one derivative.")
+    spoken = [say_num(p) for p in pair]
+    if len(set(spoken)) == 1:
+        every = (f"It is {spoken[0]} in the first space, and {spoken[0]} again in the last" if
+                 n.K == 2 else f"In all {say_int(n.K + 1)} spaces it is {spoken[0]}")
+    else:
+        every = f"The pairings read {join_words(spoken)}"
+    return (f"Pair each gradient with its arrow in the same space. {every}: the same number in "
+            f"every space. Pushing forward and pulling back are two views of one derivative.")

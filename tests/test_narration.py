@@ -9,7 +9,7 @@ import re
 import pytest
 
 from jacviz.core.errors import JacvizError
-from jacviz.core.spoken import (normalise, say_entry, say_matrix, say_num, say_vec, sentences,
+from jacviz.core.spoken import (normalise, say_entry, say_num, say_vec, sentences,
                                 word_count)
 from jacviz.kit.scene import narrated
 from jacviz.studio import registry
@@ -86,7 +86,8 @@ def test_two_way_speaks_the_trace(tag):
 def test_two_way_default_is_the_lessons_numbers():
     # LESSON.md §6: grad_x = (4, -1), dy = 0.3, and the pairing 0.3 in every space
     assert "grad x, four and minus one" in said("two-way", "pull-back")
-    assert "zero point three, zero point three and zero point three" in said("two-way", "duality")
+    assert "It is zero point three in the first space, and zero point three again in the last" \
+        in said("two-way", "duality")
 
 
 def test_composition_speaks_the_product():
@@ -107,7 +108,8 @@ def test_level_sets_speaks_the_arrows():
 
 def test_local_linearity_speaks_the_jacobian():
     n = run("local-linearity", "example").n
-    assert say_matrix(n.J) in said("local-linearity", "compare-linear", "example")
+    text = said("local-linearity", "compare-linear", "example")
+    assert f"Its first row is {say_vec(n.J[0])}; its second, {say_vec(n.J[1])}." in text
     assert say_num(n.h) in said("local-linearity", "square", "example")
 
 
