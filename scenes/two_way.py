@@ -327,7 +327,7 @@ def _sp(scene, k) -> str:
 
 def say_spaces(scene) -> str:
     n, tr = scene.n, scene.n.tr
-    return (f"So far, one map at a time. Now we follow {say_int(n.K + 1)} spaces, joined by "
+    return (f"We have multiplied Jacobians. Now we follow {say_int(n.K + 1)} spaces, joined by "
             f"{say_int(n.K)} maps, both ways. The point {say_name(scene.at(0, True))} is "
             f"{say_vec(tr.points[0])}, and it lands at {say_vec(tr.points[-1])} at the end.")
 
