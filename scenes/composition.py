@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Indicate, Ma
     TransformFromCopy, VGroup, Write
 
 from jacviz import Chain, Map, Trace
+from jacviz.core.spoken import join_words, say_int, say_matrix, say_name, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param,
                         plain_expr, plain_mat, plain_vec, style, tex_name, tex_tuple, tex_vec)
 from jacviz.kit.compgraph import space_tex
@@ -114,7 +115,8 @@ class Composition(JacvizScene):
         n, d, sp = self.n, self.n.dims, self.spaces
         self.beat("chain", "; ".join(f"{mp.name}: R^{mp.n} -> R^{mp.m}, D{mp.name} is {mp.m} x "
                                      f"{mp.n}" for mp in n.chain.maps) + f"; so D({self.h_txt}) "
-                  f"is {d[-1]} x {d[0]}: one row per output, one column per input.")
+                  f"is {d[-1]} x {d[0]}: one row per output, one column per input.",
+                  say=say_chain(self))
         self.set_title(rf"Composition: ${sp[-1]} = ({self.h})({sp[0]})$" if n.k > 2 else
                        rf"Composition: ${sp[2]} = {self.names[1]}({self.names[0]}({sp[0]}))$")
         strip = ChainStrip(sp, self.names, dims=d, width=style.safe_width())
@@ -137,7 +139,7 @@ class Composition(JacvizScene):
     def show_jacobians(self):
         n, d, L = self.n, self.n.dims, shape_letters(self.n.k)
         self.beat("jacobians", "One row per output, one column per input: " + ", ".join(
-            f"D{mp.name} is {mp.m} x {mp.n}" for mp in n.chain.maps) + ".")
+            f"D{mp.name} is {mp.m} x {mp.n}" for mp in n.chain.maps) + ".", say=say_jacobians(n))
         self.clear_except(self.title_mob)
         self.set_title(r"Each map's Jacobian, and its shape")
         slot = (style.safe_width() - 0.8 * (min(n.k, 3) - 1)) / min(n.k, 3)
@@ -167,7 +169,8 @@ class Composition(JacvizScene):
                  if bp.mismatches else "has shapes that fit, but applies the maps wrongly")
         self.beat("order", f"{' '.join('D' + n.chain.maps[s].name for s in good)}: every inner "
                   f"size cancels with its neighbour, leaving {d[-1]} x {d[0]}; the reverse order "
-                  f"{' '.join('D' + n.chain.maps[s].name for s in bad)} {other}.")
+                  f"{' '.join('D' + n.chain.maps[s].name for s in bad)} {other}.",
+                  say=say_order(n, bp))
         self.clear_except(self.title_mob)
         self.set_title(rf"Shapes force the order: $D({self.h}) = "
                        + r"\,".join(rf"D{self.names[s]}" for s in good) + "$")
@@ -196,7 +199,8 @@ class Composition(JacvizScene):
         self.beat("substitute", f"Each Jacobian is evaluated where its map is applied, so the "
                   f"earlier maps are substituted into it; the product, outer map on the left, is "
                   f"D({self.h_txt}), {n.dims[-1]} x {n.dims[0]}" + (": " + ", ".join(
-                      plain_expr(e) for e in n.product) + "." if res.kind == "symbolic" else "."))
+                      plain_expr(e) for e in n.product) + "." if res.kind == "symbolic" else "."),
+                      say=say_substitute(self))
         self.clear_except(self.title_mob)
         self.set_title(rf"Write each Jacobian in ${sp[0]}$, then multiply")
         nest = reduce(lambda inner_x, s: f"{s}({inner_x})", nm[:-1], sp[0])
@@ -231,7 +235,7 @@ class Composition(JacvizScene):
         self.beat("at-point", f"At {sp[0]} = {plain_vec(n.x0)}: " + ", ".join(
             f"{mp.name} at {plain_vec(p)} has D{mp.name} = {plain_mat(Jk)}" for mp, p, Jk in
             zip(n.chain.maps, tr.points, tr.jacobians)) + f"; their product is {plain_mat(J)}, "
-            + grads + ".")
+            + grads + ".", say=say_at_point(n))
         self.clear_except(self.title_mob)
         self.set_title(r"At the point")
         W = style.safe_width()
@@ -265,7 +269,7 @@ class Composition(JacvizScene):
         arg = ", ".join(tex_name(v) for v in n.small.maps[0].input_names)
         self.beat("compose-first", f"Small check, compose first: (f o g) = "
                   f"{', '.join(plain_expr(e) for e in n.hs)}; its derivative at "
-                  f"{plain_vec(n.xs)} is {plain_mat(n.dhs_composed)}.")
+                  f"{plain_vec(n.xs)} is {plain_mat(n.dhs_composed)}.", say=say_compose_first(n))
         self.clear_except(self.title_mob)
         self.set_title(r"Small check: two ways, one answer")
         header = self._band(VGroup(*[MathTex(
@@ -296,7 +300,7 @@ class Composition(JacvizScene):
         self.beat("multiply-jacobians", f"Multiply Jacobians: at {plain_vec(n.xs)}, "
                   f"{plain_mat(trs.jacobians[1])} times {plain_mat(trs.jacobians[0])} = "
                   f"{plain_mat(trs.jacobian)}, {'the same' if equal else 'NOT the same'} as "
-                  f"composing first ({plain_mat(n.dhs_composed)}).")
+                  f"composing first ({plain_mat(n.dhs_composed)}).", say=say_multiply(n))
         pw = self.panels[1][0].width
         num = [JacobianMatrix.numeric(Jk) for Jk in trs.jacobians[::-1]]
         ans = JacobianMatrix.numeric(trs.jacobian, color=P)
@@ -320,3 +324,70 @@ class Composition(JacvizScene):
                   TransformFromCopy(ans, verdict[2]), run_time=1.0)
         self.play(FadeIn(verdict[1]), FadeIn(verdict[3]), run_time=0.6)
         self.wait(1.0)
+
+
+# -- narration: what each beat says, read from the chain's numbers -------------------------
+def _h(maps) -> str:
+    return say_name(" o ".join(mp.name for mp in maps[::-1]))
+
+
+def _mat(A) -> str:
+    """A row as 'the row ...', a column as 'the column ...', else row by row."""
+    rows, cols = len(A), len(A[0])
+    if rows == 1 and cols == 1:
+        return say_vec(A)
+    if rows == 1 or cols == 1:
+        return f"the {'row' if rows == 1 else 'column'} {say_vec(A)}"
+    return say_matrix(A)
+
+
+def say_chain(scene) -> str:
+    n = scene.n
+    return (f"So far, one map at a time. Now we chain {say_int(n.k)} maps, inner map first, "
+            f"and ask for the Jacobian of {_h(n.chain.maps)}. The input has "
+            f"{say_int(n.dims[0])} coordinates and the output {say_int(n.dims[-1])}, so that "
+            f"Jacobian is {say_shape(n.dims[-1], n.dims[0])}.")
+
+
+def say_jacobians(n) -> str:
+    shapes = (join_words(f"the Jacobian of {say_name(mp.name)} is {say_shape(mp.m, mp.n)}"
+                         for mp in n.chain.maps) if n.k <= 2 else "the shapes are, inner map "
+              "first, " + join_words(say_shape(mp.m, mp.n) for mp in n.chain.maps))
+    return (f"Each map has its own Jacobian, with one row per output and one column per input. "
+            f"Here {shapes}. Write the shapes down before any number.")
+
+
+def say_order(n, bp) -> str:
+    outer = say_name(n.chain.maps[-1].name)
+    verdict = ("In the other order the shapes do not fit: the product does not compose." if
+               bp.mismatches else "The other order has shapes that fit, but it applies the "
+               "maps in the wrong order.")
+    return (f"Multiply them outer map first, the Jacobian of {outer} on the left. Every inner "
+            f"size cancels with its neighbour, leaving {say_shape(n.dims[-1], n.dims[0])}. "
+            f"{verdict}")
+
+
+def say_substitute(scene) -> str:
+    return (f"Each Jacobian is evaluated where its map is applied, so the earlier maps are "
+            f"substituted into it. Then the product, outer map on the left, is the Jacobian of "
+            f"{_h(scene.n.chain.maps)}, written in the input variables.")
+
+
+def say_at_point(n) -> str:
+    J = n.tr.jacobian
+    return (f"Now at the point {say_vec(n.x0)}: each Jacobian is taken at its own map's point. "
+            f"Their product is {_mat(J)}."
+            + (" Written as a column, that row is the gradient." if len(J) == 1 else ""))
+
+
+def say_compose_first(n) -> str:
+    return (f"A small check, two ways. First compose the maps, then differentiate: at "
+            f"{say_vec(n.xs)}, the derivative of f after g is {_mat(n.dhs_composed)}.")
+
+
+def say_multiply(n) -> str:
+    trs = n.trs
+    same = "the same answer" if n.equal else "not the same answer, which would be a mistake"
+    return (f"Now multiply the Jacobians instead: {_mat(trs.jacobians[1])}, times "
+            f"{_mat(trs.jacobians[0])}, gives {_mat(trs.jacobian)}. That is {same}. "
+            f"Jacobians multiply, and the shapes force the order.")

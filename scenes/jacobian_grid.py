@@ -17,6 +17,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, MoveTo
 from jacviz import Map, self_check
 from jacviz.core.fmt import (fmt_num, plain_expr, plain_mat, plain_vec, plural, tex_expr, tex_num,
                         tex_tuple)
+from jacviz.core.spoken import join_words, say_entry, say_int, say_name, say_shape, say_vec
 from jacviz.kit import ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param, style
 
 
@@ -103,7 +104,7 @@ class JacobianGrid(JacvizScene):
         else:
             comps = ", ".join(f"{c} = {plain_expr(e)}" for c, e in zip(n.comps_plain, n.F.outputs))
             cap = f"A map F from R^{n.n} to R^{n.m} has {n.m} components, stacked: {comps}."
-        self.beat("map", cap)
+        self.beat("map", cap, say=say_map(n))
         self.title_mob = style.title(r"The Jacobian: a grid of gradients")
         sig = style.math(rf"{F}:\ \mathbb{{R}}^{{{n.n}}} \to \mathbb{{R}}^{{{n.m}}}", style.MUTED)
         mapline = style.math(rf"{F}({self.args}) = {tex_tuple(n.F.outputs)}", font_size=style.BODY)
@@ -159,7 +160,8 @@ class JacobianGrid(JacvizScene):
             return self.scalar_gradient()
         rows = "; ".join(f"grad {c}^T = [{', '.join(plain_expr(e) for e in row)}]"
                          for c, row in zip(n.comps_plain, n.Jsym.tolist()))
-        self.beat("gradients", f"Each component's gradient, written sideways as a row: {rows}.")
+        self.beat("gradients", f"Each component's gradient, written sideways as a row: {rows}.",
+                  say=say_gradients(n))
         self.play(*[c.animate.shift(self.comp_shift) for c in self.comps], run_time=0.8)
         for c, (lab, row) in zip(self.comps, self.grads):
             self.play(FadeIn(lab, shift=0.2 * RIGHT), TransformFromCopy(c[2], row.get_entries()),
@@ -173,7 +175,7 @@ class JacobianGrid(JacvizScene):
         entries = [plain_expr(e) for e in n.Jsym.tolist()[0]]
         self.beat("gradient",
                   f"The gradient of f is a column vector, grad f = ({', '.join(entries)}); "
-                  f"written sideways it is the 1 x {n.n} row Df = (grad f)^T.")
+                  f"written sideways it is the 1 x {n.n} row Df = (grad f)^T.", say=say_gradient(n))
         glab = style.math(rf"\nabla f({self.args}) =", style.BACKWARD, style.BODY)
         gcol = _matrix(n.Jsym.T, style.BACKWARD)
         dlab = ColoredTex(r"Df", "=", (r"(\nabla f)^{T}", style.BACKWARD), "=", font_size=style.BODY)
@@ -206,7 +208,8 @@ class JacobianGrid(JacvizScene):
         self.beat("grid", f"That row is the whole Jacobian, J = {jplain}: one row for the one "
                           f"output f, one column per input ({ins})." if n.scalar else
                           f"Stacked as rows they form the Jacobian J = {jplain}: row i is grad "
-                          f"F_i^T, column j holds the derivatives by input j ({ins}).")
+                          f"F_i^T, column j holds the derivatives by input j ({ins}).",
+                          say=say_grid(n))
         mat = self.grid(n.Jsym)
         jlab = style.math(rf"J({self.args}) =", font_size=style.BODY)
         jlab.next_to(mat, LEFT, buff=0.3).set_y(mat.body().get_y())
@@ -238,7 +241,7 @@ class JacobianGrid(JacvizScene):
         self.beat("shape",
                   f"Check the shape first: {plural(n.m, 'output')} ({', '.join(n.comps_plain)}) "
                   f"and {plural(n.n, 'input')} ({', '.join(n.ins_plain)}) give a {n.m} x {n.n} "
-                  f"grid, one row per output, one column per input.")
+                  f"grid, one row per output, one column per input.", say=say_shape_beat(n))
         mat = self.sym[1]
         boxes = VGroup(*[mat.highlight_row(i, color=style.MUTED) for i in range(n.m)])
         self.play(Write(self.sym[2]), FadeIn(self.sentence, shift=0.2 * UP), run_time=1.0)
@@ -250,7 +253,8 @@ class JacobianGrid(JacvizScene):
         n = self.n
         hl = ", ".join(f"J{i + 1}{j + 1} = {fmt_num(v)}" for i, j, v in n.diag)
         where = plain_vec(n.x0) if n.n > 1 else f"{n.ins_plain[0]} = {fmt_num(n.x0[0])}"
-        self.beat("evaluate", f"At {where} the Jacobian is {plain_mat(n.J)}: {hl}.")
+        self.beat("evaluate", f"At {where} the Jacobian is {plain_mat(n.J)}: {hl}.",
+                  say=say_evaluate(n))
         nmat = self.grid(n.J)
         point = "(" + ", ".join(tex_num(v) for v in n.x0) + ")"
         nlab = ColoredTex("J", (point, style.POINT), "=", font_size=style.BODY)
@@ -310,3 +314,53 @@ class JacobianGrid(JacvizScene):
         boxes = VGroup(*[nmat.highlight_entry(i, j) for i, j, _ in n.diag])
         self.play(Create(boxes), FadeIn(hl_labels, shift=0.15 * UP), run_time=1.0)
         self.wait(2.5)
+
+
+# -- narration: what each beat says, read from the scene's numbers -------------------------
+def _words(names) -> str:
+    return join_words(say_name(s) for s in names)
+
+
+def say_map(n) -> str:
+    ins = _words(n.ins_plain)
+    if n.scalar:
+        return (f"We begin the lesson with one function, f, of {say_int(n.n)} inputs: {ins}. "
+                f"It has a single output, so its Jacobian will be a single row.")
+    return (f"We begin the lesson with one map, F, from R {say_int(n.n)} to R {say_int(n.m)}. "
+            f"It has {say_int(n.m)} components, {_words(n.comps_plain)}, stacked in a column. "
+            f"Each component is an ordinary function of {ins}.")
+
+
+def say_gradients(n) -> str:
+    return (f"Each component has a gradient: its {say_int(n.n)} partial derivatives, one per "
+            f"input. Written sideways, in blue, each gradient becomes a row. "
+            f"That is the gradient transposed.")
+
+
+def say_gradient(n) -> str:
+    return (f"The gradient of f is a column vector, one partial derivative per input. "
+            f"Written sideways, it is the one by {say_int(n.n)} row D f. "
+            f"So D f is grad f, transpose.")
+
+
+def say_grid(n) -> str:
+    if n.scalar:
+        return (f"That row is the whole Jacobian of f. It has one row, for the one output, "
+                f"and one column for each input: {_words(n.ins_plain)}.")
+    return (f"Stack the rows, and you get the Jacobian: a {say_shape(n.m, n.n)} grid of "
+            f"gradients. Row i is the gradient of component i, sideways. "
+            f"Column j holds every derivative by input j.")
+
+
+def say_shape_beat(n) -> str:
+    return (f"Check the shape before the numbers. {say_int(n.m).capitalize()} "
+            f"{'output' if n.m == 1 else 'outputs'} and {say_int(n.n)} "
+            f"{'input' if n.n == 1 else 'inputs'} give a {say_shape(n.m, n.n)} grid. "
+            f"One row per output, one column per input: that is numerator layout.")
+
+
+def say_evaluate(n) -> str:
+    entries = join_words(say_entry(i, j, v) for i, j, v in n.diag)
+    row = f" The whole row is {say_vec(n.J[0])}." if n.scalar and n.n > 1 else ""
+    return (f"Now put in the point {say_vec(n.x0)}. Every entry becomes a number: "
+            f"{entries}.{row} The Jacobian is the gradients of the components, stacked as rows.")

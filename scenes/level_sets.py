@@ -19,6 +19,7 @@ from manim import (DOWN, LEFT, Create, FadeIn, FadeOut, ValueTracker, VGroup, Wr
 from jacviz import AlongCurve, Chain, Curve, JacvizError, Map, NumericError, chain_along_curve, self_check
 from jacviz.core.fmt import fmt_num, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
 from jacviz.core.grids import bounds, level_lines, nonfinite_along, pad_box, steepest_time
+from jacviz.core.spoken import join_words, say_name, say_num, say_vec
 from jacviz.kit import ColoredTex, JacvizScene, LiveReadout, SceneParams, param, style
 from jacviz.kit.readout import stack
 from jacviz.kit.view import PlaneView, scale_note
@@ -149,7 +150,7 @@ class LevelSets(JacvizScene):
         n, v = self.n, self.view
         lv = ", ".join(fmt_num(c) for c in n.drawn)
         self.beat("level-sets", f"Level sets of f({', '.join(n.f.input_names)}) = {_plain(n.f)}: "
-                                f"the contour lines f = c for c = {lv}.")
+                                f"the contour lines f = c for c = {lv}.", say=say_level_sets(n))
         self.title_mob = style.title(
             r"Chain rule along a curve: $\dfrac{dz}{dt} = \nabla f\big(r(t)\big)\cdot r'(t)$")
         ticks, names = v.ticks([tex_expr(s) for s in n.f.inputs])
@@ -221,7 +222,8 @@ class LevelSets(JacvizScene):
               f"z = f(r({t})) goes from {fmt_num(a.z[0])} to {fmt_num(a.z[-1])} "
               f"(between {fmt_num(zlo)} and {fmt_num(zhi)}).")
         self.beat("curve", f"A dot moves along the curve r({t}) = {_plain(self.n.curves[0].map)} "
-                           f"for {t} from {fmt_num(t0)} to {fmt_num(t1)}; {zs}")
+                           f"for {t} from {fmt_num(t0)} to {fmt_num(t1)}; {zs}",
+                           say=say_curve(self, t, t0, t1, zhi))
         self.tr = ValueTracker(t0)
         self.note = scale_note([(r"\nabla f", self.n.gscale), ("r'", self.n.tscale)], self.pw)
         self.play(FadeOut(self.lv_mob), FadeOut(self.f_mob), run_time=0.5)
@@ -240,7 +242,7 @@ class LevelSets(JacvizScene):
         self.beat("arrows",
                   f"At {t} = {fmt_num(tk)} the dot is at {plain_vec(st.point)}; the gradient "
                   f"of f there is {plain_vec(st.gradient)} (blue) and the velocity r'({t}) is "
-                  f"{plain_vec(st.tangent)} (orange).{extra}")
+                  f"{plain_vec(st.tangent)} (orange).{extra}", say=say_arrows(t, tk, st, perp))
         self.remove(self.live1[-1])
         self.add(*self.live1)  # the dot on top
         self.play(*LiveReadout.fade_in(self.panel1[2], self.note), run_time=0.8)
@@ -256,7 +258,7 @@ class LevelSets(JacvizScene):
         else:
             text = (f"grad f . r'({t}) = dz/d{t} goes from {fmt_num(lo)} to {fmt_num(hi)} along "
                     f"the curve; at {t} = {fmt_num(t1)} it is {fmt_num(self.st(0, t1).dzdt)}.")
-        self.beat("dot-product", text)
+        self.beat("dot-product", text, say=say_dot(self, t, lo, hi))
         self.play(self.tr.animate.set_value(t1), run_time=5, rate_func=smooth)
         self.remove(self.tr)
         self.wait(1)
@@ -270,7 +272,7 @@ class LevelSets(JacvizScene):
                   f"level sets: at {t} = {fmt_num(tk)}, grad f = {plain_vec(g)} and "
                   f"r'({t}) = {plain_vec(v)}, so dz/d{t} = "
                   f"({fmt_num(g[0])})({fmt_num(v[0])}) + ({fmt_num(g[1])})({fmt_num(v[1])}) = "
-                  f"{fmt_num(st.dzdt)}.")
+                  f"{fmt_num(st.dzdt)}.", say=say_second(t, tk, st))
         for m in self.live1:  # they fade out where they are
             m.clear_updaters()
         self.play(FadeOut(VGroup(*self.live1, *self.panel1)),
@@ -293,7 +295,7 @@ class LevelSets(JacvizScene):
         self.beat("summary",
                   f"dz/dt = grad f . r'(t): {first}; on the second dz/d{t2n} runs from "
                   f"{fmt_num(lo)} to {fmt_num(hi)}. Along a level set the gradient is "
-                  f"perpendicular to the velocity, so dz/dt = 0.")
+                  f"perpendicular to the velocity, so dz/dt = 0.", say=say_summary(m1, lo, hi))
         I, H, M, B, F = style.INK, style.HIGHLIGHT, style.MUTED, style.BACKWARD, style.FORWARD
         t1, t2 = self.tname(0), self.tname(1)
         lines = VGroup(
@@ -316,3 +318,52 @@ class LevelSets(JacvizScene):
                   run_time=0.6)
         self.play(FadeIn(lines, shift=0.2 * DOWN), run_time=1.0)
         self.wait(1.5)
+
+
+# -- narration: what each beat says, read from the core's numbers along the curves -----------
+def say_level_sets(n) -> str:
+    levels = join_words(say_num(c, 3) for c in n.drawn)
+    return (f"Now the chain rule along a curve. The grey lines are level sets of f: on each, f "
+            f"keeps one value, here {levels}. The gradient of f is always perpendicular to them.")
+
+
+def say_curve(scene, t, t0, t1, zhi) -> str:
+    t, zhi = say_name(t), round(zhi, 9)  # a level read as the level, not its rounding error
+    if scene.on_level:
+        z = (f"The value z, f of r of {t}, stays {say_num(zhi)}: the curve lies on the level "
+             f"set f equals {say_num(zhi)}.")
+    else:
+        a = scene.n.along[0]
+        z = f"The value z, f of r of {t}, goes from {say_num(a.z[0])} to {say_num(a.z[-1])}."
+    return (f"A dot moves along the curve r of {t}, for {t} from {say_num(t0)} to "
+            f"{say_num(t1)}. {z}")
+
+
+def say_arrows(t, tk, st, perp) -> str:
+    right = " The two are perpendicular: the square marks the right angle." if perp else ""
+    return (f"At {say_name(t)} equals {say_num(tk)}, the dot is at {say_vec(st.point)}. In blue, "
+            f"the gradient of f there: {say_vec(st.gradient)}. In orange, the velocity r prime: "
+            f"{say_vec(st.tangent)}.{right}")
+
+
+def say_dot(scene, t, lo, hi) -> str:
+    t = say_name(t)
+    if scene.on_level or max(abs(lo), abs(hi)) < 1e-9:
+        return (f"Their dot product is d z by d {t}, and along this curve it is zero everywhere. "
+                f"The gradient stays perpendicular to the tangent, so z does not change.")
+    return (f"Their dot product is d z by d {t}. Along this curve it runs from {say_num(lo)} to "
+            f"{say_num(hi)}.")
+
+
+def say_second(t, tk, st) -> str:
+    return (f"A second curve crosses the level sets. At {say_name(t)} equals {say_num(tk)}, the "
+            f"gradient is {say_vec(st.gradient)} and the velocity {say_vec(st.tangent)}. Their "
+            f"dot product, d z by d {say_name(t)}, is {say_num(st.dzdt)}: not zero, so z changes.")
+
+
+def say_summary(m1, lo, hi) -> str:
+    first = ("On the first curve the rate is zero everywhere" if say_num(m1) == "zero" else
+             f"On the first curve the rate stays within {say_num(m1)} of zero")
+    return (f"{first}; on the second it runs from {say_num(lo)} to {say_num(hi)}. The rate of "
+            f"change along a curve is the gradient dotted with the velocity. Along a level set "
+            f"it is zero.")

@@ -19,6 +19,7 @@ from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
+from jacviz.core.spoken import say_num, say_vec
 from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
 from jacviz.kit.view import PlaneView
@@ -134,7 +135,7 @@ class LocalLinearity(JacvizScene):
         n, (center, pw) = self.n, self.big
         self.beat("bend-grid", f"The map F: {self.params.f} bends the straight grid around x0 = "
                                f"{plain_vec(n.x0)} into curves; x0 itself lands at F(x0) = "
-                               f"{plain_vec(n.y0)}.")
+                               f"{plain_vec(n.y0)}.", say=say_bend(n))
         self.add(style.title(r"Near a point, a map looks linear"))
         lines0 = grid_lines(n.x0, n.w)
         self.box0 = bounds(lines0, n.F(lines0))
@@ -169,7 +170,7 @@ class LocalLinearity(JacvizScene):
         n = self.n
         self.beat("zoom", f"Zoom in {fmt_num(n.Z)} times around F(x0) = {plain_vec(n.y0)}: the "
                           f"grid now spans x0 +- {fmt_num(n.w / n.Z)} and the bent lines look "
-                          f"straighter and straighter.")
+                          f"straighter and straighter.", say=say_zoom(n))
         tr = ValueTracker(0.0)
 
         def draw():
@@ -202,7 +203,8 @@ class LocalLinearity(JacvizScene):
         self.beat("compare-linear",
                   f"Near x0 the bent grid (left) matches the grid moved by the affine map "
                   f"F(x0) + J(x0)(x - x0) (right), with J(x0) = {plain_mat(n.J)}; on the grid "
-                  f"x0 +- {fmt_num(n.w / n.Z)} the two differ by at most {fmt_num(gap)}.")
+                  f"x0 +- {fmt_num(n.w / n.Z)} the two differ by at most {fmt_num(gap)}.",
+                  say=say_compare(n, gap))
         cl, cr, pw = _side_by_side(0.5)
         bent, lin = n.F(self.zlines), n.lin(self.zlines)
         lo, hi = bounds(bent, lin)  # one scale for both panels
@@ -233,7 +235,8 @@ class LocalLinearity(JacvizScene):
         self.beat("square",
                   f"A square of side h = {fmt_num(h)} at x0, with edges h e1 and h e2, goes to "
                   f"nearly the parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = "
-                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.")
+                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.",
+                  say=say_square(n, c1, c2))
         cl, cr, pw = _side_by_side(3.2)
         lines = cell_grid_lines(n.x0, h)
         para = parallelogram(n.y0, c1, c2)
@@ -291,7 +294,7 @@ class LocalLinearity(JacvizScene):
                   f"The error of the linear prediction, |F(x0 + h v) - F(x0) - J h v| with v = "
                   f"{plain_vec(self.n.v)}, shrinks faster than the step: as h goes "
                   f"{', '.join(fmt_num(x) for x in hs)}, error/h goes "
-                  f"{', '.join(fmt_num(x) for x in ratio)}, towards 0.")
+                  f"{', '.join(fmt_num(x) for x in ratio)}, towards 0.", say=say_errors(self.n))
         head = style.math(r"\text{error}(h) = \left| F(x_0 + h\,v) - F(x_0) - J(x_0)\,h\,v"
                           rf" \right|,\quad v = {tex_vec(self.n.v)}", font_size=style.BODY)
         style.fit(head, style.safe_width(), 0.8).move_to([0, 2.45, 0])
@@ -326,3 +329,36 @@ class LocalLinearity(JacvizScene):
             self.play(*[FadeIn(f, shift=0.1 * RIGHT) for f in factors], run_time=1.0)
         self.play(Write(concl), run_time=1.0)
         self.wait(2)
+
+
+# -- narration: what each beat says, read from the core's numbers ---------------------------
+def say_bend(n) -> str:
+    return (f"Before we chain anything, look at one map near one point. The map F bends the "
+            f"straight grid around x zero, {say_vec(n.x0)}, into curves. The point itself lands "
+            f"at {say_vec(n.y0)}.")
+
+
+def say_zoom(n) -> str:
+    return (f"Now zoom in {say_num(n.Z)} times around that point. The bent lines look "
+            f"straighter and straighter. Near a point, a smooth map looks linear.")
+
+
+def say_compare(n, gap) -> str:
+    rows = "; its second, ".join(say_vec(r) for r in n.J)
+    return (f"On the right, the same grid moved by the Jacobian at x zero. Its first row is "
+            f"{rows}. "
+            f"Near x zero the two grids agree: they differ by at most {say_num(gap)}. "
+            f"The Jacobian is the best linear map near the point.")
+
+
+def say_square(n, c1, c2) -> str:
+    return (f"A small square of side {say_num(n.h)} at x zero goes to nearly a parallelogram. "
+            f"Its edges are the columns of the Jacobian, times the side. The first is {say_vec(c1)}; "
+            f"the second, {say_vec(c2)}.")
+
+
+def say_errors(n) -> str:
+    hs, err, ratio, shrink = n.table
+    return (f"How good is the linear prediction? Let the step shrink from {say_num(hs[0])} to "
+            f"{say_num(hs[-1])}. The error divided by the step falls from {say_num(ratio[0])} "
+            f"to {say_num(ratio[-1])}. The error shrinks faster than the step.")

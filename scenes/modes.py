@@ -24,6 +24,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, SurroundingRe
 
 from jacviz import Chain, JacvizError, Map, jacobian_costs, self_check
 from jacviz.core.costs import JacobianCosts
+from jacviz.core.spoken import say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, MatrixToFill,
                         SceneParams, overlay, param, plain_mat, plain_vec, plural, style)
 
@@ -169,7 +170,8 @@ class Modes(JacvizScene):
         chain = " -> ".join(f"R^{d}" for d in n.dims)
         self.beat("chain", f"A chain {chain} at x = {plain_vec(n.x)}. Its Jacobian Dh = "
                            + " ".join(f"J{k}" for k in range(len(n.dims) - 1, 0, -1))
-                           + f" is {n.m}x{n.n}: {plural(n.n, 'column')}, {plural(n.m, 'row')}.")
+                           + f" is {n.m}x{n.n}: {plural(n.n, 'column')}, {plural(n.m, 'row')}.",
+                           say=say_chain(n))
         self.set_title("Forward mode builds columns, reverse mode builds rows")
         self.strip = self._strip(n.dims, [f"f_{{{k + 1}}}" for k in range(len(n.dims) - 1)])
         self.fwd = self._matrix(style.FORWARD, -3.4, rf"n = {_passes(n.n, 'JVP')}\text{{: columns}}")
@@ -191,7 +193,7 @@ class Modes(JacvizScene):
         self.beat("columns", f"Forward mode: push each input direction e_j through the chain, "
                              f"inner map first. One JVP gives one column: "
                              + "; ".join(f"Dh e_{j + 1} = {plain_vec(c[-1])}"
-                                         for j, c in enumerate(n.cols)) + ".")
+                                         for j, c in enumerate(n.cols)) + ".", say=say_columns(n))
         for j, vectors in enumerate(n.cols):
             self._fill(vectors, "forward", (rf"e_{{{j + 1}}}", rf"Dh\,e_{{{j + 1}}}"),
                        f.matrix.column(j), f.blank_column(j))
@@ -203,7 +205,7 @@ class Modes(JacvizScene):
                           f"outer map first. One VJP gives one row: "
                           + "; ".join(f"e_{i + 1}^T Dh = {plain_vec(r[0])}"
                                       for i, r in enumerate(n.rows))
-                          + f". Both build the same matrix {plain_mat(n.J)}.")
+                          + f". Both build the same matrix {plain_mat(n.J)}.", say=say_rows(n))
         for i, vectors in enumerate(n.rows):
             self._fill(vectors, "backward", (rf"Dh^\top e_{{{i + 1}}}", rf"e_{{{i + 1}}}"),
                        b.matrix.row(i), b.blank_row(i))
@@ -218,7 +220,7 @@ class Modes(JacvizScene):
                            f"Jacobians: {' + '.join(map(str, per))} = {c.jvp.madds} forward, "
                            f"{c.vjp.madds} backward. n = {n.n}: {plural(n.n, 'JVP')} for "
                            f"{c.by_jvps.madds}; m = {n.m}: {plural(n.m, 'VJP')} for "
-                           f"{c.by_vjps.madds} multiply-adds.")
+                           f"{c.by_vjps.madds} multiply-adds.", say=say_costs(n))
         self._clear_row()
         notes = self.strip.under_maps([str(p) for p in per])
         lines = []
@@ -243,7 +245,8 @@ class Modes(JacvizScene):
         self.beat("scalar-loss", f"The case that matters:{extra} One pullback of dl/dl = 1 gives "
                                  f"the whole gradient grad_x l = {plain_vec(n.grad)} for "
                                  f"{lc.vjp.madds} multiply-adds; forward mode needs n = {plural(n.n, 'JVP')}, "
-                                 f"{lc.by_jvps.madds} multiply-adds. That is loss.backward().")
+                                 f"{lc.by_jvps.madds} multiply-adds. That is loss.backward().",
+                                 say=say_loss(n))
         self.clear_except(self.title_mob, self.strip)
         self.set_title(r"A scalar loss: one pullback gives the whole gradient")
         if n.m > 1:
@@ -265,3 +268,43 @@ class Modes(JacvizScene):
         self.play(FadeIn(result, shift=0.2 * LEFT), run_time=0.8)
         self.play(FadeIn(lines), run_time=0.8)
         self.wait(2)
+
+
+# -- narration: what each beat says, read from the core's numbers --------------------------
+def _many(k: int, word: str) -> str:
+    return f"{say_int(k)} {word if k == 1 else word + ('es' if word.endswith('s') else 's')}"
+
+
+def say_chain(n) -> str:
+    return (f"The lesson closes with a long chain of {say_int(len(n.dims) - 1)} maps, at the "
+            f"point {say_vec(n.x)}. Its Jacobian is the product of the local Jacobians, outer map "
+            f"on the left. It is {say_shape(n.m, n.n)}: {_many(n.n, 'column')}, "
+            f"{_many(n.m, 'row')}.")
+
+
+def say_columns(n) -> str:
+    return (f"Forward mode, in orange: push one input direction through the chain, inner map "
+            f"first. One pass gives one column. The first column is {say_vec(n.cols[0][-1])}. "
+            f"{_many(n.n, 'pass').capitalize()} fill the {_many(n.n, 'column')}.")
+
+
+def say_rows(n) -> str:
+    return (f"Reverse mode, in blue: pull one output direction back by the transposes, outer "
+            f"map first. One pass gives one row. The first row is {say_vec(n.rows[0][0])}. "
+            f"Both modes build the same matrix.")
+
+
+def say_costs(n) -> str:
+    c = n.costs
+    return (f"Count the work: one multiply-add per non-zero entry of a local Jacobian. "
+            f"Forward mode, {_many(n.n, 'pass')}, takes {say_num(c.by_jvps.madds)} multiply-adds; "
+            f"reverse mode, {_many(n.m, 'pass')}, takes {say_num(c.by_vjps.madds)}. "
+            f"Fewer inputs favour forward mode, fewer outputs favour reverse mode.")
+
+
+def say_loss(n) -> str:
+    lc = n.loss_costs
+    return (f"The case that matters is a scalar loss: one output. One backward pass, "
+            f"{say_num(lc.vjp.madds)} multiply-adds, gives the whole gradient, "
+            f"{say_vec(n.grad)}. Forward mode would need {say_num(lc.by_jvps.madds)}. "
+            f"That is loss dot backward.")

@@ -21,6 +21,7 @@ from manim import DOWN, LEFT, UL, Create, FadeIn, FadeOut, Indicate, Replacement
 from jacviz import Chain, Graph, JacvizError
 from jacviz.core.costs import Accumulation, PathEnumeration, path_enumeration, reverse_accumulate
 from jacviz.core.graph import PathSummary
+from jacviz.core.spoken import join_words, say_entry, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         fmt_num, overlay, param, plain_expr, plain_mat, plain_vec, plural,
                         style, tex_expr, tex_factor, tex_name, tex_num, tex_signed_sum,
@@ -174,7 +175,8 @@ class PathSums(JacvizScene):
                   f"One node per coordinate (its value at {plain_vec(gd.x0)} in green), one arrow "
                   f"per partial derivative that is not zero. From {gd.inp.name} to {gd.out.name} "
                   f"there are {gd.summary.paths} paths "
-                  f"({' x '.join(str(w) for w in gd.summary.widths)}, the inner layer widths).")
+                  f"({' x '.join(str(w) for w in gd.summary.widths)}, the inner layer widths).",
+                  say=say_graph(gd))
         self.clear_except()
         self.title_mob = None
         head = "Multiply along edges, add over paths" if gd.tag == "A" else "Second graph"
@@ -243,7 +245,8 @@ class PathSums(JacvizScene):
             self.beat(f"rest-{gd.tag}", f"The other {s.rest_paths} paths, summed: {s.paths} paths "
                       f"in all, {' x '.join(str(w) for w in s.widths)} (one node chosen in every "
                       f"inner layer), {s.live} of them avoid every missing edge. The other paths "
-                      f"add up to {fmt_num(s.rest_value)}, so the sum is {fmt_num(s.total)}.")
+                      f"add up to {fmt_num(s.rest_value)}, so the sum is {fmt_num(s.total)}.",
+                      say=say_rest(gd))
         else:
             t = s.shown[k]
             gone = [f"{a.name} -> {b.name}" for a, b, p in zip(t.nodes, t.nodes[1:], t.partials)
@@ -252,7 +255,7 @@ class PathSums(JacvizScene):
                     f"the path contributes 0" if gone else "multiply along its edges, " +
                     f"{' * '.join(fmt_num(v) for v in reversed(t.values))} = {fmt_num(t.value)}")
             self.beat(f"path-{gd.tag}{k + 1}", f"Path {' -> '.join(n.name for n in t.nodes)}: "
-                      f"{what}. Sum so far {fmt_num(s.running[k])}.")
+                      f"{what}. Sum so far {fmt_num(s.running[k])}.", say=say_path(gd, k))
         if k == 0:
             sc.panel = self._panel(gd)
             self.play(*([FadeOut(sc.table)] if sc.table else []), Write(sc.panel.header),
@@ -283,7 +286,7 @@ class PathSums(JacvizScene):
                   f"{' '.join('D' + mp.name for mp in reversed(ch.maps))} = {plain_mat(gd.Dh)}"
                   + f": row {i + 1} of D{ch.maps[-1].name} times "
                   + "".join(f"D{mp.name} times " for mp in reversed(ch.maps[1:-1]))
-                  + f"column {j + 1} of D{ch.maps[0].name}.")
+                  + f"column {j + 1} of D{ch.maps[0].name}.", say=say_sum(gd))
         W, Js = self.panel_box[1] - self.panel_box[0], gd.graph.jacobians
         sym = [(tex_expr(gd.symbolic), I), ("=", M)] if gd.small else []
         rows = [_line([(self._dd(gd), H), ("=", M)] + sym + [(tex_num(s.total), P)], W)]
@@ -322,7 +325,8 @@ class PathSums(JacvizScene):
                   f"it. {acc.mults} multiplications, one per edge, give the whole row "
                   f"{plain_vec(acc.result)}, with d{gd.out.name}/d{gd.inp.name} = "
                   f"{fmt_num(acc.value(gd.inp))}; enumerating {en.paths} paths of {en.stages} "
-                  f"edges takes {en.mults} multiplications for this entry alone.")
+                  f"edges takes {en.mults} multiplications for this entry alone.",
+                  say=say_reverse(gd))
         W = self.panel_box[1] - self.panel_box[0]
         self.set_title(rf"Reverse accumulation: $\partial {tex_name(gd.out.name)}/\partial "
                        rf"{tex_name(gd.inp.name)}$ from adjoints, each computed once")
@@ -348,3 +352,52 @@ class PathSums(JacvizScene):
         hl = overlay(cg.node(0, gd.j)[0].copy().set_fill(opacity=0).set_stroke(H, width=5))
         self.play(Create(hl), *[FadeIn(c) for c in counts], run_time=0.9)
         self.wait(1.2)
+
+
+# -- narration: what each beat says, read from the graph's numbers -------------------------
+def _d(gd) -> str:
+    return f"d {say_name(gd.out.name)} by d {say_name(gd.inp.name)}"
+
+
+def say_graph(gd) -> str:
+    first = ("Now the chain rule as a picture: a computation graph. " if gd.tag == "A" else
+             "A second graph, from the lesson's worked example. ")
+    return (first + f"Each node is one coordinate, with its value at {say_vec(gd.x0)} in green. "
+            f"Each arrow is a partial derivative that is not zero. To find {_d(gd)}, we follow "
+            f"every path from {say_name(gd.inp.name)} to {say_name(gd.out.name)}: there are "
+            f"{say_int(gd.summary.paths)}.")
+
+
+def say_path(gd, k) -> str:
+    s = gd.summary
+    t = s.shown[k]
+    route = join_words((say_name(n.name) for n in t.nodes), "then")
+    if any(p == 0 for p in t.partials):
+        what = ("One edge on it is missing: that partial is zero, so the whole path "
+                "contributes zero.")
+    else:
+        what = f"Multiply the partials along its edges: the path contributes {say_num(t.value)}."
+    return f"The path through {route}. {what} The sum so far is {say_num(s.running[k])}."
+
+
+def say_rest(gd) -> str:
+    s = gd.summary
+    return (f"The other {say_int(s.rest_paths)} paths are summed together: they add up to "
+            f"{say_num(s.rest_value)}. Over all {say_int(s.paths)} paths, the sum is "
+            f"{say_num(s.total)}.")
+
+
+def say_sum(gd) -> str:
+    s = gd.summary
+    return (f"Adding the paths gives {_d(gd)}: {say_num(s.total)}. It is "
+            f"{say_entry(gd.i, gd.j)} of the product of the Jacobians. Multiply along edges, "
+            f"add over paths: that is matrix multiplication written with indices.")
+
+
+def say_reverse(gd) -> str:
+    acc, en = gd.acc, gd.enum
+    return (f"In blue, coming back: reverse accumulation. Each node's adjoint is the sum over "
+            f"its outgoing edges of the partial times the adjoint at the edge's head. "
+            f"Each is computed once and reused: {say_int(acc.mults)} multiplications, one per "
+            f"edge, give the whole row. Path by path, this one entry alone took "
+            f"{say_int(en.mults)}.")

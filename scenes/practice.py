@@ -20,6 +20,7 @@ from manim import (DOWN, PI, RIGHT, TAU, UP, Arc, Circle, Create, FadeIn, FadeOu
 from jacviz.core.errors import JacvizError
 from jacviz.core.exercises import KINDS, MAX_SEED, generate
 from jacviz.core.fmt import fmt_num
+from jacviz.core.spoken import say_int, say_num, say_vec
 from jacviz.kit import (ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene, SceneParams,
                         param, style)
 from jacviz.kit.matrix import MatrixBlock
@@ -108,7 +109,7 @@ class Practice(JacvizScene):
     # -- beats ---------------------------------------------------------------------------
     def ask(self):
         ex = self.n
-        self.beat("question", f"Practice, {ex.title}: {ex.question}")
+        self.beat("question", f"Practice, {ex.title}: {ex.question}", say=say_question(ex))
         self.set_title(f"Practice: {ex.title}")
         room = style.CONTENT_TOP - style.content_bottom() - CARD_HEIGHT - CARD_GAP
         for size in (style.TITLE, style.BODY, style.SMALL, style.TINY):
@@ -125,7 +126,7 @@ class Practice(JacvizScene):
         seconds = self.params.countdown
         self.beat("pause", "Pause the video and work it out"
                   + (f": {seconds} seconds on the clock" if seconds else "")
-                  + "; the worked answer follows.")
+                  + "; the worked answer follows.", say=say_pause(seconds))
         label = style.caption_text(r"Pause and work it out", style.HIGHLIGHT, style.BODY)
         track = Circle(radius=0.5, color=style.MUTED, stroke_width=5)
         face = VGroup(track, label).arrange(RIGHT, buff=0.5) if seconds else VGroup(label)
@@ -182,7 +183,7 @@ class Practice(JacvizScene):
             self.play(self.graph.grow(0.4))
 
     def work(self, k, step):
-        self.beat(f"step-{k + 1}", step.text)
+        self.beat(f"step-{k + 1}", step.text, say=say_step(self.n, k, step))
         if k == 0:
             self.start_board()
         paths = [p["path"] for p in step.board if "path" in p]
@@ -218,7 +219,7 @@ class Practice(JacvizScene):
     def answer(self):
         ex = self.n
         within = f" (within {fmt_num(ex.tolerance)})" if ex.tolerance >= 0.01 else ""
-        self.beat("answer", f"Answer: {ex.answer_text}{within}.")
+        self.beat("answer", f"Answer: {ex.answer_text}{within}.", say=say_answer(ex))
         line = self.result.move_to([0, style.content_bottom() + 0.25 + self.result.height / 2, 0])
         box = SurroundingRectangle(line, color=style.POINT, buff=0.18, corner_radius=0.12,
                                    stroke_width=4)
@@ -227,3 +228,28 @@ class Practice(JacvizScene):
 
 
 __all__ = ["Practice", "PracticeParams", "QUESTION_BEATS", "paragraph", "row_mob"]
+
+
+# -- narration: what each beat says ----------------------------------------------------------
+def say_question(ex) -> str:
+    return (f"Time to practise: {ex.title}. The question is on the screen. "
+            f"Read it through, and decide first what shape the answer has.")
+
+
+def say_pause(seconds) -> str:
+    clock = f" You have {say_int(int(seconds))} seconds on the clock." if seconds else ""
+    return f"Pause the video now, and work it out on paper.{clock} The worked answer follows."
+
+
+def say_step(ex, k, step) -> str:
+    return f"Step {say_int(k + 1)} of {say_int(len(ex.steps))}. {step.text}"
+
+
+def say_answer(ex) -> str:
+    try:
+        said = say_vec(ex.answer)
+    except (TypeError, ValueError):
+        said = str(ex.answer_text)
+    within = f", to within {say_num(ex.tolerance)}" if ex.tolerance >= 0.01 else ""
+    return (f"The answer is {said}{within}. Check yours against it, and if the two differ, "
+            f"go back through the steps to find where.")

@@ -19,6 +19,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, MobjectTable, Tex,
 from jacviz import Chain, Graph, JacvizError, Network, self_check
 from jacviz.core.costs import ProductCost
 from jacviz.core.network import BackwardSweep, ForwardPass, parse_activations
+from jacviz.core.spoken import join_words, say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)
@@ -135,7 +136,7 @@ class TinyNetwork(JacvizScene):
         vals = ", ".join(f"{nm} = {plain_vec(v)}" for nm, v in zip(p, n.fp.values))
         self.beat("network", f"The network, {len(n.net.layers)} layers of sizes "
                              f"{','.join(map(str, n.net.sizes))}. Forward pass at x = "
-                             f"{plain_vec(n.x)}, every a and h stored: {vals}.")
+                             f"{plain_vec(n.x)}, every a and h stored: {vals}.", say=say_network(n))
         self.set_title(r"Backprop is repeated pullback" if n.net.depth == 1 else
                        rf"A network of {len(n.net.layers)} layers: backprop is repeated pullback")
         self.definition = style.math(n.net.definition_tex(), font_size=style.SMALL)
@@ -157,7 +158,7 @@ class TinyNetwork(JacvizScene):
         rows = "; ".join(f"{n.plain[k]} to {n.plain[k + 1]}: {J.shape[0]}x{J.shape[1]}"
                          for k, J in enumerate(n.jacobians))
         self.beat("edge-table", f"Every stage has a local Jacobian: {rows}. An activation's is "
-                                f"diagonal: each h_i depends on a_i alone.")
+                                f"diagonal: each h_i depends on a_i alone.", say=say_edges(n))
         self.clear_except(self.title_mob)
         size = style.SMALL if len(shapes) <= 3 else style.TINY
         cells = [[Tex(t, font_size=style.SMALL, color=style.MUTED)
@@ -186,7 +187,8 @@ class TinyNetwork(JacvizScene):
     def push_forward(self):
         n, push = self.n, self.n.push
         steps = ", ".join(f"d{n.plain[k]} = {plain_vec(v)}" for k, v in enumerate(push))
-        self.beat("forward", f"Push dx forward by the local Jacobians, inner first: {steps}.")
+        self.beat("forward", f"Push dx forward by the local Jacobians, inner first: {steps}.",
+                  say=say_forward(n))
         self.clear_except(self.title_mob)
         self.strip.shift((2.5 - self.strip.space(0).get_y()) * UP)
         self.fwd = self._row(push, [f"d{nm}" for nm in n.names], style.FORWARD,
@@ -202,7 +204,7 @@ class TinyNetwork(JacvizScene):
         n, g = self.n, self.n.sweep.grads
         steps = ", ".join(f"grad_{n.plain[k]} = {plain_vec(v)}" for k, v in enumerate(g))
         self.beat("backward", f"Pull the gradient back from dl/dl = 1 by the transposes, outer "
-                              f"first: {steps}.")
+                              f"first: {steps}.", say=say_backward(n))
         labels = [rf"\nabla_{{{nm}}} l" for nm in n.names[:-1]] + [r"\partial l/\partial l"]
         self.bwd = self._row(g, labels, style.BACKWARD, self.fwd.get_bottom()[1] - 0.3)
         self.bwd_arrows = self.strip.row_arrows(self.bwd, "backward", n.net.stage_transposes(),
@@ -218,7 +220,7 @@ class TinyNetwork(JacvizScene):
         dx, gx, dl = n.push[0], n.sweep.grads[0], n.push[-1][0]
         self.beat("duality", f"Both ways agree: dl = {fmt_num(dl)} and <grad_x l, dx> = "
                              f"{dot_terms(gx, dx)} = {fmt_num(n.pairing)}. grad_x l transposed is "
-                             f"the whole 1x{len(dx)} Jacobian.")
+                             f"the whole 1x{len(dx)} Jacobian.", say=say_duality(n, dl))
         product = r"\,".join(reversed(n.net.stage_tex()))
         terms = " + ".join(rf"{tex_factor(a)}\cdot {tex_factor(b)}" for a, b in zip(gx, dx))
         line = VGroup(ColoredTex(("dl", style.FORWARD), rf" = {product}\,", ("dx", style.FORWARD),
@@ -248,7 +250,8 @@ class TinyNetwork(JacvizScene):
                            f" that reuse the stored forward pass: "
                            + "; ".join(f"{s.text} ({s.madds})" for s in sw.steps)
                            + f". {sw.multiply_adds} multiply-adds; it never holds more than "
-                             f"{plural(sw.largest, 'number')} and never forms a Jacobian.")
+                             f"{plural(sw.largest, 'number')} and never forms a Jacobian.",
+                             say=say_sweep(self.n))
         self.clear_except(self.title_mob, self.strip)
         self.sweep = self._list(r"Backward sweep: vectors only",
                                 [(s.tex, str(s.madds)) for s in sw.steps],
@@ -268,7 +271,8 @@ class TinyNetwork(JacvizScene):
                                        f"({s.shape_inner[0]}x{s.shape_inner[1]}) {s.mults}"
                                        for s in route.steps)
                            + f": {route.mults} multiply-adds against the sweep's "
-                             f"{sw.multiply_adds}, building {big[0]}x{big[1]} matrices on the way.")
+                             f"{sw.multiply_adds}, building {big[0]}x{big[1]} matrices on the way.",
+                             say=say_costs(n, route))
         lines = [(rf"{names[s.outer[0]]}:\ ({s.shape_outer[0]}\times {s.shape_outer[1]})"
                   rf"({s.shape_inner[0]}\times {s.shape_inner[1]})", str(s.mults))
                  for s in route.steps]
@@ -284,3 +288,49 @@ class TinyNetwork(JacvizScene):
         self.play(FadeIn(block, shift=0.2 * DOWN), run_time=1.2)
         self.play(FadeIn(verdict), run_time=0.8)
         self.wait(2)
+
+
+# -- narration: what each beat says, read from the core's numbers --------------------------
+def say_network(n) -> str:
+    sizes = join_words(say_int(s) for s in n.net.sizes)
+    return (f"Now a tiny network, with layers of sizes {sizes}. The forward pass runs at x "
+            f"equals {say_vec(n.x)}, and every value on the way is stored. "
+            f"Backprop will reuse them.")
+
+
+def say_edges(n) -> str:
+    shapes = join_words(say_shape(*J.shape) for J in n.jacobians)
+    return (f"Every stage has its local Jacobian, with shapes {shapes}. "
+            f"An activation's Jacobian is diagonal: each h i depends on a i alone.")
+
+
+def say_forward(n) -> str:
+    return (f"In orange, going forward: the small change d x, {say_vec(n.push[0])}, is pushed "
+            f"through the local Jacobians, inner stage first. "
+            f"At the loss it arrives as {say_vec(n.push[-1])}.")
+
+
+def say_backward(n) -> str:
+    return (f"In blue, coming back: start from one at the loss, and pull it back by the "
+            f"transposes, outer stage first. At the input it arrives as the gradient "
+            f"{say_vec(n.sweep.grads[0])}.")
+
+
+def say_duality(n, dl) -> str:
+    return (f"Both ways agree. Forward, the change in the loss is {say_num(dl)}. Backward, the "
+            f"gradient paired with d x gives {say_num(n.pairing)}. The gradient, transposed, is "
+            f"the whole one-row Jacobian.")
+
+
+def say_sweep(n) -> str:
+    sw = n.sweep
+    return (f"The backward sweep is {say_int(len(sw.steps))} vector-Jacobian products that "
+            f"reuse the stored forward pass. It costs {say_num(sw.multiply_adds)} multiply-adds, "
+            f"and never forms a Jacobian.")
+
+
+def say_costs(n, route) -> str:
+    return (f"Forming the full Jacobian first, by matrix products, costs "
+            f"{say_num(route.mults)} multiply-adds; the backward sweep took "
+            f"{say_num(n.sweep.multiply_adds)}. A vector-Jacobian product never builds the "
+            f"full matrix.")

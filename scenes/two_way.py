@@ -17,6 +17,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, Fade
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
+from jacviz.core.spoken import join_words, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
@@ -115,7 +116,8 @@ class TwoWay(JacvizScene):
         spaces = ", ".join(f"{nm[1]} in R^{d}" for nm, d in zip(n.names, n.dims))
         values = ", ".join(f"{self.at(k, True)} = {plain_vec(p)}" for k, p in enumerate(tr.points))
         self.beat("spaces", f"{plural(n.K + 1, 'space').capitalize()}: {spaces}, joined by the "
-                  f"maps {', '.join(m[1] for m in n.maps)}. At the point: {values}.")
+                  f"maps {', '.join(m[1] for m in n.maps)}. At the point: {values}.",
+                  say=say_spaces(self))
         comp = r"\circ ".join(m[0] for m in reversed(n.maps)) if n.K <= 3 else \
             rf"{n.maps[-1][0]}\circ\cdots\circ {n.maps[0][0]}"
         self.head = style.title(rf"Two ways through ${comp}$: push forward, pull back")
@@ -223,7 +225,7 @@ class TwoWay(JacvizScene):
                           f"{self.d(k, True)} = {plain_vec(push[k + 1])}" for k in range(n.K))
         self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
                   f"map first: {steps}. The arrows are drawn {fmt_num(self.M)} times longer than "
-                  f"they are.")
+                  f"they are.", say=say_push(self))
         self.play(FadeOut(self.defs), *self.note(0, (self.fwd_names(), FWD), (
             rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=0.6)
         self.sweep("forward")
@@ -252,7 +254,8 @@ class TwoWay(JacvizScene):
                 f"ends at {plain_vec(tr.images[k][-1])}, the arrow at "
                 f"{plain_vec(tr.linear[k][-1])}") for k in range(1, n.K + 1)]
         self.beat("true-image", "The true image of the arrow, the curve traced as s goes from 0 "
-                  "to 1, beside the linear prediction: " + "; ".join(said) + ".")
+                  "to 1, beside the linear prediction: " + "; ".join(said) + ".",
+                  say=say_image(self, same))
         x = f"{self.at(0)} + {self.d(0)}"
         rows = VGroup(*[ColoredTex(
             (rf"{n.names[k][0]}({x}) = {tex_vec(tr.images[k][-1])}", HL),
@@ -281,7 +284,7 @@ class TwoWay(JacvizScene):
                           for k in reversed(range(n.K)))
         self.beat("pull-back", f"Pull the gradient {self.g(n.K, True)} = {plain_vec(pull[-1])} "
                   f"back with the transposes, outer map first: {steps}. Gradients are drawn "
-                  f"{fmt_num(self.S)} times their length.")
+                  f"{fmt_num(self.S)} times their length.", say=say_pull(self))
         self.play(*self.bands.clear(self.band_of["backward"], "backward"),
                   *self.note(1, (rf"\text{{gradients drawn }}\times{tex_num(self.S)}", BWD)),
                   *[c.animate.set_opacity(0.4) for c in self.curves], run_time=0.6)
@@ -305,7 +308,8 @@ class TwoWay(JacvizScene):
         said = [f"<{self.g(k, True)}, {self.d(k, True)}> = {terms(k)}{fmt_num(pair[k])}"
                 for k in ((2, 0) if n.K == 2 else range(n.K + 1))]
         self.beat("duality", "The two ways agree: " + " and ".join(said) + "." if n.K == 2 else
-                  "The pairing <grad, d> is the same in every space: " + ", ".join(said) + ".")
+                  "The pairing <grad, d> is the same in every space: " + ", ".join(said) + ".",
+                  say=say_duality(self))
         row = VGroup(pairing(n.K, True, style.BODY), ColoredTex(
             (r"=" if ok else r"\approx", HL), font_size=style.TITLE), pairing(0, True, style.BODY))
         pairs = VGroup(*[self.foot(k, pairing(k)) for k in range(n.K + 1)])
@@ -314,3 +318,54 @@ class TwoWay(JacvizScene):
         self.play(*self.bands.put(self.band_of["duality"], row.arrange(RIGHT, buff=0.5)))
         self.play(Circumscribe(VGroup(row, pairs), color=HL), run_time=1.2)
         self.wait(2.0)
+
+
+# -- narration: what each beat says, read from the trace -----------------------------------
+def _sp(scene, k) -> str:
+    return say_name(scene.n.names[k][1])
+
+
+def say_spaces(scene) -> str:
+    n, tr = scene.n, scene.n.tr
+    return (f"We have multiplied Jacobians. Now we follow {say_int(n.K + 1)} spaces, joined by "
+            f"{say_int(n.K)} maps, both ways. The point {say_name(scene.at(0, True))} is "
+            f"{say_vec(tr.points[0])}, and it lands at {say_vec(tr.points[-1])} at the end.")
+
+
+def say_push(scene) -> str:
+    n, push = scene.n, scene.n.tr.pushforward
+    return (f"In orange, going forward: the small arrow {say_name(scene.d(0, True))}, "
+            f"{say_vec(push[0])}, is pushed through the maps, inner map first. "
+            f"Each Jacobian, at its own point, carries it to the next space. "
+            f"In {_sp(scene, n.K)}-space it arrives as {say_vec(push[-1])}.")
+
+
+def say_image(scene, same) -> str:
+    n, tr = scene.n, scene.n.tr
+    if all(same[1:]):
+        return ("The curve is the arrow's true image under the maps, and the arrow is the "
+                "linear prediction. Here the curve ends exactly where the arrow does: for this "
+                "arrow the prediction is exact.")
+    return (f"The curve is the arrow's true image, and the arrow is the linear prediction. "
+            f"In {_sp(scene, n.K)}-space the curve ends at {say_vec(tr.images[n.K][-1])}, the "
+            f"arrow at {say_vec(tr.linear[n.K][-1])}. That gap is what approximately means.")
+
+
+def say_pull(scene) -> str:
+    n, pull = scene.n, scene.n.tr.pullback
+    return (f"In blue, coming back: the gradient {say_vec(pull[-1])} at the output is pulled "
+            f"back by the transposes, outer map first. In {_sp(scene, 0)}-space it becomes "
+            f"grad {_sp(scene, 0)}, {say_vec(pull[0])}. Transposes, in the reverse order: "
+            f"that is backprop.")
+
+
+def say_duality(scene) -> str:
+    n, pair = scene.n, scene.n.tr.pairings
+    spoken = [say_num(p) for p in pair]
+    if len(set(spoken)) == 1:
+        every = (f"It is {spoken[0]} in the first space, and {spoken[0]} again in the last" if
+                 n.K == 2 else f"In all {say_int(n.K + 1)} spaces it is {spoken[0]}")
+    else:
+        every = f"The pairings read {join_words(spoken)}"
+    return (f"Pair each gradient with its arrow in the same space. {every}: the same number in "
+            f"every space. Pushing forward and pulling back are two views of one derivative.")

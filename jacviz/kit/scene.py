@@ -49,24 +49,25 @@ def _log_frames(folder: str, scene: str, shard: int | None, frame, num_frames: i
         fh.write(f"{digest}\n" * num_frames)
 
 
-#: what :func:`narrated` set: ``(script, beat_seconds)`` for the scenes made inside it
-_NARRATION: list = [None, None]
+#: the lecture driver's narration context (see :func:`narrated`); forked shards inherit it
+_NARRATION: dict | None = None
 
 
 @contextlib.contextmanager
-def narrated(script=None, beat_seconds=None):
-    """Scenes made inside this block are narrated: ``beat_seconds`` maps a beat's
-    name (or its id ``scene.beat``) to the seconds it must last at least (its
-    narration plus a pause; :meth:`JacvizScene._close_beat` waits for it);
-    ``script`` maps beat ids to spoken texts.  A forked render (shards)
-    inherits it.  NOTE (lecture branch): a minimal stand-in for the interface
-    the narration branch adds; the lead keeps that branch's version."""
-    old = list(_NARRATION)
-    _NARRATION[:] = [script, dict(beat_seconds) if beat_seconds else None]
+def narrated(script: dict[str, str] | None = None, beat_seconds: dict[str, float] | None = None):
+    """Scenes made inside this block speak ``script``'s text for a beat instead of its
+    default ``say`` (keys: beat names of the scene, without the ``scene.`` prefix; a beat
+    the script lacks keeps its default), and get ``beat_seconds`` (beat name -> the
+    beat's minimum length in seconds) as ``self.beat_seconds``.  Set by the lecture
+    driver before rendering; restored on leaving."""
+    global _NARRATION
+    before = _NARRATION
+    _NARRATION = {"script": {str(k): str(v) for k, v in (script or {}).items()},
+                  "beat_seconds": {str(k): float(v) for k, v in (beat_seconds or {}).items()}}
     try:
         yield
     finally:
-        _NARRATION[:] = old
+        _NARRATION = before
 
 
 class JacvizScene(Scene):
@@ -91,11 +92,13 @@ class JacvizScene(Scene):
         self.keyframes: list[tuple[str, np.ndarray]] = []
         self.layout_problems: list[layout.Problem] = []
         self.beats: list[tuple[str, str]] = []
+        #: (beat name, spoken text) in order: the script's text for the beat, else its ``say``
+        self.narration: list[tuple[str, str]] = []
+        #: beat name -> minimum length in seconds (set by the lecture driver, see ``narrated``)
+        self.beat_seconds: dict[str, float] = dict(_NARRATION["beat_seconds"]) if _NARRATION else {}
         #: the run time of every play, in order (sharded renders balance on these)
         self.play_durations: list[float] = []
         self._open_beat: tuple[str, str, float] | None = None
-        #: beat name -> the seconds the beat must last at least (set by ``narrated``)
-        self.beat_seconds: dict | None = _NARRATION[1]
         self._beat_first_play = 0
         super().__init__(**kwargs)
         self.camera.background_color = ManimColor(style.BACKGROUND)
@@ -177,8 +180,13 @@ class JacvizScene(Scene):
     def now(self) -> float:
         return float(self.renderer.time)
 
-    def beat(self, name: str, caption: str) -> None:
+    def beat(self, name: str, caption: str, say: str | None = None) -> None:
         """Start a named beat with its caption (closes the previous beat).
+
+        ``say`` is the beat's default spoken text (plain English, numbers from the
+        core read by :mod:`jacviz.core.spoken`); the narration script of
+        :func:`narrated` overrides it.  What the beat speaks is kept, in order, in
+        ``self.narration``.
 
         Rendered as slides (the class mixed with manim-slides' ``Slide`` by
         ``jacviz.studio.slides``), every beat after the first starts a new
@@ -190,6 +198,8 @@ class JacvizScene(Scene):
         if had_beat and hasattr(self, "next_slide"):
             self.next_slide(notes=caption)
         self.beats.append((name, caption))
+        script = _NARRATION["script"] if _NARRATION else {}
+        self.narration.append((name, script[name] if name in script else (say or "")))
         self._open_beat = (name, caption, self.now)
         self._beat_first_play = len(self.play_durations)
 

@@ -371,7 +371,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
             def make(dst, req=req, mine=mine, seconds=seconds, name=name):
                 say(f"rendering {name}")
                 t0 = time.perf_counter()
-                with narrated(script=dict((i, speeches[i].text) for i in mine),
+                with narrated(script={i.split(".", 1)[1]: speeches[i].text for i in mine},
                               beat_seconds=seconds):
                     render(req)
                 render_seconds.append(time.perf_counter() - t0)
