@@ -355,7 +355,7 @@ def load_toml(path: str) -> dict:
     two_way`` is); the tables come back under the scenes' registered names."""
     import tomllib
 
-    where = f"config file {quote(path)}"
+    where = f"config file {str(path)!r}"  # a path is quoted whole: it is needed to act
     try:
         with open(path, "rb") as fh:
             data = fh.read()
