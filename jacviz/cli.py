@@ -207,7 +207,7 @@ def _jobs(text) -> int:
 
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
-    from .engine.params import load_toml
+    from .studio.config import load_toml
     from .studio.render import resolve_params
 
     sets = parse_sets(args.sets)

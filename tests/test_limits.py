@@ -60,7 +60,7 @@ def test_config_nested_100000_deep_is_refused_before_parsing(tmp_path):
 
 
 def test_config_nesting_scan_skips_strings_and_comments(tmp_path):
-    from jacviz.engine.params import load_toml, toml_depth
+    from jacviz.studio.config import load_toml, toml_depth
 
     text = ('s = "[[[[ \\" [[[["\nt = \'[[[[\'\nu = """\n[[[[\n"""\n# [[[[[[\n'
             'v = [[1, 2], [3]]\n')
@@ -89,7 +89,7 @@ def test_config_table_that_names_no_scene_is_an_error(tmp_path, table, hint):
 def test_config_table_spelled_as_the_cli_accepts_it_is_that_scene(tmp_path):
     """`jacviz render two_way` renders two-way; so [two_way] configures it."""
     from jacviz.studio import registry
-    from jacviz.engine.params import load_toml
+    from jacviz.studio.config import load_toml
     from jacviz.studio.render import resolve_params
 
     assert registry.resolve_name("two_way") == "two-way"

@@ -165,7 +165,7 @@ def test_render_errors_one_line_nothing_written(args, fragment, tmp_path):
 def test_config_file_sets_params(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[two-way]\ng = "(x1, x2) -> (x1*x2, x1 + x2^2)"\npoint = [0.5, 1]\n')
-    from jacviz.engine.params import load_toml
+    from jacviz.studio.config import load_toml
 
     p = resolve_params("two-way", None, load_toml(str(cfg)))
     assert p.g == "(x1, x2) -> (x1*x2, x1 + x2^2)" and tuple(p.point) == (0.5, 1.0)
