@@ -289,7 +289,7 @@ def cmd_slides(args) -> int:
 
 def cmd_practice(args) -> int:
     _studio()
-    from .studio.practice import build
+    from .studio.practice_set import build
 
     kinds = None
     if args.kinds is not None:
