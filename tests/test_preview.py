@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image
 
 from jacviz.studio.preview import COLUMNS, GAP, LABEL_H, SIZE
-from jacviz.studio.render import keyframes, resolve_params
+from jacviz.studio.dry_run import keyframes
+from jacviz.studio.request import resolve_params
 
 from test_interrupts import Command, assert_stopped_cleanly
 

@@ -18,7 +18,9 @@ import pytest
 
 from jacviz.studio import registry
 from jacviz.studio.registry import scene_class
-from jacviz.studio.render import RenderRequest, keyframes, render, resolve_params
+from jacviz.studio.dry_run import keyframes
+from jacviz.studio.render import render
+from jacviz.studio.request import RenderRequest, resolve_params
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ROOT / "tests" / "keyframes"
