@@ -4,6 +4,7 @@ Jacobians (from :meth:`jacviz.core.maps.Chain.trace`), checked by composing firs
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from ..fmt import plain_expr, tex_tuple

@@ -9,6 +9,7 @@ now and then.
 from __future__ import annotations
 
 import random
+
 import numpy as np
 import sympy
 

@@ -8,6 +8,7 @@ the whole Jacobian with the asked entries highlighted.
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from ..fmt import plain_expr

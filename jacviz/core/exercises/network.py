@@ -4,6 +4,7 @@ pullback through the layer, the activation (sigmoid or square) and the loss."""
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from ..errors import NumericError

@@ -6,6 +6,7 @@ path terms."""
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from ..errors import JacvizError, NumericError

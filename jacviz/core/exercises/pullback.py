@@ -5,6 +5,7 @@ through a scalar f o g (grad_x y = Dg^T grad f), from
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from ..errors import JacvizError

@@ -4,6 +4,7 @@ g then f (du = Dg dx, dy = Df du), from :meth:`jacviz.core.maps.Chain.trace`."""
 from __future__ import annotations
 
 import random
+
 import sympy
 
 from .base import TOL_EXACT, Book, Generator, answer_fields, json_params
