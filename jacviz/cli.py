@@ -207,8 +207,8 @@ def _jobs(text) -> int:
 
 def _params_from_args(args, names):
     """Each scene's parameters from --config and --set, all validated before anything renders."""
-    from .engine.params import load_toml
-    from .studio.render import resolve_params
+    from .studio.config import load_toml
+    from .studio.request import resolve_params
 
     sets = parse_sets(args.sets)
     config = load_toml(args.config) if args.config else None
@@ -229,7 +229,8 @@ def cmd_render(args) -> int:
     import time
 
     from .studio import registry
-    from .studio.render import QUALITIES, RenderRequest, format_of, render
+    from .studio.render import render
+    from .studio.request import QUALITIES, RenderRequest, format_of
 
     if args.all and args.scenes:
         raise UsageError("give scene names or --all, not both")
@@ -265,7 +266,7 @@ def cmd_render(args) -> int:
         return 0
     for req in requests:  # every request was checked before the first render
         if not args.quiet:
-            print(f"rendering {req.scene} ({QUALITIES[req.quality][1]}, {req.format}) -> "
+            print(f"rendering {req.scene} ({QUALITIES[req.quality].label}, {req.format}) -> "
                   f"{_rel(req.target)}", flush=True)
         t0 = time.perf_counter()
         paths = render(req)
@@ -341,7 +342,7 @@ def cmd_slides(args) -> int:
 
 def cmd_practice(args) -> int:
     _studio()
-    from .studio.practice import build
+    from .studio.practice_set import build
 
     kinds = None
     if args.kinds is not None:

@@ -130,6 +130,6 @@ def test_negative_render_options_reach_their_own_check(args, fragment, tmp_path)
 
 def test_the_cli_offers_the_studio_s_formats():
     from jacviz.cli import RENDER_FORMATS
-    from jacviz.studio.render import RENDER_FORMATS as STUDIO
+    from jacviz.studio.request import RENDER_FORMATS as STUDIO
 
     assert RENDER_FORMATS == STUDIO

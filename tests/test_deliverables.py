@@ -12,7 +12,8 @@ import pytest
 
 from jacviz.studio import gallery, slides
 from jacviz.studio.registry import scene_class
-from jacviz.studio.render import RenderRequest, render, resolve_params
+from jacviz.studio.render import render
+from jacviz.studio.request import RenderRequest, resolve_params
 
 from browser import not_blank, open_page
 

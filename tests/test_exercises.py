@@ -15,8 +15,10 @@ answers without eval.
 """
 
 import functools
+import importlib
 import json
 import os
+import pkgutil
 import random
 import subprocess
 import sys
@@ -316,6 +318,40 @@ def check_typing(e):
 def test_the_kinds():
     assert REQUIRED_KINDS <= set(ex.KINDS)
     assert all(0 in seeds for seeds in ex.LESSON_SEEDS.values())
+
+
+def test_every_kind_module_is_registered_once():
+    """A kind is one module of the package (named as the kind, - as _) with a GENERATOR,
+    and one line in the registry: a kind module left out of KINDS is caught here."""
+    found = {}
+    for info in pkgutil.iter_modules(ex.__path__):
+        generator = getattr(importlib.import_module(f"{ex.__name__}.{info.name}"), "GENERATOR", None)
+        if generator is not None:
+            found[info.name] = generator
+    assert sorted(found) == sorted(k.replace("-", "_") for k in REQUIRED_KINDS)
+    assert {name: g.kind.replace("-", "_") for name, g in found.items()} == {n: n for n in found}
+    assert all(ex.KINDS[g.kind] is g for g in found.values()) and len(ex.KINDS) == len(found)
+
+
+def test_exact_numbers_are_written_through_fmt():
+    """The exact layer writes fractions with fmt's frac_text/frac_tex and lays out tuples and
+    matrices as fmt does for the captions' floats."""
+    from jacviz.core import fmt
+    from jacviz.core.exercises import exact
+
+    assert [fmt.frac_text(Fraction(n, d)) for n, d in ((2, 1), (-1, 4), (3, 10), (99, 4), (1, 3), (-2, 3))] \
+        == ["2", "-0.25", "0.3", "24.75", "1/3", "-2/3"]
+    assert fmt.frac_tex(Fraction(-2, 3)) == r"-\frac{2}{3}" and fmt.frac_tex(Fraction(1, 20)) == "0.05"
+    assert exact.text_of(sympy.Rational(-1, 4)) == "-0.25" and exact.text_of(sympy.sqrt(2) / 2) == "sqrt(2)/2"
+    assert exact.tex_of(sympy.Rational(1, 3)) == r"\frac{1}{3}"
+    assert exact.tex_of(sympy.sqrt(2) / 2) == r"\frac{\sqrt{2}}{2}"
+    M = sympy.Matrix([[1, sympy.Rational(1, 2)], [0, -3]])
+    assert exact.mat_text(M) == fmt.plain_mat([[1, 0.5], [0, -3]]) == "[[1, 0.5], [0, -3]]"
+    assert exact.mat_text(M[0, :]) == fmt.plain_mat([[1, 0.5]]) == "[1, 0.5]"
+    assert exact.vec_text([2, sympy.Rational(-3, 10)]) == fmt.plain_vec([2, -0.3]) == "(2, -0.3)"
+    assert exact.vec_text([sympy.Integer(7)]) == fmt.plain_vec([7]) == "7"
+    assert exact.point_tex([1, sympy.Rational(1, 3)]) == r"\left(1,\ \frac{1}{3}\right)"
+    assert exact.mat_tex(M) == r"\begin{bmatrix} 1 & 0.5 \\ 0 & -3 \end{bmatrix}"
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)

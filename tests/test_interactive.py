@@ -28,7 +28,7 @@ import pytest
 
 from jacviz.core.fmt import fmt_num
 from jacviz.studio import interactive
-from jacviz.studio.render import resolve_params
+from jacviz.studio.request import resolve_params
 
 from browser import Watch, launch, not_blank
 

@@ -282,7 +282,8 @@ def test_interrupt_late_in_a_render(jobs, stage, sig, group, warm, tmp_path):
 def test_interrupt_manim_slides_convert(sig, group, warm, tmp_path):
     deck = tmp_path / "deck"
     deck.mkdir()
-    (deck / "index.html").write_text("previous deck")
+    (deck / "index.html").write_text("previous deck")  # a deck jacviz made before
+    (deck / ".jacviz-manifest.json").write_text('{"written_by": "jacviz", "files": ["index.html"]}')
     cmd = Command(["slides", "jacobian-grid", "--out", str(deck), "--quiet"], warm, hold="convert")
     child = int(cmd.wait_for("convert")[2])  # manim-slides runs while the command is held
     assert Path(f"/proc/{child}").exists()
@@ -300,7 +301,8 @@ def test_interrupt_gallery(sig, group, tmp_path):
                           "--resolution", "160,90", "--fps", "3", "--quiet"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=WAIT)
     assert res.returncode == 0, res.stderr
-    (renders / "index.html").write_text("previous gallery")
+    (renders / "index.html").write_text("previous gallery")  # a gallery jacviz made before
+    (renders / ".jacviz-gallery.json").write_text('{"written_by": "jacviz", "files": ["index.html"]}')
     before = sorted(p.name for p in renders.iterdir())
     cmd = Command(["gallery", "--renders", str(renders)], tmp_path, hold="poster")
     cmd.wait_for("poster")

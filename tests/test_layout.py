@@ -20,7 +20,8 @@ from sweeps.commands import render_command
 
 from jacviz.core.errors import JacvizError
 from jacviz.studio import registry
-from jacviz.studio.render import keyframes, resolve_params
+from jacviz.studio.dry_run import keyframes
+from jacviz.studio.request import resolve_params
 
 SCENES = registry.names()
 SIZE = (256, 144)  # the layout is in frame units: the same at every pixel size

@@ -60,7 +60,7 @@ def test_config_nested_100000_deep_is_refused_before_parsing(tmp_path):
 
 
 def test_config_nesting_scan_skips_strings_and_comments(tmp_path):
-    from jacviz.engine.params import load_toml, toml_depth
+    from jacviz.studio.config import load_toml, toml_depth
 
     text = ('s = "[[[[ \\" [[[["\nt = \'[[[[\'\nu = """\n[[[[\n"""\n# [[[[[[\n'
             'v = [[1, 2], [3]]\n')
@@ -89,8 +89,8 @@ def test_config_table_that_names_no_scene_is_an_error(tmp_path, table, hint):
 def test_config_table_spelled_as_the_cli_accepts_it_is_that_scene(tmp_path):
     """`jacviz render two_way` renders two-way; so [two_way] configures it."""
     from jacviz.studio import registry
-    from jacviz.engine.params import load_toml
-    from jacviz.studio.render import resolve_params
+    from jacviz.studio.config import load_toml
+    from jacviz.studio.request import resolve_params
 
     assert registry.resolve_name("two_way") == "two-way"
     cfg = tmp_path / "c.toml"
@@ -174,7 +174,7 @@ POINT_PARAMS = [("jacobian-grid", "point"), ("local-linearity", "point"),
 def test_scenes_refuse_points_too_large_to_draw(scene, name, size):
     """Every scene that takes a point refuses one beyond the limit in validation, the step
     `jacviz preview`, `render` and `interactive` share."""
-    from jacviz.studio.render import resolve_params
+    from jacviz.studio.request import resolve_params
 
     with pytest.raises(JacvizError) as exc:
         resolve_params(scene, {name: f"{size},1"})
@@ -197,7 +197,7 @@ def test_preview_of_a_huge_point_is_one_line_and_check_takes_it(size, tmp_path):
 
 def test_points_in_later_spaces_are_limited_too():
     """Two-way draws every space around its point: y0 = 1e12 is refused, naming it."""
-    from jacviz.studio.render import resolve_params
+    from jacviz.studio.request import resolve_params
 
     with pytest.raises(JacvizError) as exc:
         resolve_params("two-way", {"point": "1e6,1"})

@@ -30,7 +30,7 @@ def test_a_relative_tex_dir_compiles_a_new_snippet(tmp_path, monkeypatch):
     folder, so the cache must be addressed absolutely (a fresh clone's first run)."""
     from manim import MathTex, tempconfig
 
-    from jacviz.studio import tex
+    from jacviz.engine import tex_cache as tex
 
     tex.install()
     monkeypatch.chdir(tmp_path)
@@ -50,7 +50,7 @@ def test_an_svg_is_parsed_without_a_temporary_file(tmp_path, monkeypatch):
     import manim.mobject.svg.svg_mobject as svg_mobject
     from manim import MathTex, tempconfig
 
-    from jacviz.studio import tex
+    from jacviz.engine import tex_cache as tex
 
     tex.install()
     monkeypatch.chdir(tmp_path)

@@ -26,7 +26,8 @@ import pytest
 
 from jacviz.core import exercises as ex
 from jacviz.core.exercises import KINDS
-from jacviz.studio.render import keyframes, resolve_params
+from jacviz.studio.dry_run import keyframes
+from jacviz.studio.request import resolve_params
 
 from browser import CHROMIUM, FLAGS, not_blank
 from test_scenes import FRAC_TOL, MEAN_TOL

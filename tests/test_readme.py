@@ -19,7 +19,7 @@ def readme_scene(tmp_path) -> Path:
 
 
 def test_the_readme_scene_renders_with_a_clean_layout(tmp_path):
-    from jacviz.studio.render import keyframes
+    from jacviz.studio.dry_run import keyframes
 
     path = readme_scene(tmp_path)
     assert len(path.read_text().splitlines()) <= 55  # short enough to read at once

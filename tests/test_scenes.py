@@ -18,7 +18,9 @@ import pytest
 
 from jacviz.studio import registry
 from jacviz.studio.registry import scene_class
-from jacviz.studio.render import RenderRequest, keyframes, render, resolve_params
+from jacviz.studio.dry_run import keyframes
+from jacviz.studio.render import render
+from jacviz.studio.request import RenderRequest, resolve_params
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ROOT / "tests" / "keyframes"
@@ -165,7 +167,7 @@ def test_render_errors_one_line_nothing_written(args, fragment, tmp_path):
 def test_config_file_sets_params(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[two-way]\ng = "(x1, x2) -> (x1*x2, x1 + x2^2)"\npoint = [0.5, 1]\n')
-    from jacviz.engine.params import load_toml
+    from jacviz.studio.config import load_toml
 
     p = resolve_params("two-way", None, load_toml(str(cfg)))
     assert p.g == "(x1, x2) -> (x1*x2, x1 + x2^2)" and tuple(p.point) == (0.5, 1.0)

@@ -116,7 +116,8 @@ def test_the_join_checks_every_play_is_rendered_once():
 @pytest.mark.parametrize("scene", registry.names())
 def test_the_dry_run_counts_the_plays(scene):
     """The TeX dry run notes every play's run time (the shards' plan) without playing it."""
-    from jacviz.studio.render import RenderRequest, prepare_tex
+    from jacviz.studio.dry_run import prepare_tex
+    from jacviz.studio.request import RenderRequest
     from jacviz.studio.shard import _plan_pass
 
     request = RenderRequest(scene, resolution=(160, 90), fps=3)
@@ -131,7 +132,8 @@ def test_the_dry_run_counts_the_plays(scene):
 def test_a_miscounted_plan_costs_balance_not_frames(change, tmp_path, monkeypatch):
     """The last shard runs to the end, whatever the plan counted: still every frame."""
     from jacviz.studio import shard
-    from jacviz.studio.render import RenderRequest, render as render_request
+    from jacviz.studio.render import render as render_request
+    from jacviz.studio.request import RenderRequest
 
     real = shard.plan
     monkeypatch.chdir(tmp_path)  # the same TeX cache as the render it is compared with
@@ -151,7 +153,8 @@ def test_a_miscounted_plan_costs_balance_not_frames(change, tmp_path, monkeypatc
 
 def test_a_failing_shard_stops_the_render_with_its_error(tmp_path, monkeypatch):
     from jacviz.studio import shard
-    from jacviz.studio.render import RenderRequest, render as render_request
+    from jacviz.studio.render import render as render_request
+    from jacviz.studio.request import RenderRequest
 
     driver = os.getpid()
 
@@ -171,7 +174,7 @@ def test_a_failing_shard_stops_the_render_with_its_error(tmp_path, monkeypatch):
 
 def test_a_failing_task_in_the_lesson_queue_stops_it_with_its_error(tmp_path, monkeypatch):
     from jacviz.studio import shard
-    from jacviz.studio.render import RenderRequest
+    from jacviz.studio.request import RenderRequest
 
     def no_room(spec):
         raise JacvizError("no room for frames")
@@ -198,7 +201,9 @@ def test_one_process_does_no_work_its_shards_skip(tmp_path, monkeypatch):
     movie by its number, as the shards do, and hashes nothing."""
     import manim.renderer.cairo_renderer as cairo_renderer
 
-    from jacviz.studio.render import RenderRequest, prepare_tex, render as render_request
+    from jacviz.studio.dry_run import prepare_tex
+    from jacviz.studio.render import render as render_request
+    from jacviz.studio.request import RenderRequest
 
     hashed = []
     real = cairo_renderer.get_hash_from_play_call
@@ -218,7 +223,7 @@ def test_the_scene_twice_as_long_plays_every_beat_twice():
     """The bench's cost_growth renders a scene with its beats played twice over: every play
     again, after one fade that clears the screen."""
     from jacviz.studio.bench import repeated_scene
-    from jacviz.studio.render import prepare_tex
+    from jacviz.studio.dry_run import prepare_tex
 
     cls = registry.scene_class("jacobian-grid")
     once = prepare_tex(repeated_scene(cls, 1), cls.Params()).durations

@@ -99,7 +99,8 @@ def _probe(records: Path) -> None:
 def child(args) -> int:
     """One render, measured (runs in a fresh process)."""
     from jacviz.studio import registry
-    from jacviz.studio.render import RenderRequest, render
+    from jacviz.studio.render import render
+    from jacviz.studio.request import RenderRequest
 
     arm = args.arm.split("+")
     jobs = int(arm[0].removeprefix("jobs"))

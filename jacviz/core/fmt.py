@@ -3,14 +3,19 @@
 Plain text (captions, the report): ``fmt_num``, ``plain_vec``, ``plain_mat``,
 ``plain_expr``, ``signed_sum``, ``plural``.  TeX strings (the screen):
 ``tex_num``, ``tex_vec``, ``tex_expr``, ``tex_signed_sum``.  Both write a number
-the same way: integers plain, others to 3 significant digits.  Also the round
-numbers for scales and axes: ``nice_floor`` and ``nice_range``.
+the same way: integers plain, others to 3 significant digits.  Exact numbers
+(the practice exercises): ``frac_text`` and ``frac_tex`` write a fraction
+exactly, 0.25 or 1/3.  The layouts every writer shares, whatever writes the
+cells: ``tuple_text`` and ``rows_text`` (plain), ``tex_paren`` and
+``tex_bmatrix`` (TeX).  Also the round numbers for scales and axes:
+``nice_floor`` and ``nice_range``.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from fractions import Fraction
 
 
 def fmt_num(v: float, digits: int = 3) -> str:
@@ -37,6 +42,56 @@ def fmt_vec(v, digits: int = 3) -> str:
     return "(" + ", ".join(fmt_num(x, digits) for x in v) + ")"
 
 
+def frac_text(q: Fraction) -> str:
+    """An exact fraction as text: 2, -0.25 when it is a short decimal (the
+    denominator divides 100), 1/3 otherwise."""
+    if q.denominator == 1:
+        return str(q.numerator)
+    if 100 % q.denominator == 0:
+        n = abs(q.numerator) * (100 // q.denominator)
+        s = f"{n // 100}.{n % 100:02d}".rstrip("0")
+        return ("-" if q < 0 else "") + s
+    return f"{q.numerator}/{q.denominator}"
+
+
+def frac_tex(q: Fraction) -> str:
+    """An exact fraction for TeX: as frac_text, with \\frac{1}{3} for one that is
+    not a short decimal."""
+    if 100 % q.denominator == 0:
+        return frac_text(q)
+    return ("-" if q < 0 else "") + r"\frac{%d}{%d}" % (abs(q.numerator), q.denominator)
+
+
+# -- layouts, whatever writes the cells ----------------------------------------------
+def tuple_text(cells) -> str:
+    """Written cells as a tuple, (a, b); one cell as itself."""
+    cells = list(cells)
+    return cells[0] if len(cells) == 1 else "(" + ", ".join(cells) + ")"
+
+
+def rows_text(rows) -> str:
+    """Written cells, row by row, as caption text: [[a, b], [c, d]]; a row as [a, b];
+    a single cell as itself."""
+    rows = [list(r) for r in rows]
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    if len(rows) == 1:
+        return "[" + ", ".join(rows[0]) + "]"
+    return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
+
+
+def tex_paren(items, sep: str = r",\ ") -> str:
+    """Written TeX items as a tuple, \\left(a,\\ b\\right); one item as itself."""
+    items = list(items)
+    return items[0] if len(items) == 1 else r"\left(" + sep.join(items) + r"\right)"
+
+
+def tex_bmatrix(rows) -> str:
+    """Written TeX cells, row by row, as a bmatrix."""
+    body = r" \\ ".join(" & ".join(r) for r in rows)
+    return r"\begin{bmatrix} %s \end{bmatrix}" % body
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 input', '2 inputs' (or the given plural form)."""
     return f"{n} {word if n == 1 else (words or word + 's')}"
@@ -53,10 +108,7 @@ def plain_vec(v, digits: int = 3) -> str:
     """A vector as caption text: (0.3, 0); a 1-vector as its number."""
     import numpy as np
 
-    v = np.ravel(np.asarray(v, dtype=float))
-    if v.size == 1:
-        return fmt_num(v[0], digits)
-    return "(" + ", ".join(fmt_num(x, digits) for x in v) + ")"
+    return tuple_text(fmt_num(x, digits) for x in np.ravel(np.asarray(v, dtype=float)))
 
 
 def plain_mat(A, digits: int = 3) -> str:
@@ -64,11 +116,7 @@ def plain_mat(A, digits: int = 3) -> str:
     import numpy as np
 
     A = np.atleast_2d(np.asarray(A, dtype=float))
-    if A.size == 1:
-        return fmt_num(A[0, 0], digits)
-    if A.shape[0] == 1:
-        return "[" + ", ".join(fmt_num(x, digits) for x in A[0]) + "]"
-    return "[" + ", ".join("[" + ", ".join(fmt_num(x, digits) for x in row) + "]" for row in A) + "]"
+    return rows_text([fmt_num(x, digits) for x in row] for row in A)
 
 
 def signed_sum(values, fmt=fmt_num) -> str:
@@ -110,10 +158,7 @@ def tex_vec(v, digits: int = 3) -> str:
     """A vector for TeX as a tuple, (0.3,\\, 0); a 1-vector as its number."""
     import numpy as np
 
-    v = np.ravel(np.asarray(v, dtype=float))
-    if v.size == 1:
-        return tex_num(v[0], digits)
-    return r"\left(" + r",\, ".join(tex_num(a, digits) for a in v) + r"\right)"
+    return tex_paren((tex_num(a, digits) for a in np.ravel(np.asarray(v, dtype=float))), r",\, ")
 
 
 def tex_expr(expr) -> str:
@@ -128,8 +173,7 @@ def tex_expr(expr) -> str:
 
 def tex_tuple(exprs) -> str:
     """``(e1,\\ e2)`` for several expressions, the expression itself for one."""
-    items = [tex_expr(e) for e in exprs]
-    return items[0] if len(items) == 1 else r"\left(" + r",\ ".join(items) + r"\right)"
+    return tex_paren(tex_expr(e) for e in exprs)
 
 
 def tex_signed_sum(values, digits: int = 3) -> str:

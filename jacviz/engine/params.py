@@ -33,7 +33,7 @@ from typing import ClassVar
 
 from ..core.errors import JacvizError, ParseError, quote
 from ..core.fmt import plural
-from ..core.limits import CONFIG_DEPTH, DRAW_LIMIT
+from ..core.limits import DRAW_LIMIT
 from ..core.maps import Chain, Map, self_check
 from ..core.parse import parse_number, parse_vector
 
@@ -319,98 +319,6 @@ class SceneParams:
             self.need_length(at, getattr(self, at), chain.n, f"one number per input of {mps[0].name}")
             self_check(chain, getattr(self, at))
         return chain
-
-
-def toml_depth(text: str) -> int:
-    """The deepest nesting of arrays and inline tables in TOML text (brackets and braces
-    outside strings and comments), without parsing it: tomllib recurses once per level."""
-    depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c in "\"'":
-            quote_mark = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            i += len(quote_mark)
-            while i < n and not text.startswith(quote_mark, i):
-                i += 2 if c == '"' and text[i] == "\\" else 1
-            i += len(quote_mark) - 1
-        elif c in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "]}":
-            depth -= 1
-        i += 1
-    return deepest
-
-
-def load_toml(path: str) -> dict:
-    """Read a TOML config: top-level keys, or a [scene] table per scene.
-
-    The file must be UTF-8, nest arrays and inline tables at most ``CONFIG_DEPTH`` deep,
-    and name a scene in every table (``[two_way]`` is two-way, as ``jacviz render
-    two_way`` is); the tables come back under the scenes' registered names."""
-    import tomllib
-
-    where = f"config file {quote(path)}"
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise JacvizError(f"{where} not found") from None
-    except OSError as exc:
-        raise JacvizError(f"cannot read {where}: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise JacvizError(f"{where} is not UTF-8 text: byte {exc.start} is "
-                          f"0x{data[exc.start]:02x}; save it as UTF-8") from None
-    depth = toml_depth(text)
-    if depth > CONFIG_DEPTH:
-        raise JacvizError(f"{where} nests arrays or tables {depth} deep; the limit is "
-                          f"{CONFIG_DEPTH}")
-    try:
-        config = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise JacvizError(f"{where} is not valid TOML: {' '.join(str(exc).split())}") from None
-    except RecursionError:  # pragma: no cover - toml_depth refused it first
-        raise JacvizError(f"{where} nests arrays or tables too deeply; the limit is "
-                          f"{CONFIG_DEPTH}") from None
-    return _scene_tables(config, where)
-
-
-def _table(key: str) -> str:
-    """A table's name as the file writes it: [two-way], or quoted when long or odd."""
-    return f"[{key}]" if len(key) <= 80 and key.isprintable() else f"[{quote(key)}]"
-
-
-def _scene_tables(config: dict, where: str) -> dict:
-    """The config with every table under the name of the scene it names; a table that
-    names no scene is an error naming the nearest."""
-    from . import registry
-
-    out, seen = {}, {}
-    for key, value in config.items():
-        if not isinstance(value, dict):
-            out[key] = value
-            continue
-        try:
-            name = registry.resolve_name(key)
-        except JacvizError:
-            hint = difflib.get_close_matches(key.replace("_", "-").lower(), registry.names(),
-                                             n=1, cutoff=0.0)
-            did = f"; did you mean [{hint[0]}]?" if hint else ""
-            raise JacvizError(f"{where}: table {_table(key)} names no scene{did} "
-                              f"(see: jacviz list)") from None
-        if name in seen:
-            raise JacvizError(f"{where}: tables {_table(seen[name])} and {_table(key)} both "
-                              f"name scene {name}; keep one")
-        seen[name] = key
-        out[name] = value
-    return out
 
 
 def resolve(params_cls, scene: str, sets: dict | None = None, config: dict | None = None):

@@ -32,7 +32,10 @@ from ..core.errors import JacvizError
 from ..core.signals import stage
 from . import registry
 from .output import FileTarget
-from .render import PACKAGE
+from .render import render
+from .request import RenderRequest
+from .shard import plan
+from .sources import PACKAGE
 
 ROOT = PACKAGE.parent  # a source checkout (Makefile, README) when run from one
 JACVIZ = str(Path(sys.executable).parent / "jacviz")
@@ -117,7 +120,6 @@ def bench_core(repeats=7, sympy_points=100):
 
 # -- share of a render's CPU time spent in jacviz's own code --------------------
 def bench_share(scenes):
-    from .render import RenderRequest, render
 
     core = {str(p) for p in (PACKAGE / "core").rglob("*.py")}  # the numpy/sympy core
     shares = {}
@@ -240,8 +242,6 @@ def _cli(args, cwd, frames: Path | None = None) -> float:
 
 
 def _longest_scene(scenes) -> str:
-    from .render import RenderRequest
-    from .shard import plan
 
     return max(scenes, key=lambda n: sum(plan(RenderRequest(n))))
 
@@ -333,13 +333,12 @@ def _profiled_render(name, quality, animations, watches):
     """Render the scene's first plays in this process; (wall time, {watch: seconds})."""
     from manim import tempconfig
 
-    from .render import RenderRequest, manim_config
 
     request = RenderRequest(name, quality=quality, disable_caching=True)
     cls = registry.scene_class(name)
     with tempfile.TemporaryDirectory() as tmp:
         # the output named by its full path: manim writes the captions beside it, not in the cwd
-        opts = manim_config(request, Path(tmp), str(Path(tmp) / name))
+        opts = request.manim_config(Path(tmp), str(Path(tmp) / name))
         if animations is not None:
             opts["upto_animation_number"] = animations - 1
         with tempconfig(opts):
@@ -448,7 +447,6 @@ def render_repeated(name: str, times: str, folder: str) -> None:
     excluded: they do not grow with length) as JSON."""
     import resource
 
-    from .render import RenderRequest, render
 
     cls = repeated_scene(registry.scene_class(name), int(times))
     registry.scene_class = lambda _name: cls

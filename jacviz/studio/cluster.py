@@ -1,9 +1,10 @@
 """A course on a cluster: the shards of a render on a Dask distributed cluster.
 
-``jacviz render SCENE --scheduler tcp://HOST:8786`` sends the same shards as
-``--jobs`` (see :mod:`jacviz.studio.shard`) to the cluster's workers.  Each
-task renders its shard in a fresh process on the worker (manim's
-configuration is global to a process) and returns the partial movies as
+``jacviz render SCENE --scheduler tcp://HOST:8786`` (:func:`render_on_cluster`) sends
+the same shards as ``--jobs`` (see :mod:`jacviz.studio.shard`) to the cluster's workers,
+each as plain data (:meth:`~jacviz.studio.shard.ShardJob.spec`: the parameters as typed,
+validated again on the worker).  Each task renders its shard in a fresh process on the
+worker (manim's configuration is global to a process) and returns the partial movies as
 bytes; the client joins them, so the clip is identical to a local render.
 
 Before any shard is sent, every worker is asked what it has: a worker with
@@ -25,17 +26,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .. import __version__
 from ..core.errors import JacvizError
 from ..core.signals import stage
+from .request import RenderRequest
+from .shard import ShardJob, finish, shard_work_dir, shards_of
+from .sources import source_digest
 
 CONNECT_TIMEOUT = "10s"
 
 
 def worker_info() -> dict:
     """What a worker has (runs on the worker)."""
-    from .. import __version__
-    from .render import source_digest
-
     return {"jacviz": __version__, "code": source_digest(),
             "latex": shutil.which("latex") is not None,
             "dvisvgm": shutil.which("dvisvgm") is not None}
@@ -130,3 +132,16 @@ def run_on_cluster(address: str, specs: list[dict], work: Path) -> list[dict]:
         out.append({"index": res["index"], "files": files, "srt": res.get("srt"),
                     "plays": res["plays"], "ended": res["ended"]})
     return out
+
+
+def render_on_cluster(request: RenderRequest, jobs: int, address: str) -> list[Path]:
+    """Render one clip in ``jobs`` shards on the Dask cluster at ``address``; returns the
+    paths written."""
+    shards = shards_of(request, jobs)
+    work = shard_work_dir(request)
+    try:
+        specs = [ShardJob(request, s, work / f"shard{s.index}", last=s is shards[-1]).spec()
+                 for s in shards]
+        return finish(request, run_on_cluster(address, specs, work), work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -31,7 +31,7 @@ from ..core.errors import JacvizError
 from ..core.signals import stage
 from . import registry
 from .output import FolderTarget
-from .render import workdir
+from .request import resolve_params, workdir
 
 CLIP_EXTS = (".mp4", ".webm", ".mov", ".gif")
 MANIFEST = ".jacviz-gallery.json"
@@ -143,7 +143,6 @@ def _canvas(it: dict) -> tuple[str | None, str]:
     scene that has a canvas, (None, reason) when the parameters no longer validate or
     cannot be compiled, (None, "") for a scene without one."""
     from .interactive import CANVASES, page
-    from .render import resolve_params
 
     if it["scene"] not in CANVASES:
         return None, ""

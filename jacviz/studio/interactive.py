@@ -40,7 +40,7 @@ from ..core.jsgen import compile_chain, compile_map, prelude, to_js_object
 from ..core.maps import Chain, Map
 from . import registry
 from .output import FileTarget
-from .render import workdir
+from .request import workdir
 
 ASSETS = Path(__file__).resolve().parent / "interactive_assets"
 

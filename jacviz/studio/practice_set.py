@@ -36,7 +36,8 @@ from ..core.errors import JacvizError
 from ..core.exercises import KINDS, MAX_SEED, practice_set
 from ..core.signals import run_child, stage
 from .output import FolderTarget
-from .render import RenderRequest, clip_metadata, render, resolve_params, workdir
+from .render import render
+from .request import RenderRequest, clip_metadata, resolve_params, workdir
 
 MAX_EXERCISES = 100
 MAX_COUNTDOWN = 120  # as the practice scene's parameter

@@ -104,7 +104,7 @@ def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE)
     import io
 
     from .output import commit_files
-    from .render import keyframes
+    from .dry_run import keyframes
 
     dest = target(out, scene, default_out(scene, params))
     dest.check()  # before any work

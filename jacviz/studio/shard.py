@@ -14,9 +14,11 @@ ManimCE renders a scene on one core.  ``jacviz render SCENE --jobs N``:
    the pass skips from play to play and forks a child at each shard's first
    play, so no shard imports anything, parses any TeX again or skips a play
    another has skipped.  For several clips from one queue (:func:`render_many`),
-   each plan and shard is a process forked from the queue's (imports done once)
-   that skips its own prefix (manim's ``from_animation_number``/
-   ``upto_animation_number``); on a Dask cluster, a fresh process on a worker;
+   each plan and shard is a process forked from the queue's (imports done once,
+   the request and its parameters inherited, never parsed again) that skips its
+   own prefix (manim's ``from_animation_number``/``upto_animation_number``); on
+   a Dask cluster (:mod:`jacviz.studio.cluster`), a fresh process on a worker,
+   given the request as plain data (:meth:`ShardJob.spec`);
 4. joins the partial movies of all shards, in play order, into the clip, and
    writes the captions (from the last shard, which runs the scene to its end)
    and the metadata as a single-process render would.
@@ -42,9 +44,12 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..core import signals
 from ..core.errors import JacvizError
 from ..core.signals import stage
 from . import registry
+from .dry_run import prepare_tex
+from .request import FORMATS, RenderRequest, commit
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,6 @@ def partition(durations, fps: float, jobs: int, skip: float = 0.0) -> list[Shard
 def plan(request) -> list[float]:
     """Every play's run time: from the dry run that gathers the TeX, or, when that run
     cannot finish, from one pass with every animation skipped."""
-    from .render import prepare_tex
-
     cls = registry.scene_class(request.scene)
     durations = prepare_tex(cls, request.params).durations
     if durations is None:
@@ -111,78 +114,64 @@ def plan(request) -> list[float]:
     return durations
 
 
+def shards_of(request: RenderRequest, jobs: int) -> list[Shard]:
+    """The request's plays cut into ``jobs`` shards (fewer for a short scene)."""
+    return partition(plan(request), request.frame_rate, jobs, SKIP_COST)
+
+
 def _plan_pass(request, cls) -> list[float]:
     from manim import tempconfig
 
-    from .render import manim_config
-
     with tempfile.TemporaryDirectory() as tmp:
-        opts = manim_config(request, Path(tmp), "plan")
-        opts.update(write_to_movie=False, save_last_frame=False, disable_caching=True)
-        with tempconfig(opts):
+        with tempconfig(request.manim_config(Path(tmp), "plan", write_to_movie=False,
+                                             save_last_frame=False, disable_caching=True)):
             scene = cls(params=request.params, skip_animations=True)
             scene.render()
     return scene.play_durations
 
 
-def shard_spec(request, shard: Shard, media: Path, last: bool = False) -> dict:
-    """What a worker needs to render one shard: plain data (JSON).  The last shard
-    runs to the scene's end, however many plays the plan counted."""
-    return {
-        "scene": request.scene,
-        "sets": {k: request.params.as_text(k) for k in request.params.changed()},
-        "quality": request.quality, "format": request.format, "transparent": request.transparent,
-        "resolution": list(request.resolution) if request.resolution else None,
-        "fps": request.fps, "extra": request.extra,
-        "shard": asdict(shard), "media": str(media), "last": last,
-        "version": _version(),
-    }
+@dataclass(frozen=True)
+class ShardJob:
+    """One shard of a request to render into ``media``.  The last shard runs to the
+    scene's end, however many plays the plan counted."""
+
+    request: RenderRequest
+    shard: Shard
+    media: Path
+    last: bool = False
+
+    def spec(self) -> dict:
+        """What a worker on another machine needs: plain data (JSON), the parameters as
+        typed (a forked process inherits the job itself, parameters parsed once)."""
+        return {**self.request.spec(), "shard": asdict(self.shard), "media": str(self.media),
+                "last": self.last}
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> "ShardJob":
+        """The job a :meth:`spec` describes (its parameters validated again, in this process)."""
+        return cls(RenderRequest.from_spec(spec), Shard(**spec["shard"]), Path(spec["media"]),
+                   bool(spec.get("last")))
 
 
-def _version() -> str:
-    from .. import __version__
-
-    return __version__
-
-
-def _request_of(spec: dict):
-    """The render request a spec describes (parameters validated again, in this process)."""
-    from .render import RenderRequest, resolve_params
-
-    params = resolve_params(spec["scene"], spec["sets"])
-    return RenderRequest(spec["scene"], params, quality=spec["quality"], format=spec["format"],
-                         transparent=spec["transparent"],
-                         resolution=tuple(spec["resolution"]) if spec["resolution"] else None,
-                         fps=spec["fps"], extra=dict(spec["extra"]))
-
-
-def render_shard(spec: dict) -> dict:
+def render_shard(job: ShardJob) -> dict:
     """Render one shard (in a worker process); returns its partial movies in play order
     and, for the last shard (which runs to the scene's end), the captions."""
     from manim import tempconfig
 
-    from .render import manim_config
-
-    if spec.get("version") != _version():
-        raise JacvizError(f"this worker has jacviz {_version()}, the client {spec.get('version')}; "
-                          f"install the same version on every worker")
-    shard = Shard(**spec["shard"])
-    request = _request_of(spec)
-    params = request.params
-    media = Path(spec["media"])
+    request, shard = job.request, job.shard
     cls = registry.scene_class(request.scene)
-    opts = manim_config(request, media, f"shard{shard.index}")
-    opts.update(SHARD_OPTIONS, from_animation_number=shard.first)
-    if not spec.get("last"):
+    opts = request.manim_config(job.media, f"shard{shard.index}", **SHARD_OPTIONS,
+                                from_animation_number=shard.first)
+    if not job.last:
         opts["upto_animation_number"] = shard.last
     with tempconfig(opts):
-        scene = cls(params=params)
+        scene = cls(params=request.params)
         scene.shard_of = shard.index
         if shard.first > 0:
             _skip_drawing(scene.renderer)
             scene.play_hook = _drawing_from(shard.first)
         scene.render()
-        return _result(shard.index, scene, ended=bool(spec.get("last")))
+        return _result(shard.index, scene, ended=job.last)
 
 
 #: manim settings of every shard: partial movies named by play number (uncached_00012),
@@ -226,14 +215,12 @@ def join(request, results: list[dict], work: Path) -> tuple[Path, str | None]:
     from manim import tempconfig
     from manim.scene.scene_file_writer import SceneFileWriter
 
-    from .render import FORMATS, manim_config
-
     results = sorted(results, key=lambda r: r["index"])
     files = _in_play_order(request.scene, results)
     fmt = FORMATS[request.format]
     out = work / f"joined.{fmt.ext}"
     stage("join")
-    with tempconfig(manim_config(request, work, "joined")):
+    with tempconfig(request.manim_config(work, "joined")):
         writer = SimpleNamespace(partial_movie_directory=work)
         SceneFileWriter.combine_files(writer, files, out, fmt.name == "gif", False)
     return out, next(r for r in results if r["ended"]).get("srt")
@@ -254,32 +241,9 @@ def _in_play_order(scene: str, results: list[dict]) -> list[str]:
     return [by_play[k] for k in range(len(by_play))]
 
 
-def render_sharded(request, jobs: int, scheduler: str | None = None) -> list[Path]:
-    """Render one clip on ``jobs`` processes (forked, or on a Dask cluster); returns the
-    paths written."""
-    if scheduler is None:
-        return render_forked(request, jobs)
-    from .cluster import run_on_cluster
-
-    durations = plan(request)
-    fps = request.fps or _quality_fps(request.quality)
-    shards = partition(durations, fps, jobs, SKIP_COST)
-    work = _work_dir(request)
-    try:
-        specs = [shard_spec(request, s, work / f"shard{s.index}", last=s is shards[-1])
-                 for s in shards]
-        return _finish(request, run_on_cluster(scheduler, specs, work), work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _work_dir(request) -> Path:
+def shard_work_dir(request: RenderRequest) -> Path:
     """A private folder for one sharded render, beside manim's files for that clip."""
-    from .render import work_dir
-
-    target = request.target
-    base = Path(request.media_dir) if request.media_dir else work_dir(target.stem, request.quality,
-                                                                      request.format)
+    base = request.media()
     base.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
 
@@ -367,8 +331,6 @@ class Forks:
 
     def finish_child(self, scene, exc: BaseException | None) -> None:
         """End a child: its result as JSON beside its log, and never return."""
-        from ..core import signals
-
         code = 1
         try:
             if exc is None:
@@ -413,9 +375,7 @@ class Forks:
 
     def kill(self) -> None:
         """Stop the children not yet reaped (they clean up first: see signals.stop_children)."""
-        from ..core.signals import stop_children
-
-        stop_children(list(self.pids.values()))
+        signals.stop_children(list(self.pids.values()))
         self.pids = {}
 
 
@@ -423,18 +383,14 @@ def render_forked(request, jobs: int) -> list[Path]:
     """Render one clip on ``jobs`` local processes forked from one pass over the scene."""
     from manim import tempconfig
 
-    from .render import manim_config
-
-    durations = plan(request)
-    fps = request.fps or _quality_fps(request.quality)
-    shards = partition(durations, fps, jobs, SKIP_COST)
+    shards = shards_of(request, jobs)
     cls = registry.scene_class(request.scene)
-    work = _work_dir(request)
+    work = shard_work_dir(request)
     forks = Forks([s.first for s in shards] or [0], work)
     try:
-        opts = manim_config(request, work, "forked")
-        opts.update(SHARD_OPTIONS, from_animation_number=1 << 30)  # the driver skips every play
-        with tempconfig(opts):
+        # the driver skips every play
+        with tempconfig(request.manim_config(work, "forked", **SHARD_OPTIONS,
+                                             from_animation_number=1 << 30)):
             scene = cls(params=request.params)
             scene.shard_of = -1  # the driver: the join is done here, from the children's files
             scene.renderer.file_writer.write_subcaption_file = lambda: None
@@ -453,7 +409,7 @@ def render_forked(request, jobs: int) -> list[Path]:
                     forks.finish_child(scene, None)
         stage("shards", " ".join(str(p) for p in forks.pids.values()))
         results = forks.wait()
-        return _finish(request, results, work)
+        return finish(request, results, work)
     finally:
         forks.kill()
         shutil.rmtree(work, ignore_errors=True)
@@ -465,54 +421,46 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
 
     Plans run first (in parallel: they compile the TeX), each clip's shards are
     queued as soon as its plan is known (longest shards first), and a clip is
-    joined and committed as soon as its last shard is done."""
+    joined and committed as soon as its last shard is done.  Every task is a process
+    forked from this one: it inherits the request, its parameters already parsed."""
     import heapq
     import time as _time
 
     import manim  # noqa: F401  - imported once here: every task is forked from this process
-
-    from .render import work_dir
 
     for req in requests:
         req.output().check()  # every target before any work
         registry.scene_class(req.scene)
 
     results: dict[int, list[dict]] = {}
-    shards_of: dict[int, list[Shard]] = {}
+    shards: dict[int, list[Shard]] = {}
     written: dict[int, list[Path]] = {}
     works: dict[int, Path] = {}
-    queue: list = []  # (priority, order, kind, clip, payload)
+    queue: list = []  # (priority, order, clip, job: None for the plan)
     order = 0
     running: list = []
     launched = 0
     try:
         for i, req in enumerate(requests):
-            base = Path(req.media_dir) if req.media_dir else work_dir(req.target.stem, req.quality,
-                                                                      req.format)
-            base.mkdir(parents=True, exist_ok=True)
-            works[i] = Path(tempfile.mkdtemp(prefix=f".shards-{os.getpid()}-", dir=base))
-            heapq.heappush(queue, (0, order, "plan", i, shard_spec(req, Shard(0, 0, -1, 0),
-                                                                    works[i] / "plan")))
+            works[i] = shard_work_dir(req)
+            heapq.heappush(queue, (0, order, i, None))
             order += 1
         while queue or running:
             while queue and len(running) < jobs:
-                _, _, kind, i, spec = heapq.heappop(queue)
-                # in the clip's work folder, removed below whatever happens (an interrupt too)
+                _, _, i, job = heapq.heappop(queue)
                 launched += 1
-                path = works[i] / f"task{launched}.json"
-                path.write_text(json.dumps(spec))
                 out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-                proc = _Task((["--plan"] if kind == "plan" else []) + [str(path)], out, err,
-                             tmp=works[i] / f"tmp{launched}")
-                running.append((proc, kind, i, path, out, err))
+                # its temporary files in the clip's work folder, removed below whatever happens
+                proc = _Task(_plan_task(requests[i]) if job is None else _shard_task(job), out,
+                             err, tmp=works[i] / f"tmp{launched}")
+                running.append((proc, i, job, out, err))
             done = [r for r in running if r[0].poll() is not None]
             if not done:
                 _time.sleep(0.05)
                 continue
             for r in done:
                 running.remove(r)
-                proc, kind, i, path, out, err = r
-                os.unlink(path)
+                proc, i, job, out, err = r
                 with out, err:
                     out.seek(0), err.seek(0)
                     message, printed = err.read(), out.read()
@@ -520,25 +468,21 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
                     last = (message.strip().splitlines() or ["(no message)"])[-1]
                     raise JacvizError(f"{requests[i].scene}: {last.removeprefix('error: ')}")
                 result = json.loads(printed.strip().splitlines()[-1])
-                if kind == "plan":
+                if job is None:  # the plan
                     req = requests[i]
-                    fps = req.fps or _quality_fps(req.quality)
-                    shards_of[i] = partition(result["durations"], fps, jobs, SKIP_COST)
+                    shards[i] = partition(result["durations"], req.frame_rate, jobs, SKIP_COST)
                     results[i] = []
-                    for sh in shards_of[i]:
-                        heapq.heappush(queue, (-sh.frames, order, "shard", i,
-                                               shard_spec(req, sh, works[i] / f"shard{sh.index}",
-                                                          last=sh is shards_of[i][-1])))
+                    for sh in shards[i]:
+                        heapq.heappush(queue, (-sh.frames, order, i, ShardJob(
+                            req, sh, works[i] / f"shard{sh.index}", last=sh is shards[i][-1])))
                         order += 1
                 else:
                     results[i].append(result)
-                    if len(results[i]) == len(shards_of[i]):
-                        written[i] = _finish(requests[i], results[i], works[i])
+                    if len(results[i]) == len(shards[i]):
+                        written[i] = finish(requests[i], results[i], works[i])
         return [written[i] for i in range(len(requests))]
     except BaseException:
-        from ..core.signals import stop_children
-
-        stop_children([proc.pid for proc, *_ in running if proc.returncode is None])
+        signals.stop_children([proc.pid for proc, *_ in running if proc.returncode is None])
         for *_, out, err in running:
             out.close(), err.close()
         raise
@@ -547,12 +491,20 @@ def render_many(requests, jobs: int) -> list[list[Path]]:
             shutil.rmtree(work, ignore_errors=True)
 
 
-class _Task:
-    """One task of the queue (a plan or a shard, :func:`main`'s arguments) in a process
-    forked from the queue's, which has imported manim and the scenes once; used like a
-    ``subprocess.Popen``."""
+def _plan_task(request: RenderRequest):
+    return lambda: {"durations": plan(request)}
 
-    def __init__(self, args: list[str], out, err, tmp: Path):
+
+def _shard_task(job: ShardJob):
+    return lambda: render_shard(job)
+
+
+class _Task:
+    """One task of the queue (a function returning its result as JSON-able data: a plan or
+    a shard) in a process forked from the queue's, which has imported manim and the scenes
+    once; used like a ``subprocess.Popen``: the result is printed as JSON on stdout."""
+
+    def __init__(self, task, out, err, tmp: Path):
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -564,7 +516,7 @@ class _Task:
                 os.dup2(err.fileno(), 2)
                 sys.stdout = open(1, "w", closefd=False)
                 sys.stderr = open(2, "w", closefd=False)
-                code = main(args)
+                code = _serve(task)
             except BaseException:  # noqa: BLE001 - a crash: its traceback is the message
                 import traceback
 
@@ -594,38 +546,18 @@ class _Task:
         return self.returncode
 
 
-def _finish(request, results, work) -> list[Path]:
+def finish(request: RenderRequest, results: list[dict], work: Path) -> list[Path]:
     """Join one clip's shards and commit it with its captions and metadata."""
-    from .render import clip_metadata
-
     clip, srt = join(request, results, work)
-    target = request.target
-    outputs: dict = {}
-    if srt is not None:
-        outputs[target.with_suffix(".srt")] = srt
-    outputs[target.with_suffix(".json")] = json.dumps(clip_metadata(request), indent=2)
-    outputs[target] = clip
-    return request.output().commit(outputs)
+    return commit(request, clip, srt)
 
 
-def _quality_fps(quality: str) -> float:
-    return {"l": 15, "m": 30, "h": 60, "p": 60, "k": 60}[quality]
-
-
-def main(argv=None) -> int:
-    """A worker: render the shard described by a JSON file; print its result as JSON."""
-    from ..core import signals
-
+def _serve(task) -> int:
+    """Run a task in a worker process: its result printed as JSON; a refusal or an interrupt
+    as one ``error:`` line on stderr, and the exit status."""
     signals.install()
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        planning = args[0] == "--plan"
-        spec = json.loads(Path(args[-1]).read_text())
-        if planning:
-            request = _request_of(spec)
-            print(json.dumps({"durations": plan(request)}), flush=True)
-        else:
-            print(json.dumps(render_shard(spec)), flush=True)
+        print(json.dumps(task()), flush=True)
         return 0
     except BaseException as exc:
         if signals.received() is not None:
@@ -635,6 +567,13 @@ def main(argv=None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def main(argv=None) -> int:
+    """A worker on a cluster: render the shard a JSON file describes (:meth:`ShardJob.spec`);
+    print its result as JSON."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return _serve(lambda: render_shard(ShardJob.from_spec(json.loads(Path(args[-1]).read_text()))))
 
 
 if __name__ == "__main__":

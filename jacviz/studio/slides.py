@@ -31,8 +31,7 @@ from ..core.signals import run_child
 from . import registry
 from .assets import reveal_dist
 from .output import FolderTarget
-from .render import QUALITIES, workdir
-from ..engine.tex_cache import share_tex_cache
+from .request import manim_config, workdir
 
 
 def slide_class(name: str):
@@ -52,18 +51,8 @@ def render_slides(names: list[str], deck_dir: Path, quality: str, progress: bool
         cls = slide_class(name)
         size = f"{resolution[0]}x{resolution[1]}" if resolution else quality
         work = workdir() / "media" / f"slides-{name}-{size}"
-        opts = {
-            "quality": QUALITIES[quality][0],
-            "media_dir": str(work),
-            "progress_bar": "display" if progress and sys.stderr.isatty() else "none",
-            "verbosity": "WARNING",
-            "write_to_movie": True,
-            "tex_dir": str(share_tex_cache()),
-        }
-        if resolution:
-            opts["pixel_width"], opts["pixel_height"] = int(resolution[0]), int(resolution[1])
-        if fps:
-            opts["frame_rate"] = float(fps)
+        opts = manim_config(work, quality=quality, resolution=resolution, fps=fps,
+                            progress=progress, write_to_movie=True)
         t0 = time.perf_counter()
         with tempconfig(opts):
             scene = cls(output_folder=deck_dir)

@@ -1,0 +1,59 @@
+"""Runs of a scene that play nothing: every animation skipped to its end state, no movie.
+
+:func:`prepare_tex` gathers the TeX a scene needs and compiles what the cache lacks (and
+notes every play's run time: the shards' plan); :func:`keyframes` takes the frame at the
+end of every beat (previews, the graphical tests).  Both run with
+:func:`jacviz.studio.request.manim_config`; manim is imported only when they run.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from ..engine.tex_cache import prepare
+from . import registry
+from .request import manim_config
+
+
+def prepare_tex(cls, params):
+    """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
+    (a dry run of the scene finds them; see :func:`jacviz.engine.tex_cache.prepare`).
+    Returns the :class:`~jacviz.engine.tex_cache.DryRun` (the plays' run times, for shards)."""
+    from manim import tempconfig
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with tempconfig(manim_config(Path(tmp), write_to_movie=False, save_last_frame=False,
+                                     disable_caching=True, verbosity="ERROR")):
+            def run():
+                scene = cls(params=params, skip_animations=True)
+                scene.render()
+                return scene
+
+            return prepare(run)
+
+
+def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
+              work: Path | None = None, check_layout: bool = False, scene_cls=None):
+    """The frame at the end of every beat, without encoding a movie.
+
+    Animations are skipped to their end states, so this is fast; the graphical
+    tests compare these frames with committed control data.  With
+    ``check_layout`` the scene's layout problems are returned too:
+    ``(frames, problems)``.
+    """
+    from manim import tempconfig
+
+    cls = scene_cls or registry.scene_class(name)
+    params = params if params is not None else cls.Params()
+    prepare_tex(cls, params)
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        with tempconfig(manim_config(Path(tmp), resolution=resolution, fps=5, write_to_movie=False,
+                                     save_last_frame=False, disable_caching=True)):
+            scene = cls(params=params, skip_animations=True)
+            scene.capture_keyframes = True
+            scene.check_layout = check_layout
+            scene.render()
+    if check_layout:
+        return scene.keyframes, scene.layout_problems
+    return scene.keyframes
