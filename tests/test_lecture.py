@@ -303,7 +303,7 @@ def test_close_beat_waits_only_when_asked(tmp_path):
     no beat_seconds, no wait is added."""
     from jacviz.kit.scene import narrated
     from jacviz.studio.lecture import _dry_run
-    from jacviz.studio.render import resolve_params
+    from jacviz.studio.request import resolve_params
 
     params = resolve_params("two-way")
     plain = _dry_run("two-way", params).play_durations
@@ -419,7 +419,7 @@ def test_piper_not_installed(previous, monkeypatch):
     and nothing is made."""
     from jacviz.core.errors import JacvizError
     from jacviz.studio.lecture import LectureRequest, build
-    from jacviz.studio.render import resolve_params
+    from jacviz.studio.request import resolve_params
 
     monkeypatch.setattr(voice.Piper, "_version", staticmethod(lambda dist: None))
     monkeypatch.chdir(previous)

@@ -14,7 +14,7 @@ from jacviz.core.spoken import (normalise, say_entry, say_num, say_vec, sentence
 from jacviz.kit.scene import narrated
 from jacviz.studio import registry
 from jacviz.studio.registry import scene_class
-from jacviz.studio.render import resolve_params
+from jacviz.studio.request import resolve_params
 from jacviz.studio.script import (default_script, format_script, narrate, read_script,
                                   scene_overrides, write_script)
 

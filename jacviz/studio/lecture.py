@@ -75,7 +75,7 @@ class LectureRequest:
 
     @property
     def target(self) -> FolderTarget:
-        from .render import workdir
+        from .request import workdir
 
         path = Path(self.out) if self.out is not None else workdir() / "renders" / "lecture"
         return FolderTarget(path, option="--out" if self.out is not None else "",
@@ -223,7 +223,7 @@ def _render_card(path: Path, request: LectureRequest, heading: str, lines, secon
 
     from jacviz.scenes.cards import Card
 
-    from .render import QUALITIES
+    from .request import QUALITIES
 
     media = path.parent / f".media-{path.stem}"
     opts = {"quality": QUALITIES[request.quality][0], "media_dir": str(media),
@@ -246,7 +246,7 @@ def _render_card(path: Path, request: LectureRequest, heading: str, lines, secon
 def clip_cache() -> Path:
     """Where rendered clips of lectures are kept (``media/lecture/``, beside manim's
     working files): a scene whose beat timing did not change is not rendered again."""
-    from .render import workdir
+    from .request import workdir
 
     return workdir() / "media" / "lecture"
 
@@ -331,7 +331,8 @@ def build(request: LectureRequest, say=print) -> Lecture:
     """Make the lecture (see the module docstring).  ``say``: progress lines."""
     from ..kit.scene import narrated
     from .mux import join, probe
-    from .render import RenderRequest, render
+    from .render import render
+    from .request import RenderRequest
 
     if not request.scenes:
         raise JacvizError("no scenes to make a lecture of")

@@ -53,7 +53,7 @@ def narrate(scene_name: str, params=None):
     from manim import tempconfig
 
     from . import registry
-    from .render import prepare_tex
+    from .dry_run import prepare_tex
 
     name = registry.resolve_name(scene_name)
     cls = registry.scene_class(name)
