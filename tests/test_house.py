@@ -101,3 +101,16 @@ def test_the_source_digest_reads_the_scene_files(tmp_path, monkeypatch):
     assert sources.source_digest() == before  # the same files, wherever they are
     (copy / "two_way.py").write_text((copy / "two_way.py").read_text() + "# a change\n")
     assert sources.source_digest() != before
+
+
+def test_an_install_without_the_scenes_is_one_error(monkeypatch):
+    """An editable install made before scenes/ existed cannot find jacviz.scenes: say so."""
+    import importlib.util
+
+    import pytest
+
+    from jacviz.core.errors import JacvizError
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(JacvizError, match="not installed as jacviz.scenes: install jacviz again"):
+        sources.scenes_dir()

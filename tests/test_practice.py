@@ -172,7 +172,7 @@ def test_pdfs_open_and_no_page_is_blank(lesson_set, name, tmp_path):
 
 def test_latex_failure_is_one_line_and_nothing_is_written(tmp_path, monkeypatch, capsys):
     from jacviz import cli
-    from jacviz.studio import practice as studio
+    from jacviz.studio import practice_set as studio
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(studio, "worksheet_tex", lambda exercises, title: r"\begin{document}\oops")

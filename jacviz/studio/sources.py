@@ -13,6 +13,11 @@ def scenes_dir() -> Path:
     """Where the scene files are: the checkout's top-level ``scenes/`` (installed as
     ``jacviz.scenes``), or ``jacviz/scenes`` inside an installed wheel."""
     spec = importlib.util.find_spec("jacviz.scenes")
+    if spec is None or not spec.submodule_search_locations:  # an install from before scenes/
+        from ..core.errors import JacvizError
+
+        raise JacvizError("the scene files are not installed as jacviz.scenes: install jacviz "
+                          "again (in a checkout: make setup, or pip install -e .)")
     return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
