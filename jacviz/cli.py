@@ -230,7 +230,7 @@ def cmd_render(args) -> int:
 
     from .studio import registry
     from .studio.render import render
-    from .studio.request import QUALITIES, RenderRequest, format_of
+    from .studio.request import RenderRequest, format_of
 
     if args.all and args.scenes:
         raise UsageError("give scene names or --all, not both")
@@ -240,6 +240,14 @@ def cmd_render(args) -> int:
     format_of(args.format).check(args.transparent)
     if args.out and len(names) != 1:
         raise UsageError("--out needs exactly one scene")
+    if args.voice is None and (args.script or args.fallback):
+        raise UsageError(f"{'--script' if args.script else '--fallback'} narrates the clip: "
+                         f"give --voice too, e.g. --voice piper")
+    if args.voice is not None:
+        _check_voice_options(args)
+        if args.scheduler:
+            raise UsageError("--voice renders on this machine (the narration's timing goes to "
+                             "the render); drop --scheduler")
     resolution = parse_resolution(args.resolution) if args.resolution else None
     fps = parse_fps(args.fps) if args.fps is not None else None
     jobs = _jobs(args.jobs)
@@ -249,8 +257,12 @@ def cmd_render(args) -> int:
                               scheduler=args.scheduler)
                 for n, params in _params_from_args(args, names)]
     for req in requests:  # every target, before the first render
+        if args.voice is not None:
+            from .studio.narrated_clip import check
+
+            check(req)
         req.output().check()
-    if len(requests) > 1 and jobs > 1 and not args.scheduler and \
+    if len(requests) > 1 and jobs > 1 and not args.scheduler and args.voice is None and \
             format_of(args.format).kind == "clip":
         from .studio.shard import render_many
 
@@ -266,13 +278,39 @@ def cmd_render(args) -> int:
         return 0
     for req in requests:  # every request was checked before the first render
         if not args.quiet:
-            print(f"rendering {req.scene} ({QUALITIES[req.quality].label}, {req.format}) -> "
+            print(f"rendering {req.scene} ({req.label}, {req.format}) -> "
                   f"{_rel(req.target)}", flush=True)
         t0 = time.perf_counter()
-        paths = render(req)
+        if args.voice is not None:
+            from .studio.narrated_clip import narrate_clip
+
+            paths, fell_back = narrate_clip(req, args.voice, script=args.script,
+                                            fallback=args.fallback, timeout=_timeout(args))
+            if fell_back:
+                print(f"no recording, spoken by --fallback {args.fallback}: "
+                      f"{', '.join(fell_back)}", flush=True)
+        else:
+            paths = render(req)
         if not args.quiet:
             print(f"  done in {time.perf_counter() - t0:.1f} s: {_rel(paths[-1])}", flush=True)
     return 0
+
+
+def _check_voice_options(args) -> None:
+    if args.fallback and args.voice in ("piper", "espeak", "none"):
+        raise UsageError(f"--fallback is for a folder of recordings, not --voice {args.voice}")
+
+
+def _timeout(args):
+    """--timeout as seconds (None: the voice's default)."""
+    if getattr(args, "timeout", None) is None:
+        return None
+    from .core.parse import parse_number
+
+    timeout = parse_number(args.timeout, "--timeout")
+    if not timeout > 0:
+        raise UsageError(f"--timeout {args.timeout} must be a positive number of seconds")
+    return timeout
 
 
 def cmd_lecture(args) -> int:
@@ -293,17 +331,16 @@ def cmd_lecture(args) -> int:
         raise UsageError("a scene is named twice; a lecture has each scene once")
     resolution = parse_resolution(args.resolution) if args.resolution else None
     fps = parse_fps(args.fps) if args.fps is not None else None
-    timeout = None
-    if args.timeout is not None:
-        from .core.parse import parse_number
+    timeout = _timeout(args)
+    _check_voice_options(args)
+    card = {}
+    if args.config:
+        from .studio.config import load_toml
 
-        timeout = parse_number(args.timeout, "--timeout")
-        if not timeout > 0:
-            raise UsageError(f"--timeout {args.timeout} must be a positive number of seconds")
-    if args.fallback and args.voice in ("piper", "espeak", "none"):
-        raise UsageError(f"--fallback is for a folder of recordings, not --voice {args.voice}")
+        card = load_toml(args.config).get("lecture", {})
     request = LectureRequest(
         _params_from_args(args, names), voice=args.voice, fallback=args.fallback,
+        **card,
         script=Path(args.script) if args.script else None,
         out=Path(args.out) if args.out else None, force=args.force, quality=args.quality,
         resolution=resolution, fps=fps, progress=False,
@@ -431,6 +468,18 @@ def _size_options(p, quality_help: str | None = None) -> None:
     p.add_argument("--resolution", metavar="W,H", help="pixel size override, e.g. 1280,720")
 
 
+def _voice_options(p, default, what: str) -> None:
+    p.add_argument("--voice", default=default, metavar="piper|espeak|none|FOLDER",
+                   help=what + "who speaks: piper" + (" (default)" if default == "piper" else "")
+                   + ", espeak, none (no audio) or a folder of recordings, one per beat "
+                   "(<scene>.<beat>.wav; see jacviz lecture --list-beats)")
+    p.add_argument("--fallback", choices=["piper", "espeak", "silence"],
+                   help="what speaks a beat the folder of recordings lacks (default: an error)")
+    p.add_argument("--script", metavar="FILE.toml", help="the narration, edited (see script.toml)")
+    p.add_argument("--timeout", metavar="SECONDS",
+                   help="time limit per beat for the speech engine (default 120)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jacviz", description="Jacobians and the chain rule, as numbers and as lecture clips.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -469,6 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render each clip on N processes, in shards (default: the number of cores)")
     r.add_argument("--scheduler", metavar="ADDRESS",
                    help="send the shards to a Dask scheduler, e.g. tcp://10.0.0.5:8786 (jacviz[cluster])")
+    _voice_options(r, default=None, what="narrate the clip (an mp4 with sound; its .srt the "
+                   "narration): ")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_render)
 
@@ -506,18 +557,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="default: the lesson's scenes, in lesson order")
     _parameter_options(le)
     _size_options(le)
-    le.add_argument("--voice", default="piper", metavar="piper|espeak|none|FOLDER",
-                    help="who speaks: piper (default), espeak, none (no audio) or a folder of "
-                    "recordings, one per beat (<scene>.<beat>.wav; see --list-beats)")
-    le.add_argument("--fallback", choices=["piper", "espeak", "silence"],
-                    help="what speaks a beat the folder of recordings lacks (default: an error)")
-    le.add_argument("--script", metavar="FILE.toml", help="the narration, edited (see script.toml)")
+    _voice_options(le, default="piper", what="")
     le.add_argument("--out", metavar="DIR", help="default: renders/lecture")
     le.add_argument("--force", action="store_true", help=FORCE_HELP)
     le.add_argument("--list-beats", action="store_true",
                     help="print each beat's id and spoken text, and stop")
-    le.add_argument("--timeout", metavar="SECONDS",
-                    help="time limit per beat for the speech engine (default 120)")
     le.add_argument("--jobs", metavar="N", help="processes per scene (forked shards; default 1)")
     le.add_argument("--scheduler", metavar="ADDRESS", help=argparse.SUPPRESS)
     le.add_argument("--quiet", action="store_true", help="no progress output")

@@ -302,13 +302,13 @@ def test_close_beat_waits_only_when_asked(tmp_path):
     """In a dry run (no frames), a beat asked for 5 s notes one wait of the remainder; with
     no beat_seconds, no wait is added."""
     from jacviz.kit.scene import narrated
-    from jacviz.studio.lecture import _dry_run
     from jacviz.studio.request import resolve_params
+    from jacviz.studio.script import narrate
 
     params = resolve_params("two-way")
-    plain = _dry_run("two-way", params).play_durations
+    plain = narrate("two-way", params).play_durations
     with narrated(beat_seconds={"spaces": 60.0}):
-        scene = _dry_run("two-way", params)
+        scene = narrate("two-way", params)
     longer = scene.play_durations
     assert len(longer) == len(plain) + 1
     # the wait closes the first beat: what the beat played, plus the wait, is 60 s

@@ -30,6 +30,7 @@ Every track is float32 mono at :data:`RATE` (48 kHz), samples in [-1, 1].
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -188,21 +189,41 @@ def _channels(x) -> np.ndarray:
     return x
 
 
+def _k_filtered(x, rate: int = RATE) -> np.ndarray:
+    """The K-weighted signal, one row per channel, in float32 (three times faster than
+    float64, and exact to far below what a loudness figure shows)."""
+    from scipy.signal import lfilter
+
+    x = np.ascontiguousarray(_channels(x).T, dtype=np.float32)
+    (pb, pa), (rb, ra) = k_weighting(rate)
+    return lfilter(rb, ra, lfilter(pb, pa, x, axis=1), axis=1).astype(np.float32, copy=False)
+
+
+def _block_energy(y, rate: int = RATE, weight=None) -> np.ndarray:
+    """Mean square (summed over channels) of ``y`` (one row per channel; times ``weight``
+    per sample when given) in every 400 ms block, blocks every 100 ms.  Sums are taken
+    per 100 ms step in float64 and added four at a time, when a block is four steps."""
+    block, step = round(0.4 * rate), round(0.1 * rate)
+    n = y.shape[1]
+    if n < block:
+        return np.zeros(0)
+    if weight is not None:
+        y = y * np.asarray(weight, dtype=np.float32)[None, :]
+    if block == 4 * step:
+        steps = n // step
+        sums = np.square(y[:, :steps * step]).reshape(-1, steps, step).sum(axis=(0, 2),
+                                                                          dtype=np.float64)
+        c = np.concatenate([[0.0], np.cumsum(sums)])
+        return (c[4:] - c[:-4]) / block
+    sq = np.concatenate([np.zeros(1), np.cumsum(np.square(y, dtype=np.float64).sum(axis=0))])
+    starts = np.arange(0, n - block + 1, step)
+    return (sq[starts + block] - sq[starts]) / block
+
+
 def block_loudness(x, rate: int = RATE) -> np.ndarray:
     """Mean square of the K-weighted signal (summed over channels) in every 400 ms
     block, blocks starting every 100 ms (75 % overlap): the z of BS.1770-4."""
-    from scipy.signal import lfilter
-
-    x = _channels(x)
-    (pb, pa), (rb, ra) = k_weighting(rate)
-    y = lfilter(rb, ra, lfilter(pb, pa, x, axis=0), axis=0)
-    block, step = round(0.4 * rate), round(0.1 * rate)
-    if len(y) < block:
-        return np.zeros(0)
-    sq = np.concatenate([np.zeros((1, y.shape[1])), np.cumsum(y * y, axis=0)])
-    starts = np.arange(0, len(y) - block + 1, step)
-    per_channel = (sq[starts + block] - sq[starts]) / block
-    return per_channel.sum(axis=1)
+    return _block_energy(_k_filtered(x, rate), rate)
 
 
 def _lufs(z) -> np.ndarray:
@@ -210,9 +231,8 @@ def _lufs(z) -> np.ndarray:
         return -0.691 + 10 * np.log10(z)
 
 
-def loudness(x, rate: int = RATE) -> float:
-    """Integrated loudness in LUFS (-inf for a track of silence or under 400 ms)."""
-    z = block_loudness(x, rate)
+def _gated(z) -> float:
+    """The integrated loudness of block energies ``z`` (the two gates of BS.1770-4)."""
     if not len(z):
         return -math.inf
     z = z[_lufs(z) > -70.0]                      # absolute gate
@@ -223,17 +243,47 @@ def loudness(x, rate: int = RATE) -> float:
     return float(_lufs(z.mean()))
 
 
+def loudness(x, rate: int = RATE) -> float:
+    """Integrated loudness in LUFS (-inf for a track of silence or under 400 ms)."""
+    return _gated(block_loudness(x, rate))
+
+
+@lru_cache(maxsize=1)
+def _interpolator() -> tuple:
+    """The 4x true-peak interpolator's four phases (a 48-tap Kaiser-windowed low-pass,
+    12 taps per phase, the length of BS.1770-4's annex 2 filter)."""
+    from scipy.signal import firwin
+
+    h = (firwin(48, 0.25, window=("kaiser", 6.0)) * 4).astype(np.float32)
+    return tuple(h[k::4].copy() for k in range(4))
+
+
+def _peaks(x, rate: int = RATE) -> np.ndarray:
+    """Per sample, the largest magnitude of the signal oversampled 4 times (over the
+    sample itself, its four interpolated points and every channel): the true-peak
+    envelope.  Computed in blocks of 64k samples, which stay in the CPU's cache."""
+    x = np.ascontiguousarray(_channels(x).T, dtype=np.float32)
+    n = x.shape[1]
+    out = np.abs(x).max(axis=0) if n else np.zeros(0, np.float32)
+    if not n or rate >= 4 * 48000:
+        return out
+    phases = _interpolator()
+    size = 1 << 16
+    for row in x:
+        padded = np.pad(row, (6, 6))
+        for a in range(0, n, size):
+            m = out[a:a + size]
+            seg = padded[a:a + len(m) + 11]
+            for p in phases:
+                np.maximum(m, np.abs(np.convolve(seg, p, "valid")), out=m)
+    return out
+
+
 def true_peak(x, rate: int = RATE) -> float:
     """True peak in dBTP: the largest magnitude of the signal oversampled 4 times
     (-inf for silence)."""
-    from scipy.signal import resample_poly
-
-    x = _channels(x)
-    if not len(x):
-        return -math.inf
-    up = resample_poly(x, 4, 1, axis=0) if rate < 4 * 48000 else x
-    peak = float(np.max(np.abs(up))) if up.size else 0.0
-    peak = max(peak, float(np.max(np.abs(x))))
+    p = _peaks(x, rate)
+    peak = float(p.max()) if p.size else 0.0
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -244,26 +294,29 @@ def sample_peak(x) -> float:
 
 
 # -- normalisation ---------------------------------------------------------------------
+def _limiter_gain(peaks, ceiling: float, rate: int = RATE, lookahead: float = 0.005):
+    """The look-ahead limiter's gain per sample for a signal whose true-peak envelope
+    is ``peaks`` (linear ``ceiling``), or None when no peak reaches the ceiling: the
+    minimum of the gain each sample needs over +-lookahead, then its mean over
+    +-lookahead, so it is never above what any sample needs and dips smoothly."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    if need.min() >= 1.0:
+        return None
+    h = max(1, round(lookahead * rate))
+    gain = uniform_filter1d(minimum_filter1d(need, size=2 * h + 1, mode="nearest"),
+                            size=2 * h + 1, mode="nearest")
+    return np.minimum(gain, need)
+
+
 def limit(x, ceiling_db: float = CEILING_DBTP, rate: int = RATE, lookahead: float = 0.005) -> np.ndarray:
     """A look-ahead peak limiter: the gain dips smoothly (over ``lookahead`` seconds
     either side) wherever the 4x oversampled signal would exceed ``ceiling_db``;
     elsewhere the signal is untouched."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-    from scipy.signal import resample_poly
-
     x = np.asarray(x, dtype=np.float64)
-    ceiling = 10 ** (ceiling_db / 20)
-    up = np.abs(resample_poly(x, 4, 1))[:4 * len(x)]
-    up = np.pad(up, (0, 4 * len(x) - len(up)))
-    peaks = np.maximum(up.reshape(-1, 4).max(axis=1), np.abs(x))
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    if need.min() >= 1.0:
-        return x
-    h = max(1, round(lookahead * rate))
-    # the minimum over +-h, then its mean over +-h: never above `need` at any sample
-    gain = uniform_filter1d(minimum_filter1d(need, size=2 * h + 1, mode="nearest"),
-                            size=2 * h + 1, mode="nearest")
-    return x * np.minimum(gain, need)
+    gain = _limiter_gain(_peaks(x, rate), 10 ** (ceiling_db / 20), rate, lookahead)
+    return x if gain is None else x * gain
 
 
 def normalise(x, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP, rate: int = RATE,
@@ -272,25 +325,44 @@ def normalise(x, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP, rat
     (see the module docstring: a gain, plus a look-ahead limiter on the peaks the
     gain would push above the ceiling).  The limiter holds the peaks ``headroom``
     dB under the ceiling, so that they stay under it once encoded to AAC too.
-    A silent track is returned as it is."""
+    A silent track is returned as it is.
+
+    The K-weighted signal and the true-peak envelope are computed once: a gain g
+    with the limiter's gain e(t) gives the K-weighted g e(t) K(x) (e changes slowly
+    against the filter) and the envelope g e(t) peaks(t), so the search for the
+    gain costs no filtering.  The result is then measured exactly, and the search
+    is repeated from the measured error when it misses."""
     x = np.asarray(x, dtype=np.float64)
-    level = loudness(x, rate)
+    kx = _k_filtered(x, rate)
+    z0 = _block_energy(kx, rate)
+    level = _gated(z0)
     if not math.isfinite(level):
         return x.astype(np.float32)
+    peaks = _peaks(x, rate)
     gain_db = target - level
-    margin = 0.0  # lowered when the oversampled peak of the result still overshoots
+    margin = 0.0  # raised when the measured true peak of the result still overshoots
+    bias = 0.0    # measured loudness minus the estimate, carried into the next search
     y = x
-    for _ in range(8):
-        y = limit(x * 10 ** (gain_db / 20), ceiling - headroom - margin, rate)
+    for _ in range(4):
+        for _ in range(12):  # the search, on the estimates
+            g = 10 ** (gain_db / 20)
+            env = _limiter_gain(g * peaks, 10 ** ((ceiling - headroom - margin) / 20), rate)
+            z = z0 if env is None else _block_energy(kx, rate, env)
+            estimate = _gated(z * g * g) + bias
+            if abs(estimate - target) <= tolerance / 2:
+                break
+            gain_db += target - estimate
+        y = x * g if env is None else x * (g * env)
         level, peak = loudness(y, rate), true_peak(y, rate)
-        if peak > ceiling - headroom + 0.05:
-            margin += peak - (ceiling - headroom) + 0.05
-            continue
-        if abs(level - target) <= tolerance:
+        over = peak - (ceiling - headroom)
+        if over <= 0.05 and abs(level - target) <= tolerance:
             break
-        gain_db += target - level
-    if true_peak(y, rate) > ceiling - headroom + 0.05:  # the limiter could not: a plain gain
-        y = y * 10 ** ((ceiling - headroom - true_peak(y, rate)) / 20)
+        bias += level - estimate
+        if over > 0.05:
+            margin += over + 0.02
+    peak = true_peak(y, rate)
+    if peak > ceiling - headroom + 0.05:  # the limiter could not: a plain gain
+        y = y * 10 ** ((ceiling - headroom - peak) / 20)
     return y.astype(np.float32)
 
 

@@ -77,14 +77,40 @@ def _table(key: str) -> str:
     return f"[{key}]" if len(key) <= 80 and key.isprintable() else f"[{quote(key)}]"
 
 
+#: the ``[lecture]`` table: what the lecture's title card says (``jacviz lecture``);
+#: other commands read past it
+LECTURE_KEYS = {"title": "the lecture's title (default: the lesson's)",
+                "course": "the course, under the title",
+                "lecturer": "the lecturer's name, under the course"}
+
+
+def _lecture_table(table: dict, where: str) -> dict:
+    for key, value in table.items():
+        if key not in LECTURE_KEYS:
+            hint = difflib.get_close_matches(key, list(LECTURE_KEYS), n=1, cutoff=0.0)
+            raise JacvizError(f"{where}: [lecture] has no key {quote(key)}; did you mean "
+                              f"{hint[0]}? (it takes {', '.join(LECTURE_KEYS)})")
+        if not isinstance(value, str) or not value.strip():
+            raise JacvizError(f"{where}: [lecture] {key} must be a non-empty string, "
+                              f'e.g. {key} = "..."')
+        if len(value) > 120 or not value.isprintable():
+            raise JacvizError(f"{where}: [lecture] {key} must be one printable line of at "
+                              f"most 120 characters")
+    return {k: " ".join(v.split()) for k, v in table.items()}
+
+
 def _scene_tables(config: dict, where: str) -> dict:
-    """The config with every table under the name of the scene it names; a table that
-    names no scene is an error naming the nearest."""
+    """The config with every table under the name of the scene it names (and the
+    ``[lecture]`` table, checked); a table that names no scene is an error naming the
+    nearest."""
 
     out, seen = {}, {}
     for key, value in config.items():
         if not isinstance(value, dict):
             out[key] = value
+            continue
+        if key == "lecture":
+            out[key] = _lecture_table(value, where)
             continue
         try:
             name = registry.resolve_name(key)

@@ -3,9 +3,9 @@
 :func:`build` takes a :class:`LectureRequest` and writes one folder
 (:class:`jacviz.studio.output.FolderTarget`, default ``renders/lecture/``):
 
-1. every beat's spoken text: the default script (the narration branch's
-   :func:`jacviz.studio.script.default_script` when present, else what the
-   scene's dry run gives), with ``--script`` entries replacing defaults;
+1. every beat's spoken text: the default script
+   (:func:`jacviz.studio.script.default_script`, built by each scene from the
+   core's numbers), with ``--script`` entries replacing defaults;
 2. each beat spoken by the voice (:mod:`jacviz.studio.voice`, cached per beat);
 3. each scene rendered by :func:`jacviz.studio.render.render` inside
    :func:`jacviz.kit.scene.narrated`, with every beat lasting at least its
@@ -25,7 +25,6 @@ an interrupt leaves the previous lecture as it was.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import shlex
@@ -36,8 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import JacvizError
+from ..core.fmt import plural
 from ..core.signals import stage
 from . import audio, captions, registry, voice as voices
+from .script import default_script, format_script, read_script
 from .output import FolderTarget
 
 #: silence after each beat's narration (NARRATION.md: about 1 s before a new beat)
@@ -69,6 +70,9 @@ class LectureRequest:
     timeout: float = voices.TIMEOUT
     pause: float = BEAT_PAUSE
     title: str = TITLE
+    #: under the title on the title card, when given (a config's [lecture] table)
+    course: str | None = None
+    lecturer: str | None = None
     #: the voice cache (default: jacviz's, $JACVIZ_CACHE/voice)
     voice_cache: Path | None = None
     command: list[str] = field(default_factory=list)
@@ -83,110 +87,9 @@ class LectureRequest:
 
 
 # -- the script ----------------------------------------------------------------------------
-def _dry_run(name: str, params):
-    """The scene run without rendering (TeX compiled as a render would): its beats."""
-    import tempfile
-
-    from manim import tempconfig
-
-    from ..engine.tex_cache import prepare, share_tex_cache
-
-    cls = registry.scene_class(name)
-    found = []
-    with tempfile.TemporaryDirectory() as tmp:
-        opts = {"media_dir": tmp, "tex_dir": str(share_tex_cache()), "write_to_movie": False,
-                "save_last_frame": False, "disable_caching": True, "progress_bar": "none",
-                "verbosity": "ERROR"}
-        with tempconfig(opts):
-            def run():
-                scene = cls(params=params, skip_animations=True)
-                found.append(scene)
-                scene.render()
-                return scene
-
-            prepare(run)
-    if not found or not found[0].beats:
-        raise JacvizError(f"the scene {name} has no beats to narrate")
-    return found[0]
-
-
-def default_script(name: str, params) -> list[tuple[str, str]]:
-    """``[(id, text)]`` for one scene: the narration branch's default script when it is
-    there; else the scene's own spoken texts (``scene.narration``) or, lacking those,
-    its captions (a stand-in until the narration branch is merged)."""
-    try:
-        from .script import default_script as scripted  # the narration branch
-    except ImportError:
-        scripted = None
-    if scripted is not None:
-        return [(str(i), str(t)) for i, t in scripted(name, params)]
-    scene = _dry_run(name, params)
-    said = dict(getattr(scene, "narration", None) or [])
-    return [(f"{name}.{beat}", said.get(beat) or caption) for beat, caption in scene.beats]
-
-
-def _flatten(data, prefix="") -> dict:
-    out = {}
-    for key, value in data.items():
-        full = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, full + "."))
-        else:
-            out[full] = value
-    return out
-
-
-def read_script(path, beats: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``beats`` with the texts of the script at ``path`` (TOML, ``"scene.beat" = "text"``);
-    a beat the script lacks keeps its text; an unknown key is an error naming the nearest."""
-    try:
-        from .script import read_script as scripted  # the narration branch
-    except ImportError:
-        scripted = None
-    if scripted is not None:
-        return [(str(i), str(t)) for i, t in scripted(path, beats)]
-    import tomllib
-
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise JacvizError(f"--script {path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JacvizError(f"cannot read --script {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise JacvizError(f"--script {path} is not TOML: {exc}") from None
-    given = _flatten(data)
-    ids = [i for i, _ in beats]
-    for key, value in given.items():
-        if key not in ids:
-            near = difflib.get_close_matches(key, ids, n=1, cutoff=0.0)
-            hint = f"; did you mean {near[0]}?" if near else ""
-            raise JacvizError(f"--script {path}: unknown beat {key!r}{hint} "
-                              f"(jacviz lecture --list-beats lists them)")
-        if not isinstance(value, str):
-            raise JacvizError(f"--script {path}: the text of {key} must be a string")
-    return [(i, " ".join(given[i].split()) if i in given else t) for i, t in beats]
-
-
 def write_script(beats: list[tuple[str, str]]) -> str:
     """The script as TOML text, one entry per beat keyed ``"scene.beat"``."""
-    try:
-        from .script import write_script as scripted  # the narration branch
-    except ImportError:
-        scripted = None
-    if scripted is not None:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            p = Path(tmp) / "script.toml"
-            scripted(p, beats)
-            return p.read_text(encoding="utf-8")
-    lines = ["# The narration of the lecture, one entry per beat (scene.beat).",
-             "# Edit the texts and give the file back: jacviz lecture --script FILE", ""]
-    for beat_id, text in beats:
-        lines.append(f"{json.dumps(beat_id)} = {json.dumps(text, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
+    return format_script(beats)
 
 
 def beats_of(request: LectureRequest) -> list[tuple[str, str]]:
@@ -226,7 +129,7 @@ def _render_card(path: Path, request: LectureRequest, heading: str, lines, secon
     from .request import QUALITIES
 
     media = path.parent / f".media-{path.stem}"
-    opts = {"quality": QUALITIES[request.quality][0], "media_dir": str(media),
+    opts = {"quality": QUALITIES[request.quality].manim, "media_dir": str(media),
             "output_file": path.stem, "disable_caching": True, "progress_bar": "none",
             "verbosity": "WARNING", "write_to_movie": True, "save_last_frame": False,
             "format": "mp4"}
@@ -321,70 +224,169 @@ class Lecture:
     #: their renders took (seconds)
     rendered: list[str] = field(default_factory=list)
     render_seconds: float = 0.0
+    #: wall seconds per step: script, speak, cards, render, mix, join, measure, write
+    timings: dict = field(default_factory=dict)
+
+
+class _Clock:
+    """Wall seconds spent per step, summed: ``with clock("join"): ...``."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, step: str):
+        import contextlib
+
+        @contextlib.contextmanager
+        def timed():
+            t0 = time.perf_counter()
+            try:
+                yield
+            finally:
+                self.seconds[step] = self.seconds.get(step, 0.0) + time.perf_counter() - t0
+        return timed()
 
 
 def rerun_command(request: LectureRequest) -> str:
     return " ".join(shlex.quote(p) for p in (request.command or ["jacviz", "lecture"]))
 
 
-def build(request: LectureRequest, say=print) -> Lecture:
-    """Make the lecture (see the module docstring).  ``say``: progress lines."""
+def _speak(request: LectureRequest, beats, clock: _Clock):
+    """Every beat spoken by the request's voice: ``(voice, {id: Speech}, fell_back)``."""
+    ids = [i for i, _ in beats]
+    voice = voices.make_voice(request.voice, request.fallback, request.timeout, known=ids)
+    stage("speak")
+    with clock("speak"):
+        speeches = {s.id: s for s in voices.speak(voice, [voices.Line(i, t) for i, t in beats],
+                                                     cache=request.voice_cache)}
+    return voice, speeches, list(getattr(voice, "fell_back", []) or [])
+
+
+def _beat_seconds(request: LectureRequest, mine, speeches) -> dict | None:
+    """How long each beat must last for its speech (None for the voice ``none``)."""
+    if request.voice == "none":
+        return None
+    return {i.split(".", 1)[1]: speeches[i].duration + request.pause for i in mine}
+
+
+def _scene_clip(request: LectureRequest, name: str, params, mine, speeches, dst: Path,
+                clock: _Clock, say, done: Lecture) -> Path:
+    """The scene rendered at ``dst`` inside :func:`jacviz.kit.scene.narrated`, every beat
+    lasting its speech (from the clip cache when that timing was rendered before)."""
     from ..kit.scene import narrated
-    from .mux import join, probe
     from .render import render
     from .request import RenderRequest
+
+    seconds = _beat_seconds(request, mine, speeches)
+    req = RenderRequest(name, params, quality=request.quality, resolution=request.resolution,
+                        fps=request.fps, out=dst, media_dir=dst.parent / f"media-{name}",
+                        progress=request.progress, jobs=request.jobs)
+
+    def make(path):
+        say(f"rendering {name}")
+        t0 = time.perf_counter()
+        with narrated(script={i.split(".", 1)[1]: speeches[i].text for i in mine},
+                      beat_seconds=seconds):
+            render(req)
+        done.render_seconds += time.perf_counter() - t0
+
+    key = _clip_key("scene", request, scene=name, params=params.as_dict(), beat_seconds=seconds)
+    with clock("render"):
+        if _cached(key, dst, make):
+            done.rendered.append(name)
+    return dst
+
+
+def _place(clip: Path, start: float, mine, speeches, silent: bool):
+    """The beats of a scene clip that starts at ``start`` in the video:
+    ``([TimedBeat], [(offset, audio)])``.  For the voice ``none`` the script's timing
+    is squeezed into each beat (the frames are as rendered)."""
+    spans = _beat_spans(clip.with_suffix(".srt"), [i.split(".", 1)[1] for i in mine])
+    timed, placed = [], []
+    for i in mine:
+        a, b = spans[i.split(".", 1)[1]]
+        a, b = a + start, b + start
+        sp = speeches[i]
+        sentences = sp.at(a)
+        if silent and sentences and sentences[-1][1] > b:
+            scale = (b - a) / (sentences[-1][1] - a)
+            sentences = [(a + (s - a) * scale, a + (e - a) * scale, t) for s, e, t in sentences]
+        timed.append(captions.TimedBeat(i, a, b, sp.text, sentences))
+        if sp.audio is not None and not silent:
+            placed.append((a, sp.audio))
+    return timed, placed
+
+
+def _join(clips, out: Path, placed, total: float, chapters, title: str, silent: bool,
+          clock: _Clock):
+    """The clips joined at ``out`` with the beats' audio mixed, normalised and measured
+    on the file as encoded (AAC can lift a peak by half a dB: then again, with more
+    headroom).  Returns ``(JoinReport, (lufs, dBTP) or None)``."""
+    from .mux import join
+
+    track, measured, report = None, None, None
+    with clock("mix"):
+        mixed = audio.mix(placed, duration=None) if not silent else None
+    headroom = audio.CODEC_HEADROOM
+    for _ in range(4):
+        if mixed is not None:
+            stage("mix")
+            with clock("mix"):
+                track = audio.normalise(mixed, headroom=headroom)[:int(round(total * audio.RATE))]
+        stage("join")
+        with clock("join"):
+            report = join(clips, out, audio=track,
+                          chapters=[(c.start, c.end, c.title) for c in chapters],
+                          metadata={"title": title})
+        if track is None:
+            break
+        with clock("measure"):
+            heard = audio.decode(out)
+            measured = (audio.loudness(heard), audio.true_peak(heard))
+        if measured[1] <= audio.CEILING_DBTP:
+            break
+        headroom += measured[1] - audio.CEILING_DBTP + 0.1
+    return report, measured
+
+
+def build(request: LectureRequest, say=print) -> Lecture:
+    """Make the lecture (see the module docstring).  ``say``: progress lines."""
+    from .mux import probe
 
     if not request.scenes:
         raise JacvizError("no scenes to make a lecture of")
     target = request.target
     target.check(OUTPUTS)  # before any work
-    beats = beats_of(request)
+    clock = _Clock()
+    with clock("script"):
+        beats = beats_of(request)
     ids = [i for i, _ in beats]
-    voice = voices.make_voice(request.voice, request.fallback, request.timeout, known=ids)
-    stage("speak")
-    speeches = {s.id: s for s in voices.speak(voice, [voices.Line(i, t) for i, t in beats],
-                                                 cache=request.voice_cache)}
-    fell_back = list(getattr(voice, "fell_back", []) or [])
+    voice, speeches, fell_back = _speak(request, beats, clock)
     silent = request.voice == "none"
+    done = Lecture(target.path, 0.0, [], [], fell_back, 0)
     with target.staging() as stage_dir:
         work = stage_dir / ".work"
         work.mkdir()
         clips: list[Path] = []
-        rendered: list[str] = []
-        render_seconds: list[float] = []
         chapters_at: list[tuple[int, str]] = []  # (index of the section card's clip, title)
         scene_beats: list[tuple[int, list[str]]] = []  # (index of the scene's clip, beat ids)
-        clips.append(_card(work / "title.mp4", request, request.title,
-                           [f"{len(request.scenes)} chapter{'s' if len(request.scenes) != 1 else ''}"], TITLE_SECONDS))
+        with clock("cards"):
+            clips.append(_card(work / "title.mp4", request, request.title,
+                               [*(t for t in (request.course, request.lecturer) if t),
+                                plural(len(request.scenes), "chapter")], TITLE_SECONDS))
         for name, params in request.scenes:
             sec, idea = section_of(name)
             mine = [i for i in ids if i.startswith(name + ".")]
             chapters_at.append((len(clips), f"{sec} {idea}".strip()))
-            clips.append(_card(work / f"section-{name}.mp4", request, sec, [idea],
-                               SECTION_SECONDS))
-            seconds = None if silent else {
-                i.split(".", 1)[1]: speeches[i].duration + request.pause for i in mine}
-            req = RenderRequest(name, params, quality=request.quality,
-                                resolution=request.resolution, fps=request.fps,
-                                out=work / f"{name}.mp4", media_dir=work / f"media-{name}",
-                                progress=request.progress, jobs=request.jobs)
-
-            def make(dst, req=req, mine=mine, seconds=seconds, name=name):
-                say(f"rendering {name}")
-                t0 = time.perf_counter()
-                with narrated(script={i.split(".", 1)[1]: speeches[i].text for i in mine},
-                              beat_seconds=seconds):
-                    render(req)
-                render_seconds.append(time.perf_counter() - t0)
-
-            key = _clip_key("scene", request, scene=name, params=params.as_dict(),
-                            beat_seconds=seconds)
-            if _cached(key, work / f"{name}.mp4", make):
-                rendered.append(name)
+            with clock("cards"):
+                clips.append(_card(work / f"section-{name}.mp4", request, sec, [idea],
+                                   SECTION_SECONDS))
             scene_beats.append((len(clips), mine))
-            clips.append(work / f"{name}.mp4")
-        clips.append(_card(work / "end.mp4", request, "Thank you",
-                           [request.title, "Made with jacviz"], END_SECONDS))
+            clips.append(_scene_clip(request, name, params, mine, speeches,
+                                     work / f"{name}.mp4", clock, say, done))
+        with clock("cards"):
+            clips.append(_card(work / "end.mp4", request, "Thank you",
+                               [request.title, "Made with jacviz"], END_SECONDS))
         # where every clip starts in the lecture
         lengths = [float(probe(c).duration) for c in clips]
         starts = [sum(lengths[:k]) for k in range(len(clips))]
@@ -392,79 +394,56 @@ def build(request: LectureRequest, say=print) -> Lecture:
         timed: list[captions.TimedBeat] = []
         placed = []
         for k, mine in scene_beats:
-            spans = _beat_spans(clips[k].with_suffix(".srt"), [i.split(".", 1)[1] for i in mine])
-            for i in mine:
-                a, b = spans[i.split(".", 1)[1]]
-                a, b = a + starts[k], b + starts[k]
-                sp = speeches[i]
-                sentences = sp.at(a)
-                if silent and sentences and sentences[-1][1] > b:
-                    # the script's timing squeezed into the beat (the frames are as rendered)
-                    scale = (b - a) / (sentences[-1][1] - a)
-                    sentences = [(a + (s - a) * scale, a + (e - a) * scale, t)
-                                 for s, e, t in sentences]
-                timed.append(captions.TimedBeat(i, a, b, sp.text, sentences))
-                if sp.audio is not None and not silent:
-                    placed.append((a, sp.audio))
+            t, p = _place(clips[k], starts[k], mine, speeches, silent)
+            timed += t
+            placed += p
         chapters = []
         for n, (k, title) in enumerate(chapters_at):
             a = 0.0 if n == 0 else starts[k]
             b = starts[chapters_at[n + 1][0]] if n + 1 < len(chapters_at) else total
             chapters.append(captions.Chapter(a, b, title))
-        track, measured = None, None
-        mixed = audio.mix(placed, duration=None) if not silent else None
-        headroom = audio.CODEC_HEADROOM
-        for _ in range(4):
-            if mixed is not None:
-                stage("mix")
-                track = audio.normalise(mixed, headroom=headroom)[:int(round(total * audio.RATE))]
-            stage("join")
-            report = join(clips, stage_dir / "lecture.mp4", audio=track,
-                          chapters=[(c.start, c.end, c.title) for c in chapters],
-                          metadata={"title": request.title})
-            if track is None:
-                break
-            # measured on the file as encoded: AAC can lift a peak by half a dB
-            heard = audio.decode(stage_dir / "lecture.mp4")
-            measured = (audio.loudness(heard), audio.true_peak(heard))
-            if measured[1] <= audio.CEILING_DBTP:
-                break
-            headroom += measured[1] - audio.CEILING_DBTP + 0.1
-        cue_list = captions.lecture_cues(timed)
-        files = {
-            "lecture.srt": captions.srt(cue_list),
-            "lecture.vtt": captions.webvtt(cue_list),
-            "chapters.vtt": captions.chapters_vtt(chapters),
-            "chapters.txt": captions.chapters_txt(chapters),
-            "transcript.md": captions.transcript_md(request.title, chapters, timed),
-            "script.toml": write_script(beats),
-        }
-        meta = {
-            "title": request.title,
-            "duration": report.duration,
-            "voice": request.voice if not isinstance(voice, voices.Recordings)
-            else {"recordings": str(request.voice), "fallback": request.fallback,
-                  "fell_back": fell_back},
-            "audio": None if measured is None else {
-                "lufs": round(measured[0], 2), "true_peak_dbtp": round(measured[1], 2)},
-            "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in chapters],
-            "beats": [{"id": b.id, "start": b.start, "end": b.end,
-                       "speech": speeches[b.id].duration, "source": speeches[b.id].source,
-                       "text": b.text} for b in timed],
-            "scenes": [{"scene": n, "params": dict(p.as_dict()), "changed": sorted(p.changed())}
-                       for n, p in request.scenes],
-            "rendered": rendered,
-            "command": rerun_command(request),
-        }
-        files["lecture.json"] = json.dumps(meta, indent=2, default=_jsonable)
-        for rel, text in files.items():
-            (stage_dir / rel).write_text(text, encoding="utf-8")
-        import shutil
+        report, measured = _join(clips, stage_dir / "lecture.mp4", placed, total, chapters,
+                                 request.title, silent, clock)
+        with clock("write"):
+            cue_list = captions.lecture_cues(timed)
+            files = {
+                "lecture.srt": captions.srt(cue_list),
+                "lecture.vtt": captions.webvtt(cue_list),
+                "chapters.vtt": captions.chapters_vtt(chapters),
+                "chapters.txt": captions.chapters_txt(chapters),
+                "transcript.md": captions.transcript_md(request.title, chapters, timed),
+                "script.toml": write_script(beats),
+            }
+            meta = {
+                "title": request.title,
+                "course": request.course,
+                "lecturer": request.lecturer,
+                "duration": report.duration,
+                "voice": request.voice if not isinstance(voice, voices.Recordings)
+                else {"recordings": str(request.voice), "fallback": request.fallback,
+                      "fell_back": fell_back},
+                "audio": None if measured is None else {
+                    "lufs": round(measured[0], 2), "true_peak_dbtp": round(measured[1], 2)},
+                "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in chapters],
+                "beats": [{"id": b.id, "start": b.start, "end": b.end,
+                           "speech": speeches[b.id].duration, "source": speeches[b.id].source,
+                           "text": b.text} for b in timed],
+                "scenes": [{"scene": n, "params": dict(p.as_dict()), "changed": sorted(p.changed())}
+                           for n, p in request.scenes],
+                "rendered": done.rendered,
+                "command": rerun_command(request),
+            }
+            files["lecture.json"] = json.dumps(meta, indent=2, default=_jsonable)
+            for rel, text in files.items():
+                (stage_dir / rel).write_text(text, encoding="utf-8")
+            import shutil
 
-        shutil.rmtree(work)
+            shutil.rmtree(work)
         target.commit(stage_dir)
-    return Lecture(target.path, report.duration, chapters, timed, fell_back,
-                   len(report.reencoded), rendered, sum(render_seconds))
+    done.duration, done.chapters, done.beats = report.duration, chapters, timed
+    done.reencoded = len(report.reencoded)
+    done.timings = {k: round(v, 3) for k, v in clock.seconds.items()}
+    return done
 
 
 def _jsonable(v):

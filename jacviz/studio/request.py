@@ -190,6 +190,15 @@ class RenderRequest:
         """Frames per second: ``fps``, else the quality's."""
         return self.fps or QUALITIES[self.quality].fps
 
+    @property
+    def label(self) -> str:
+        """The size and rate as rendered: ``480p15``, or ``256x144 at 5 fps`` when given."""
+        q = QUALITIES[self.quality]
+        if not self.resolution and not self.fps:
+            return q.label
+        w, h = self.resolution or (q.width, q.height)
+        return f"{w}x{h} at {self.frame_rate:g} fps"
+
     def output(self) -> FileTarget:
         """The output as a file target: the clip (or still), with a clip's captions and
         metadata beside it.  ``.check()`` it before rendering."""
