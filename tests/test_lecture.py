@@ -484,3 +484,56 @@ def test_interrupt_mid_render(tmp_path):
     assert all(gone(c) for c in children)
     assert [p.name for p in work.iterdir() if p.name != "media"] == []
     assert list(tmp.iterdir()) == []
+
+
+# -- the [lecture] table: the title card --------------------------------------------------------
+def test_lecture_table_on_the_title_card(tmp_path):
+    """A config's [lecture] table names the title, course and lecturer: they are in
+    lecture.json and on the title card (its first frames differ from the default card's);
+    `jacviz render` reads past the table."""
+    import av
+
+    (tmp_path / "c.toml").write_text('[lecture]\ntitle = "Week 5: the chain rule"\n'
+                                     'course = "MATH 2210, Vector Calculus"\n'
+                                     'lecturer = "Dr. Ada Lovelace"\n'
+                                     '[jacobian-grid]\npoint = [1.0, 0.5]\n')
+    run = jacviz("lecture", "jacobian-grid", "--voice", "none", "--config", "c.toml",
+                 "--out", "out", "--quiet", *SIZE, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    meta = json.loads((tmp_path / "out" / "lecture.json").read_text())
+    assert (meta["title"], meta["course"], meta["lecturer"]) == (
+        "Week 5: the chain rule", "MATH 2210, Vector Calculus", "Dr. Ada Lovelace")
+    assert meta["scenes"][0]["changed"] == ["point"]
+    (tmp_path / "t.toml").write_text('[lecture]\ntitle = "Week 5: the chain rule"\n')
+    run = jacviz("lecture", "jacobian-grid", "--voice", "none", "--config", "t.toml",
+                 "--out", "plain", "--quiet", *SIZE, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    def card(folder):  # the title card's last frame (it holds from 0.6 s to 4 s)
+        with av.open(str(tmp_path / folder / "lecture.mp4")) as c:
+            for frame in c.decode(video=0):
+                if frame.time >= 3.0:
+                    return frame.to_ndarray(format="gray").astype(int)
+
+    def lines(frame):  # bands of rows with text on them
+        inked = (frame > 100).any(axis=1).astype(int)
+        return int((np.diff(inked) == 1).sum() + inked[0])
+
+    # two more lines of text: the course and the lecturer
+    assert lines(card("out")) == lines(card("plain")) + 2
+    run = jacviz("render", "jacobian-grid", "--config", "c.toml", "--format", "png", "--quiet",
+                 *SIZE, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("table, match", [
+    ('[lecture]\nteacher = "A"\n', r"\[lecture\] has no key 'teacher'; did you mean lecturer"),
+    ('[lecture]\ncourse = 3\n', r"\[lecture\] course must be a non-empty string"),
+    ('[lecture]\ncourse = "a\\nb"\n', r"\[lecture\] course must be one printable line"),
+])
+def test_lecture_table_bad(previous, table, match):
+    (previous / "bad.toml").write_text(table)
+    try:
+        _bad(previous, "--voice", "none", "--config", "bad.toml", match=match)
+    finally:
+        (previous / "bad.toml").unlink()
