@@ -171,3 +171,21 @@ def test_gallery_opens_offline_and_every_video_loads(tmp_path):
     for poster in (renders / "posters").glob("*.png"):
         assert not_blank(poster)
     assert not_blank(shot)
+
+
+def test_speaker_notes_are_the_narration(deck):
+    """Every slide's speaker notes are its beat's spoken text (the lecture's default
+    script, built from the core's numbers), in order; a text with HTML characters is
+    escaped."""
+    import html as html_mod
+    import re
+
+    from jacviz.studio.script import default_script
+
+    page = (deck / "index.html").read_text()
+    notes = [html_mod.unescape(n) for n in
+             re.findall(r'<aside class="notes" data-markdown>(.*?)</aside>', page, re.S)]
+    said = [t for name in ("jacobian-grid", "composition") for _, t in default_script(name)]
+    assert notes == said
+    assert len(notes) == page.count("data-background-video=")
+    assert any("row" in t and "column" in t for t in notes)  # spoken, not the captions

@@ -78,6 +78,12 @@ def toned(tmp_path_factory):
             "run": run}
 
 
+def test_the_join_copies_every_clip(toned):
+    """Cards and scenes are encoded alike (manim's encoder, one quality): the join copies
+    their packets, re-encoding none."""
+    assert toned["meta"]["join"] == {"copied": 2 * len(SCENES) + 2, "reencoded": 0}
+
+
 def test_folder_holds_every_output(toned):
     names = sorted(p.name for p in toned["out"].iterdir() if not p.name.startswith("."))
     assert names == sorted(["lecture.mp4", "lecture.srt", "lecture.vtt", "chapters.vtt",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html
 import math
 import os
 
@@ -189,17 +190,19 @@ class JacvizScene(Scene):
         ``self.narration``.
 
         Rendered as slides (the class mixed with manim-slides' ``Slide`` by
-        ``jacviz.studio.slides``), every beat after the first starts a new
-        slide, with its caption as the speaker notes.  A plain render is
-        unchanged.
+        ``jacviz.studio.slides``), every beat starts a new slide whose speaker
+        notes are the beat's spoken text (the lecture's narration; the caption
+        when a beat has none).  A plain render is unchanged.
         """
-        had_beat = self._open_beat is not None
         self._close_beat()
-        if had_beat and hasattr(self, "next_slide"):
-            self.next_slide(notes=caption)
-        self.beats.append((name, caption))
         script = _NARRATION["script"] if _NARRATION else {}
-        self.narration.append((name, script[name] if name in script else (say or "")))
+        spoken = script[name] if name in script else (say or "")
+        if hasattr(self, "next_slide"):  # the first beat too: notes for the first slide
+            # manim-slides puts notes into its HTML as they are: escaped here
+            self.next_slide(notes=html.escape(spoken or caption, quote=False),
+                            dedent_notes=False)
+        self.beats.append((name, caption))
+        self.narration.append((name, spoken))
         self._open_beat = (name, caption, self.now)
         self._beat_first_play = len(self.play_durations)
 

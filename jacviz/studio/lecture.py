@@ -431,6 +431,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
                 "scenes": [{"scene": n, "params": dict(p.as_dict()), "changed": sorted(p.changed())}
                            for n, p in request.scenes],
                 "rendered": done.rendered,
+                "join": {"copied": len(report.copied), "reencoded": len(report.reencoded)},
                 "command": rerun_command(request),
             }
             files["lecture.json"] = json.dumps(meta, indent=2, default=_jsonable)

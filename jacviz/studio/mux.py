@@ -88,7 +88,9 @@ def probe(path) -> ClipInfo:
                 raise JacvizError(f"the clip {path} has no video stream")
             stream = container.streams.video[0]
             ctx = stream.codec_context
-            fps = Fraction(stream.average_rate or stream.guessed_rate or 0)
+            # the nominal rate (r_frame_rate): the average is frames over a duration that
+            # the last frame's rounding makes a little off
+            fps = Fraction(stream.base_rate or stream.guessed_rate or stream.average_rate or 0)
             extradata = hashlib.sha256(bytes(ctx.extradata or b"")).hexdigest()
             pts_min, end, frames = None, None, 0
             for packet in container.demux(stream):
