@@ -189,3 +189,49 @@ def test_speaker_notes_are_the_narration(deck):
     assert notes == said
     assert len(notes) == page.count("data-background-video=")
     assert any("row" in t and "column" in t for t in notes)  # spoken, not the captions
+
+
+def test_gallery_shows_the_lecture_with_its_tracks(tmp_path):
+    """renders/lecture/ (a small lecture, voice none) is shown across the top of the
+    gallery: the video with its captions and chapters tracks (both load in Chromium, the
+    chapters' cues are the lecture's chapters), and a chapter button seeks to its start."""
+    renders = tmp_path / "renders"
+    run = subprocess.run([sys.executable, "-m", "jacviz", "lecture", "jacobian-grid", "two-way",
+                          "--voice", "none", "--quiet", "--resolution", "192,108", "--fps", "5"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr
+    meta = json.loads((renders / "lecture" / "lecture.json").read_text())
+    render(RenderRequest("jacobian-grid", out=renders / "jacobian-grid.mp4", resolution=TINY,
+                         fps=5, media_dir=tmp_path / "m1"))
+    index = gallery.build(renders)
+    page = index.read_text()
+    assert page.count("<video") == 2 and page.index('id="lecture"') < page.index('id="jacobian-grid"')
+    assert 'kind="chapters"' in page and (renders / "posters" / "lecture.png").exists()
+    assert not_blank(renders / "posters" / "lecture.png")
+    second = meta["chapters"][1]
+    ready = """(() => {
+        const v = document.querySelector('#lecture video');
+        Array.from(v.textTracks).forEach(t => { t.mode = 'hidden'; });
+        return Array.from(v.querySelectorAll('track')).every(t => t.readyState === 2);
+    })()"""
+    check = f"""(async () => {{
+        const v = document.querySelector('#lecture video');
+        const tracks = Array.from(v.textTracks);
+        const cues = Object.fromEntries(tracks.map(t => [t.kind, Array.from(t.cues).map(
+            c => [c.startTime, c.endTime, c.text])]));
+        document.querySelectorAll('#lecture button[data-start]')[1].click();
+        await new Promise(r => setTimeout(r, 0));
+        return {{cues, time: v.currentTime}};
+    }})()"""
+    errors, remote, sources, probes, got = open_page(
+        index, "Array.from(document.querySelectorAll('video source')).map(s => s.getAttribute('src'))",
+        tmp_path / "gallery.png", extra_js=check, ready_js=ready)
+    assert not errors, errors
+    assert not remote, remote
+    assert sources[0] == "lecture/lecture.mp4"
+    assert all(p["ok"] for p in probes), probes
+    chapters = got["cues"]["chapters"]
+    assert [c[2] for c in chapters] == [c["title"] for c in meta["chapters"]]
+    assert chapters[1][0] == pytest.approx(second["start"], abs=0.01)
+    assert len(got["cues"]["captions"]) >= len(meta["beats"])
+    assert got["time"] == pytest.approx(second["start"], abs=0.3)

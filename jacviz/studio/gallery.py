@@ -1,5 +1,7 @@
 """``make gallery``: ``renders/index.html``, every clip with its poster, duration,
-parameters, captions and the exact command that re-renders it.
+parameters, captions and the exact command that re-renders it; and, when
+``jacviz lecture`` has written ``renders/lecture/``, the lecture across the top
+with its captions and chapters tracks and its chapters as buttons that seek.
 
 It reads the metadata that ``jacviz render`` writes beside each clip
 (``<clip>.json``), makes a poster from the clip's last frame and WebVTT
@@ -97,7 +99,8 @@ def build(renders: Path | None = None, force: bool = False) -> Path:
         raise JacvizError(f"{target.label} is a file; name the folder that holds the clips")
     target.check()  # the folder itself: its ancestors, a system folder, writable
     items = collect(renders) if os.path.isdir(renders) else []
-    if not items:
+    lecture = find_lecture(renders) if os.path.isdir(renders) else None
+    if not items and lecture is None:
         raise JacvizError(f"no rendered clips in {renders}; run `make render` first")
     canvases = {it["stem"]: _canvas(it) for it in items}
     own = set()  # the files that belong to a clip: its poster, captions and canvas page
@@ -107,11 +110,17 @@ def build(renders: Path | None = None, force: bool = False) -> Path:
             own.add(f"{it['stem']}.vtt")
         if canvases[it["stem"]][0] is not None:
             own.add(f"{it['stem']}.html")
+    if lecture is not None:
+        own.add("posters/lecture.png")
     names = ["index.html", *sorted(own)]
     target.check(names, adopt=own)  # the files it writes, before the first clip is read
     with target.staging() as tmp:
         (tmp / "posters").mkdir()
         cards = []
+        if lecture is not None:
+            poster = renders / "posters" / "lecture.png"
+            lecture_poster(lecture["clip"]).save(tmp / "posters" / poster.name)
+            cards.append(_lecture_card(lecture, poster, renders))
         for it in items:
             clip = it["clip"]
             duration, last = probe(clip)
@@ -136,6 +145,93 @@ def build(renders: Path | None = None, force: bool = False) -> Path:
         (tmp / "index.html").write_text(_page(cards))
         target.commit(tmp, adopt=own)
     return renders / "index.html"
+
+
+LECTURE = "lecture"  # the folder `jacviz lecture` writes into renders/
+
+
+def find_lecture(renders: Path) -> dict | None:
+    """The lecture in ``renders/lecture/`` (what ``jacviz lecture`` wrote: its
+    lecture.json, mp4, captions and chapters), or None."""
+    folder = renders / LECTURE
+    try:
+        meta = json.loads((folder / "lecture.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    clip = folder / "lecture.mp4"
+    if not isinstance(meta, dict) or not clip.is_file():
+        return None
+    texts = {}
+    for name in ("lecture.vtt", "chapters.vtt"):
+        try:
+            texts[name] = (folder / name).read_text(encoding="utf-8")
+        except OSError:
+            texts[name] = None
+    return {"meta": meta, "clip": clip, "folder": folder, **texts}
+
+
+def lecture_poster(clip: Path, at: float = 2.0):
+    """The lecture's poster: its frame at ``at`` seconds (the title card), decoding no
+    further than that."""
+    import av
+
+    with av.open(str(clip)) as container:
+        frame = None
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= at:
+                break
+        if frame is None:
+            raise JacvizError(f"{clip} has no frames")
+        return frame.to_image().convert("RGB")
+
+
+def _track(kind: str, label: str, vtt: str | None, default: bool = False) -> str:
+    if not vtt:
+        return ""
+    data = base64.b64encode(vtt.encode()).decode()
+    return (f'<track kind="{kind}" srclang="en" label="{label}"{" default" if default else ""} '
+            f'src="data:text/vtt;base64,{data}">')
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _lecture_card(lec: dict, poster: Path, base: Path) -> str:
+    """The lecture, across the page: the video with its captions and chapters tracks
+    (inline, as for the clips), its chapters as buttons that seek, and its files."""
+    meta = lec["meta"]
+    chapters = [c for c in meta.get("chapters", []) if isinstance(c, dict)]
+    buttons = "".join(
+        f'<li><button type="button" data-start="{float(c.get("start", 0)):.3f}">'
+        f'{_clock(float(c.get("start", 0)))}</button> {html.escape(str(c.get("title", "")))}</li>'
+        for c in chapters)
+    files = " &middot; ".join(
+        f'<a href="{_rel(lec["folder"] / n, base)}">{n}</a>'
+        for n in ("lecture.srt", "transcript.md", "script.toml", "chapters.txt")
+        if (lec["folder"] / n).exists())
+    who = " &middot; ".join(html.escape(str(meta[k])) for k in ("course", "lecturer")
+                            if meta.get(k))
+    voice = meta.get("voice")
+    voice = voice if isinstance(voice, str) else "recordings"
+    duration = float(meta.get("duration", 0.0))
+    return f"""
+<article id="lecture" class="lecture">
+  <h2>{html.escape(str(meta.get("title", "The lecture")))}</h2>
+  <p class="desc">{who + " &middot; " if who else ""}the narrated lecture: {len(chapters)} chapters</p>
+  <div class="pair"><div class="clip">
+  <video controls preload="metadata" poster="{_rel(poster, base)}">
+    <source src="{_rel(lec["clip"], base)}" type="video/mp4">
+    {_track("captions", "English", lec["lecture.vtt"], default=True)}
+    {_track("chapters", "Chapters", lec["chapters.vtt"])}
+  </video></div>
+  <div><ol class="chapters">{buttons}</ol></div></div>
+  <p class="meta"><span class="duration" data-seconds="{duration:.3f}">{_clock(duration)}</span>
+     &middot; voice {html.escape(voice)} &middot; {files}</p>
+  <pre class="command"><code>{html.escape(str(meta.get("command", "jacviz lecture")))}</code></pre>
+</article>"""
 
 
 def _canvas(it: dict) -> tuple[str | None, str]:
@@ -225,7 +321,11 @@ pre.command {{ white-space: pre-wrap; background: #000; padding: .5rem; border-r
 table {{ border-collapse: collapse; font-size: .85rem; }}
 th {{ text-align: left; padding-right: 1rem; color: #bbb; }}
 tr.changed th {{ color: #009E73; }}
-article.with-canvas {{ grid-column: 1 / -1; }}
+article.with-canvas, article.lecture {{ grid-column: 1 / -1; }}
+ol.chapters {{ padding-left: 0; list-style: none; margin: 0; }}
+ol.chapters li {{ margin: .25rem 0; }}
+ol.chapters button {{ font: inherit; font-variant-numeric: tabular-nums; background: #000;
+                     color: #E69F00; border: 1px solid #333; border-radius: 4px; cursor: pointer; }}
 .pair {{ display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem;
          align-items: start; }}
 @media (max-width: 900px) {{ .pair {{ grid-template-columns: minmax(0, 1fr); }} }}
@@ -236,10 +336,21 @@ article.with-canvas {{ grid-column: 1 / -1; }}
 </head>
 <body>
 <h1>jacviz gallery</h1>
-<p>Every clip in <code>renders/</code>, with the command that renders it again.</p>
+<p>The lecture and every clip in <code>renders/</code>, with the command that makes each again.</p>
 <main>
 {''.join(cards)}
 </main>
+<script>
+document.querySelectorAll("article.lecture").forEach(function (card) {{
+  var video = card.querySelector("video");
+  card.querySelectorAll("button[data-start]").forEach(function (b) {{
+    b.addEventListener("click", function () {{
+      video.currentTime = parseFloat(b.dataset.start);
+      video.play();
+    }});
+  }});
+}});
+</script>
 </body>
 </html>
 """
