@@ -386,7 +386,7 @@ def test_script_unknown_key(previous, tmp_path):
     wrong = ids[1][:-1] + "x"
     bad.write_text(f'"{wrong}" = "Hello."\n')
     _bad(previous, "--voice", "none", "--script", str(bad),
-         match=rf"unknown beat '{wrong}'; did you mean {ids[1]}\?")
+         match=rf"unknown beat '{wrong}'; did you mean '{ids[1]}'\?")
 
 
 def test_engine_not_installed(previous, tmp_path):

@@ -25,7 +25,9 @@ an interrupt leaves the previous lecture as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shlex
 import sys
@@ -92,11 +94,35 @@ def write_script(beats: list[tuple[str, str]]) -> str:
     return format_script(beats)
 
 
+def _default_script(name: str, params) -> list[tuple[str, str]]:
+    """The scene's default script, from the clip cache when the same scene, parameters
+    and sources made it before (a dry run of the scene otherwise)."""
+    from .sources import source_digest
+
+    blob = json.dumps({"scene": name, "params": params.as_dict(), "source": source_digest()},
+                      sort_keys=True, default=str)
+    path = clip_cache() / f"script-{hashlib.sha256(blob.encode()).hexdigest()[:24]}.json"
+    try:
+        return [(str(i), str(t)) for i, t in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    beats = default_script(name, params)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(beats), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return beats
+
+
 def beats_of(request: LectureRequest) -> list[tuple[str, str]]:
     """Every beat's id and text, in lecture order (the default script, then --script)."""
     beats = []
     for name, params in request.scenes:
-        beats += default_script(name, params)
+        beats += _default_script(name, params)
     if request.script is not None:
         beats = read_script(request.script, beats)
     return beats
@@ -155,8 +181,6 @@ def clip_cache() -> Path:
 
 
 def _clip_key(kind: str, request: LectureRequest, **what) -> str:
-    import hashlib
-
     from .sources import source_digest
 
     blob = json.dumps({"kind": kind, "quality": request.quality,
@@ -169,7 +193,6 @@ def _clip_key(kind: str, request: LectureRequest, **what) -> str:
 def _cached(key: str, dst: Path, make) -> bool:
     """``dst`` (an mp4, with its .srt when there is one) from the cache, or made by
     ``make(dst)`` and then kept; returns whether it was made."""
-    import os
     import shutil
 
     folder = clip_cache()
