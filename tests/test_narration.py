@@ -228,10 +228,10 @@ def test_a_missing_script_is_one_line(tmp_path):
 
 
 def test_without_the_dry_run_the_scene_runs_with_animations_skipped(monkeypatch):
-    import jacviz.studio.render as render
+    import jacviz.studio.dry_run as dry_run
 
     ran = []
-    monkeypatch.setattr(render, "prepare_tex", lambda cls, params: ran.append(cls))
+    monkeypatch.setattr(dry_run, "prepare_tex", lambda cls, params: ran.append(cls))
     sc = narrate("jacobian-grid")
     assert len(ran) == 1 and sc.narration == run("jacobian-grid").narration
     assert sc.keyframes == []  # no frame captured
