@@ -7,6 +7,7 @@ no traceback, nothing on stdout, no file written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .core import signals
@@ -649,6 +650,13 @@ def main(argv=None) -> int:
             msg = " ".join(str(exc).split())
             print(f"error: {msg}", file=sys.stderr)
             return 2
+        if isinstance(exc, BrokenPipeError):
+            # the reader went away (`jacviz params two-way | head`): stop quietly, as a
+            # Unix tool does; stdout points at nothing now, so Python's flush at exit is silent
+            signals.kill_children()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by one
         raise
 
 

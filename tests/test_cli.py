@@ -133,3 +133,21 @@ def test_the_cli_offers_the_studio_s_formats():
     from jacviz.studio.request import RENDER_FORMATS as STUDIO
 
     assert RENDER_FORMATS == STUDIO
+
+
+@pytest.mark.parametrize("args", [["params", "two-way"], ["list"],
+                                  ["check", "--map", "(x, y) -> (x*y, x + y)", "--at", "1,2"]])
+def test_a_reader_that_went_away_is_no_error(args):
+    """`jacviz params two-way | head -1`, when head has gone before jacviz writes: the pipe's
+    reading end is closed before jacviz starts, so its first write fails.  jacviz stops
+    quietly (status 141, as for SIGPIPE), never a BrokenPipeError traceback."""
+    import os
+
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone
+    try:
+        proc = subprocess.run([sys.executable, "-m", "jacviz", *args], stdout=w,
+                              stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(w)
+    assert (proc.returncode, proc.stderr.decode()) == (141, "")
