@@ -114,3 +114,39 @@ def test_an_install_without_the_scenes_is_one_error(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(JacvizError, match="not installed as jacviz.scenes: install jacviz again"):
         sources.scenes_dir()
+
+
+def test_every_import_of_jacviz_names_something_that_is_there():
+    """Every `from jacviz... import name` anywhere in the package and the scenes (inside
+    functions too, where a moved name is only found when the function runs) names a
+    module of jacviz that has that name."""
+    import ast
+    import importlib
+
+    root = Path(__file__).resolve().parent.parent
+    missing = []
+    for path in sorted([*root.joinpath("jacviz").rglob("*.py"), *root.joinpath("scenes").glob("*.py")]):
+        rel = path.relative_to(root).with_suffix("")
+        parts = list(rel.parts)
+        if parts[0] == "scenes":
+            parts = ["jacviz", *parts]
+        package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package[:len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if not module.startswith("jacviz"):
+                continue
+            mod = importlib.import_module(module)
+            for alias in node.names:
+                if alias.name == "*" or hasattr(mod, alias.name):
+                    continue
+                try:
+                    importlib.import_module(f"{module}.{alias.name}")
+                except ImportError:
+                    missing.append(f"{rel}:{node.lineno}: {module} has no {alias.name}")
+    assert missing == []

@@ -524,7 +524,7 @@ def bench_lecture(scenes):
     import tempfile
 
     from .lecture import LectureRequest, beats_of, build
-    from .render import resolve_params
+    from .request import resolve_params
     from .voice import Piper, tts_speed
 
     rows = {}
