@@ -334,20 +334,37 @@ def sample_peak(x) -> float:
 
 
 # -- normalisation ---------------------------------------------------------------------
-def _limiter_gain(peaks, ceiling: float, rate: int = RATE, lookahead: float = 0.005):
+def _limiter_spans(peaks, ceiling: float, rate: int = RATE, lookahead: float = 0.005):
     """The look-ahead limiter's gain per sample for a signal whose true-peak envelope
-    is ``peaks`` (linear ``ceiling``), or None when no peak reaches the ceiling: the
-    minimum of the gain each sample needs over +-lookahead, then its mean over
-    +-lookahead, so it is never above what any sample needs and dips smoothly."""
+    is ``peaks`` (linear ``ceiling``), and the spans ``[(lo, hi)]`` where it is under 1;
+    ``(None, [])`` when no peak reaches the ceiling.  The gain is the minimum of what
+    each sample needs over +-lookahead, then its mean over +-lookahead: never above
+    what any sample needs, and it dips smoothly.  It is computed around the samples
+    over the ceiling alone (elsewhere it is 1), which is exact: a window reaches no
+    further than 2 lookaheads from a sample over the ceiling."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
-    if need.min() >= 1.0:
-        return None
+    over = np.flatnonzero(peaks > ceiling)
+    if not len(over):
+        return None, []
+    n = len(peaks)
     h = max(1, round(lookahead * rate))
-    gain = uniform_filter1d(minimum_filter1d(need, size=2 * h + 1, mode="nearest"),
-                            size=2 * h + 1, mode="nearest")
-    return np.minimum(gain, need)
+    cut = np.flatnonzero(np.diff(over) > 4 * h + 2)
+    gain = np.ones(n, np.float32)
+    spans = []
+    for a, b in zip(np.r_[over[0], over[cut + 1]], np.r_[over[cut], over[-1]]):
+        lo, hi = max(0, int(a) - 2 * h - 1), min(n, int(b) + 2 * h + 2)
+        need = np.minimum(1.0, ceiling / np.maximum(peaks[lo:hi], 1e-12)).astype(np.float32)
+        smooth = uniform_filter1d(minimum_filter1d(need, size=2 * h + 1, mode="nearest"),
+                                  size=2 * h + 1, mode="nearest")
+        gain[lo:hi] = np.minimum(smooth, need)
+        spans.append((lo, hi))
+    return gain, spans
+
+
+def _limiter_gain(peaks, ceiling: float, rate: int = RATE, lookahead: float = 0.005):
+    """The limiter's gain per sample (see :func:`_limiter_spans`), or None."""
+    return _limiter_spans(peaks, ceiling, rate, lookahead)[0]
 
 
 def limit(x, ceiling_db: float = CEILING_DBTP, rate: int = RATE, lookahead: float = 0.005) -> np.ndarray:
@@ -370,14 +387,35 @@ def normalise(x, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP, rat
     The K-weighted signal and the true-peak envelope are computed once: a gain g
     with the limiter's gain e(t) gives the K-weighted g e(t) K(x) (e changes slowly
     against the filter) and the envelope g e(t) peaks(t), so the search for the
-    gain costs no filtering.  The result is then measured exactly, and the search
-    is repeated from the measured error when it misses."""
+    gain costs no filtering.  The result's loudness is then measured, and the search
+    is repeated from the measured error when it misses.  (The lecture measures its
+    encoded file once more, true peak included.)"""
     x = np.asarray(x, dtype=np.float64)
     kx = _k_filtered(x, rate)
     z0 = _block_energy(kx, rate)
     level = _gated(z0)
     if not math.isfinite(level):
         return x.astype(np.float32)
+    block, step = round(0.4 * rate), round(0.1 * rate)
+    steps0 = None
+    if block == 4 * step:  # the squares per 100 ms step, to change only where the limiter acts
+        steps0 = np.square(kx[:, :kx.shape[1] // step * step]).reshape(
+            kx.shape[0], -1, step).sum(axis=(0, 2))
+
+    def energy(env, spans):
+        if env is None:
+            return z0
+        if steps0 is None:
+            return _block_energy(kx, rate, env)
+        sums = steps0.copy()
+        for lo, hi in spans:
+            a, b = lo // step, min(len(sums), -(-hi // step))
+            if a < b:
+                seg = kx[:, a * step:b * step] * env[a * step:b * step]
+                sums[a:b] = np.square(seg).reshape(kx.shape[0], b - a, step).sum(axis=(0, 2))
+        c = np.concatenate([[0.0], np.cumsum(sums)])
+        return (c[4:] - c[:-4]) / block
+
     gain_db = target - level
     # the envelope is exact wherever the gain (within 6 dB of this first guess) could
     # bring a point near the ceiling
@@ -385,21 +423,31 @@ def normalise(x, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP, rat
     peaks = _peaks(x, rate, 10 ** ((ceiling - headroom - 6.0 - first) / 20))
     margin = 0.0  # raised when the measured true peak of the result still overshoots
     bias = 0.0    # measured loudness minus the estimate, carried into the next search
-    y = x
+    y, peak = x, -math.inf
     for _ in range(4):
+        before = None  # the previous (gain, estimate): the search is a secant search
         for _ in range(12):  # the search, on the estimates
             if gain_db > first + 3.0:  # far from the first guess: the envelope again
                 first = gain_db
                 peaks = _peaks(x, rate, 10 ** ((ceiling - headroom - 6.0 - first) / 20))
             g = 10 ** (gain_db / 20)
-            env = _limiter_gain(g * peaks, 10 ** ((ceiling - headroom - margin) / 20), rate)
-            z = z0 if env is None else _block_energy(kx, rate, env)
-            estimate = _gated(z * g * g) + bias
-            if abs(estimate - target) <= tolerance / 2:
+            env, spans = _limiter_spans(g * peaks, 10 ** ((ceiling - headroom - margin) / 20),
+                                        rate)
+            estimate = _gated(energy(env, spans) * g * g) + bias
+            miss = target - estimate
+            if abs(miss) <= tolerance / 2:
                 break
-            gain_db += target - estimate
+            slope = 1.0  # loudness per dB of gain: 1 unlimited, less the more is limited
+            if before is not None and gain_db != before[0]:
+                slope = min(1.0, max(0.2, (estimate - before[1]) / (gain_db - before[0])))
+            before = (gain_db, estimate)
+            gain_db += miss / slope
         y = x * g if env is None else x * (g * env)
-        level, peak = loudness(y, rate), true_peak(y, rate)
+        # the loudness measured; the true peak from the envelope, exact where it can
+        # matter (above the floor), under the smooth gain: the same to 0.01 dB
+        level = loudness(y, rate)
+        top = float(np.max(peaks * g if env is None else peaks * (g * env)))
+        peak = 20 * math.log10(top) if top > 0 else -math.inf
         over = peak - (ceiling - headroom)
         if over <= 0.05 and abs(level - target) <= tolerance:
             break
