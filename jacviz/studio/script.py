@@ -118,7 +118,7 @@ def read_script(path, beats) -> list[tuple[str, str]]:
     """The script at ``path`` applied to ``beats`` (``[(scene.beat, default text), ...]``):
     the same beats in the same order, each with the file's text where it gives one."""
     path = Path(path)
-    where = f"script {quote(str(path))}"
+    where = f"script {str(path)!r}"  # a path is quoted whole: it is needed to act
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
