@@ -233,3 +233,22 @@ def test_pairings_shown_equal_print_alike():
     shown = [part.rsplit("= ", 1)[1].rstrip(".") for part in caption.split(" and ")]
     assert shown == ["-0.065", "-0.065"]
     assert spoken.count("minus zero point zero six five") == 2
+
+
+# -- local-linearity's error table -----------------------------------------------------------
+def test_error_table_rows_read_apart_down_each_column():
+    sets = {"steps": "0.2,0.1999,0.1"}  # two steps close together: their rows nearly alike
+    sc = narrate("local-linearity", resolve_params("local-linearity", sets))
+    hs, err, ratio, _ = sc.n.table
+    assert fmt_num(ratio[0]) == fmt_num(ratio[1])  # at the usual 3 digits they read alike
+    caption = dict(sc.beats)["error-table"]
+    shown = re.search(r"error/h goes (.*), towards 0", caption).group(1).split(", ")
+    assert len(shown) == 3 and shown[0] != shown[1] and shown[1] != shown[2]
+    assert all(abs(float(s) - r) <= 0.5 * fmt._unit(r, r, len(s.lstrip("-0.")))
+               for s, r in zip(shown, ratio))
+    steps = re.search(r"as h goes (.*), error/h", caption).group(1).split(", ")
+    assert steps == ["0.2", "0.1999", "0.1"]  # 0.2 and 0.2 at the usual 3 digits
+    linear = narrate("local-linearity", resolve_params("local-linearity",
+                                                       {"f": "(x, y) -> (2*x + y, x - y)"}))
+    said = dict(linear.narration)["error-table"]
+    assert "zero at every step" in said and "falls from" not in said
