@@ -363,7 +363,7 @@ class Comparison:
     """Two sides of a comparison as printed: ``equal`` (shown as equal: both sides the same
     text), ``a`` and ``b`` (the sides), ``by`` (the difference, stated when the digits
     cannot show it; None otherwise), ``style`` ("plain", "tex" or "spoken") and ``digits``
-    (the significant digits the sides are written with).  ``sign``
+    (the significant digits the sides are written with); ``said``: the spoken note.  ``sign``
     is =, ≠ (the sides print differently) or ≈ (they print alike and differ by ``by``);
     ``note`` is "" or "differs by 3.2 × 10⁻⁹" (in the style)."""
 
@@ -373,6 +373,7 @@ class Comparison:
     by: float | None = None
     style: str = "plain"
     digits: int = COMPARE_DIGITS
+    said: str = ""
 
     @property
     def sign(self) -> str:
@@ -387,10 +388,8 @@ class Comparison:
     def note(self) -> str:
         if self.by is None:
             return ""
-        if self.style == "spoken":
-            from .spoken import say_differs
-
-            return say_differs(self.by)
+        if self.style == "spoken":  # said by jacviz.core.spoken.say_compare
+            return self.said
         d = Differs(self.a, self.b, self.by)
         return d.tex() if self.style == "tex" else d.text()
 

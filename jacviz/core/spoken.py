@@ -475,6 +475,6 @@ def say_compare(a, b, equal: bool | None = None, digits: int = 2, most: int | No
     # the words as say_vec reads them at those digits ("about" when any was rounded)
     a_words = say_vec(fmt._values(a), c.digits)
     b_words = a_words if c.a == c.b else say_vec(fmt._values(b), c.digits)
-    return replace(c, a=a_words, b=b_words)
+    return replace(c, a=a_words, b=b_words, said="" if c.by is None else say_differs(c.by))
 
 
