@@ -682,8 +682,10 @@ def test_two_way_image_beside_the_arrows_tip(site, browser):
         v = read(page)
         texts = [page.inner_text(f"[data-vs='{k}']") for k in (1, 2)]
         signs = [page.get_attribute(f"[data-vs='{k}']", "data-sign") for k in (1, 2)]
-    assert signs == ["=", "="] and all("coincide" in t for t in texts)
+    assert signs == ["=", "="] and all("they coincide" in t for t in texts)
     assert "tip:1" not in v and "tip:2" not in v
+    with opened(browser, site["two-way"]) as (page, watch):  # g linear: u-space coincides
+        assert page.inner_text("[data-vs='1']") == ": on the arrow's tip, they coincide"
 
 
 def test_legible_on_a_projector(site, browser):

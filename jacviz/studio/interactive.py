@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import sympy
 
 from ..core.errors import JacvizError
 from ..core.fmt import COMPARE_DIGITS, COMPARE_MOST, EQUAL_RTOL, fmt_num, nice_floor, plain_expr
@@ -125,7 +126,19 @@ def _two_way(params) -> dict:
         "spaces": _spaces(chain),
         "maps": [{"name": mp.name, "text": _map_text(mp)} for mp in chain.maps],
         "x0": x0, "dx": dx, "grad": grad,
+        # per space: the maps up to it are affine (constant Jacobians), so the true image
+        # and the linear prediction are equal in exact arithmetic, wherever x0 and dx are
+        "affine": _affine_prefix(chain),
     }
+
+
+def _affine_prefix(chain: Chain) -> list[bool]:
+    """For every space k, whether the first k maps are all affine (k = 0: True)."""
+    out = [True]
+    for mp in chain.maps:
+        out.append(out[-1] and all(not sympy.sympify(e).free_symbols
+                                   for e in mp.jacobian_symbolic))
+    return out
 
 
 # -- path-sums -----------------------------------------------------------------------------

@@ -417,13 +417,15 @@
         }) : null;
         const ok = JV.finite(end) && JV.finite(tip);
         // the curve's end beside the arrow's tip, by the comparison rule (jacviz.core.fmt)
-        const c = ok ? JV.compare(end, tip) : null;
+        // equal: exactly, when the maps so far are affine; else up to floating-point error
+        const exact = DATA.affine[k], c = ok ? JV.compare(end, tip, exact || null) : null;
         cell(cells.image[k], null, c ? c.a : fmtVec(end), "image:" + k, end);
         if (c) {
           const gs = JV.el("span", {"class": "muted", "data-vs": String(k), "data-sign": c.sign},
                            null, cells.image[k]);
           if (c.equal) {
-            gs.textContent = ": on the arrow's tip, they coincide";
+            gs.textContent = exact ? ": on the arrow's tip, they coincide"
+                                   : ": on the arrow's tip, to within rounding error";
           } else {
             gs.appendChild(document.createTextNode(" " + c.sign + " the arrow's tip "));
             JV.el("span", {"data-q": "tip:" + k, "data-v": JV.exact(tip)}, c.b, gs);
