@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Indicate, Ma
     TransformFromCopy, VGroup, Write
 
 from jacviz import Chain, Map, Trace
+from jacviz.core.fmt import compare
 from jacviz.core.spoken import join_words, say_int, say_matrix, say_name, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, SceneParams, param,
                         plain_expr, plain_mat, plain_vec, style, tex_name, tex_tuple, tex_vec)
@@ -296,11 +297,15 @@ class Composition(JacvizScene):
 
     def multiply_jacobians(self):
         n, trs, equal = self.n, self.n.trs, self.n.equal
+        # the comparison rule (jacviz.core.fmt.compare): equal, printed alike; not, apart
+        cmp = compare(n.dhs_composed, trs.jacobian, equal)
+        right = n.dhs_composed if equal else trs.jacobian
         arg = ", ".join(tex_name(v) for v in n.small.maps[0].input_names)
         self.beat("multiply-jacobians", f"Multiply Jacobians: at {plain_vec(n.xs)}, "
                   f"{plain_mat(trs.jacobians[1])} times {plain_mat(trs.jacobians[0])} = "
-                  f"{plain_mat(trs.jacobian)}, {'the same' if equal else 'NOT the same'} as "
-                  f"composing first ({plain_mat(n.dhs_composed)}).", say=say_multiply(n))
+                  f"{plain_mat(right, cmp.digits)}, {'the same' if equal else 'NOT the same'} as "
+                  f"composing first ({plain_mat(n.dhs_composed, cmp.digits)})"
+                  + (f", {cmp.note}" if cmp.note else "") + ".", say=say_multiply(n))
         pw = self.panels[1][0].width
         num = [JacobianMatrix.numeric(Jk) for Jk in trs.jacobians[::-1]]
         ans = JacobianMatrix.numeric(trs.jacobian, color=P)
@@ -311,10 +316,10 @@ class Composition(JacvizScene):
             MatrixProduct(num, ans, width=pw - 0.4, gap=0.1,
                           lhs=MathTex(self._at_small(), font_size=style.BODY)))
         style.fit(lines.arrange(DOWN, buff=0.5), pw - 0.4, 4.0).move_to(self.panels[1][0])
-        verdict = VGroup(JacobianMatrix.numeric(n.dhs_composed, color=P),
-                         MathTex("=" if equal else r"\neq", font_size=style.TITLE,
-                                 color=P if equal else WN),
-                         JacobianMatrix.numeric(trs.jacobian, color=P),
+        verdict = VGroup(JacobianMatrix.numeric(n.dhs_composed, cmp.digits, color=P),
+                         MathTex("=" if equal else r"\neq" if cmp.by is None else r"\approx",
+                                 font_size=style.TITLE, color=P if equal else WN),
+                         JacobianMatrix.numeric(right, cmp.digits, color=P),
                          MathTex(r"\checkmark", font_size=style.TITLE, color=P) if equal
                          else style.xmark()).arrange(RIGHT, buff=0.35)
         self._band(verdict, self.panels.get_bottom()[1] - 0.15, BOTTOM)
@@ -388,6 +393,7 @@ def say_compose_first(n) -> str:
 def say_multiply(n) -> str:
     trs = n.trs
     same = "the same answer" if n.equal else "not the same answer, which would be a mistake"
+    product = n.dhs_composed if n.equal else trs.jacobian  # shown equal: read alike
     return (f"Now multiply the Jacobians instead: {_mat(trs.jacobians[1])}, times "
-            f"{_mat(trs.jacobians[0])}, gives {_mat(trs.jacobian)}. That is {same}. "
+            f"{_mat(trs.jacobians[0])}, gives {_mat(product)}. That is {same}. "
             f"Jacobians multiply, and the shapes force the order.")

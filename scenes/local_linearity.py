@@ -16,10 +16,11 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Line, Replacement
                    always_redraw, smooth)
 
 from jacviz import JacvizError, Linearization, Map, linearize, self_check
-from jacviz.core.fmt import fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num, tex_tuple, tex_vec
+from jacviz.core.fmt import (column_digits, fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num,
+                             tex_tuple, tex_vec)
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
-from jacviz.core.spoken import say_num, say_vec
+from jacviz.core.spoken import say_compare as say_apart, say_num, say_vec
 from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
 from jacviz.kit.view import PlaneView
@@ -290,19 +291,22 @@ class LocalLinearity(JacvizScene):
 
     def error_table(self):
         hs, err, ratio, shrink = self.n.table
+        # each column read down, row after row: neighbours that differ print apart
+        dig = [column_digits(col) for col in (hs, err, ratio)]
         self.beat("error-table",
                   f"The error of the linear prediction, |F(x0 + h v) - F(x0) - J h v| with v = "
                   f"{plain_vec(self.n.v)}, shrinks faster than the step: as h goes "
-                  f"{', '.join(fmt_num(x) for x in hs)}, error/h goes "
-                  f"{', '.join(fmt_num(x) for x in ratio)}, towards 0.", say=say_errors(self.n))
+                  f"{', '.join(fmt_num(x, dig[0]) for x in hs)}, error/h goes "
+                  f"{', '.join(fmt_num(x, dig[2]) for x in ratio)}, towards 0.",
+                  say=say_errors(self.n))
         head = style.math(r"\text{error}(h) = \left| F(x_0 + h\,v) - F(x_0) - J(x_0)\,h\,v"
                           rf" \right|,\quad v = {tex_vec(self.n.v)}", font_size=style.BODY)
         style.fit(head, style.safe_width(), 0.8).move_to([0, 2.45, 0])
         cells = [Tex(t, font_size=style.SMALL, color=style.MUTED)
                  for t in (r"step $h$", r"error", r"error / $h$")]
         for row in zip(hs, err, ratio):
-            cells += [style.math(tex_num(x), c, style.BODY)
-                      for x, c in zip(row, (style.FORWARD, style.INK, style.INK))]
+            cells += [style.math(tex_num(x, d), c, style.BODY)
+                      for x, d, c in zip(row, dig, (style.FORWARD, style.INK, style.INK))]
         table = VGroup(*cells).arrange_in_grid(rows=len(hs) + 1, cols=3, buff=(1.2, 0.4))
         rule = Line(LEFT, RIGHT, color=style.MUTED, stroke_width=2)
         rule.scale_to_fit_width(table.width + 0.4).next_to(VGroup(*cells[:3]), DOWN, buff=0.16)
@@ -359,6 +363,14 @@ def say_square(n, c1, c2) -> str:
 
 def say_errors(n) -> str:
     hs, err, ratio, shrink = n.table
-    return (f"How good is the linear prediction? Let the step shrink from {say_num(hs[0])} to "
-            f"{say_num(hs[-1])}. The error divided by the step falls from {say_num(ratio[0])} "
-            f"to {say_num(ratio[-1])}. The error shrinks faster than the step.")
+    steps = say_apart(hs[0], hs[-1], equal=False)  # numbers said to differ read apart
+    if not np.any(ratio):  # a linear map: the error is 0 at every step
+        return (f"How good is the linear prediction? Let the step shrink from {steps.a} to "
+                f"{steps.b}. The error is zero at every step: this map is linear, and its "
+                f"prediction is exact.")
+    falls = say_apart(ratio[0], ratio[-1], equal=False)
+    drop = (f"falls from {falls.a} to {falls.b}" if not falls.note else
+            f"falls from {falls.a}, though {falls.note}")
+    return (f"How good is the linear prediction? Let the step shrink from {steps.a} to "
+            f"{steps.b}. The error divided by the step {drop}. The error shrinks faster than "
+            f"the step.")

@@ -19,7 +19,8 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, MobjectTable, Tex,
 from jacviz import Chain, Graph, JacvizError, Network, self_check
 from jacviz.core.costs import ProductCost
 from jacviz.core.network import BackwardSweep, ForwardPass, parse_activations
-from jacviz.core.spoken import join_words, say_int, say_num, say_shape, say_vec
+from jacviz.core.fmt import compare
+from jacviz.core.spoken import join_words, say_compare, say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)
@@ -218,16 +219,18 @@ class TinyNetwork(JacvizScene):
     def duality(self):
         n = self.n
         dx, gx, dl = n.push[0], n.sweep.grads[0], n.push[-1][0]
-        self.beat("duality", f"Both ways agree: dl = {fmt_num(dl)} and <grad_x l, dx> = "
-                             f"{dot_terms(gx, dx)} = {fmt_num(n.pairing)}. grad_x l transposed is "
+        # shown as equal: printed alike (the comparison rule, jacviz.core.fmt.compare)
+        c, ct = compare(dl, n.pairing), compare(dl, n.pairing, tex=True)
+        self.beat("duality", f"Both ways agree: dl = {c.a} and <grad_x l, dx> = "
+                             f"{dot_terms(gx, dx)} = {c.b}. grad_x l transposed is "
                              f"the whole 1x{len(dx)} Jacobian.", say=say_duality(n, dl))
         product = r"\,".join(reversed(n.net.stage_tex()))
         terms = " + ".join(rf"{tex_factor(a)}\cdot {tex_factor(b)}" for a, b in zip(gx, dx))
         line = VGroup(ColoredTex(("dl", style.FORWARD), rf" = {product}\,", ("dx", style.FORWARD),
-                                 " = ", (tex_num(dl), style.FORWARD), font_size=style.SMALL),
+                                 " = ", (ct.a, style.FORWARD), font_size=style.SMALL),
                       ColoredTex(r"\langle ", (r"\nabla_x l", style.BACKWARD), ", ",
                                  ("dx", style.FORWARD), rf"\rangle = {terms} = ",
-                                 (tex_num(n.pairing), style.BACKWARD), font_size=style.SMALL))
+                                 (ct.b, style.BACKWARD), font_size=style.SMALL))
         line.arrange(DOWN, buff=0.25)
         top = VGroup(self.bwd, self.bwd_arrows).get_bottom()[1] - 0.2
         style.place_in_band(line, top, style.content_bottom())
@@ -317,8 +320,9 @@ def say_backward(n) -> str:
 
 
 def say_duality(n, dl) -> str:
-    return (f"Both ways agree. Forward, the change in the loss is {say_num(dl)}. Backward, the "
-            f"gradient paired with d x gives {say_num(n.pairing)}. The gradient, transposed, is "
+    c = say_compare(dl, n.pairing)  # shown as equal: read alike
+    return (f"Both ways agree. Forward, the change in the loss is {c.a}. Backward, the "
+            f"gradient paired with d x gives {c.b}. The gradient, transposed, is "
             f"the whole one-row Jacobian.")
 
 

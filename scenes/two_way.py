@@ -16,8 +16,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, Fade
                    GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
 
 from jacviz import Chain, JacvizError, Trace, self_check
-from jacviz.core.fmt import dot_terms, fmt_num, plain_vec, plural, tex_num, tex_tuple, tex_vec
-from jacviz.core.spoken import join_words, say_int, say_name, say_num, say_vec
+from jacviz.core.fmt import (coincide, compare, dot_terms, fmt_num, plain_vec, plural, tex_num,
+                             tex_tuple, tex_vec)
+from jacviz.core.maps import image_gaps
+from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
@@ -39,7 +41,9 @@ def space_names(chain):
 
 @dataclass(frozen=True, eq=False)
 class TwoWayNumbers:
-    """What the two-way scene draws: the chain's trace and the spaces' names."""
+    """What the two-way scene draws: the chain's trace and the spaces' names; ``gaps``: in
+    every space the true image's end minus the prediction's, in high precision (0 where
+    the two are equal in exact arithmetic; None where it is not a finite real)."""
 
     chain: Chain
     tr: Trace
@@ -47,6 +51,36 @@ class TwoWayNumbers:
     dims: tuple
     names: list[tuple[str, str]]
     maps: list[tuple[str, str]]
+    gaps: list
+
+    def coincide(self, k: int) -> bool:
+        """Whether the true image and the prediction end at the same point of space k."""
+        gap = self.gaps[k]
+        if gap is None:  # not computable in high precision: floating-point error, then
+            return coincide(self.tr.images[k][-1], self.tr.linear[k][-1])
+        return not np.any(gap)
+
+    def image_vs_prediction(self, k: int, style: str = "plain"):
+        """The true image's end and the prediction's in space k, printed by the comparison
+        rule (jacviz.core.fmt.compare): alike when they coincide, else with the digits that
+        tell them apart, or with the gap stated."""
+        a, b, same = self.tr.images[k][-1], self.tr.linear[k][-1], self.coincide(k)
+        by = None if same or self.gaps[k] is None else float(np.max(np.abs(self.gaps[k])))
+        if style == "spoken":
+            return say_compare(a, b, same, by=by)
+        return compare(a, b, same, by=by, tex=style == "tex")
+
+    @property
+    def pairings_agree(self) -> bool:
+        """The pairing is the same number in every space (it is, in exact arithmetic)."""
+        pair = self.tr.pairings
+        return all(coincide(v, pair[0]) for v in pair)
+
+    @property
+    def pairings_shown(self) -> list[float]:
+        """The pairings as shown: all one number when they agree (printed alike)."""
+        pair = self.tr.pairings
+        return [pair[0]] * len(pair) if self.pairings_agree else list(pair)
 
 
 @dataclass(frozen=True)
@@ -83,7 +117,8 @@ class TwoWayParams(SceneParams):
             for (_, nm), v in zip(names, vecs):  # every space is drawn around its point
                 self.need_drawable(what.format(nm), v, given)
         return TwoWayNumbers(chain=chain, tr=tr, K=len(chain), dims=chain.dims, names=names,
-                               maps=[(tex_name(mp.name), mp.name) for mp in chain.maps])
+                               maps=[(tex_name(mp.name), mp.name) for mp in chain.maps],
+                               gaps=image_gaps(chain, x0, dx))
 
 
 class TwoWay(JacvizScene):
@@ -247,21 +282,26 @@ class TwoWay(JacvizScene):
 
     # -- beat 3 -------------------------------------------------------------------------
     def true_image(self):
-        n, tr = self.n, self.n.tr
-        same = [np.allclose(a[-1], b[-1], rtol=1e-9, atol=1e-12)
-                for a, b in zip(tr.images, tr.linear)]
-        said = [f"in {n.names[k][1]}-space the curve " + ("is the arrow itself" if same[k] else
-                f"ends at {plain_vec(tr.images[k][-1])}, the arrow at "
-                f"{plain_vec(tr.linear[k][-1])}") for k in range(1, n.K + 1)]
+        n = self.n
+        same = [n.coincide(k) for k in range(n.K + 1)]
+        said = []
+        for k in range(1, n.K + 1):
+            c = n.image_vs_prediction(k)
+            said.append(f"in {n.names[k][1]}-space the curve and the arrow coincide, both ending "
+                        f"at {c.a}" if c.equal else f"in {n.names[k][1]}-space the curve ends at "
+                        f"{c.a}, the arrow at {c.b}" + (f" ({c.note})" if c.note else ""))
         self.beat("true-image", "The true image of the arrow, the curve traced as s goes from 0 "
                   "to 1, beside the linear prediction: " + "; ".join(said) + ".",
                   say=say_image(self, same))
         x = f"{self.at(0)} + {self.d(0)}"
-        rows = VGroup(*[ColoredTex(
-            (rf"{n.names[k][0]}({x}) = {tex_vec(tr.images[k][-1])}", HL),
-            (r"\ =\ " if same[k] else r"\ \ne\ ", INK),
-            (rf"{self.at(k)} + {self.d(k)} = {tex_vec(tr.linear[k][-1])}", FWD),
-            (r"\ \ \text{the same}" if same[k] else "", MUTED)) for k in (n.K - 1, n.K)])
+        rows, self.compared = VGroup(), {}
+        for k in (n.K - 1, n.K):
+            c = self.compared[k] = n.image_vs_prediction(k, "tex")  # as drawn (tests read it)
+            rows.add(ColoredTex(
+                (rf"{n.names[k][0]}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
+                (rf"{self.at(k)} + {self.d(k)} = {c.b}", FWD),
+                (r"\ \ \text{coincide}" if c.equal else rf"\ \ {c.note}" if c.note else "",
+                 MUTED)))
         rows.arrange(RIGHT, buff=0.6)
         if rows.width > style.safe_width() / 0.9:  # too long for one line: one under the other
             rows.arrange(DOWN, buff=0.12)
@@ -293,8 +333,7 @@ class TwoWay(JacvizScene):
     # -- beat 5 -------------------------------------------------------------------------
     def duality(self):
         n, tr = self.n, self.n.tr
-        pair = tr.pairings
-        ok = all(abs(v - pair[0]) <= 1e-9 * max(1.0, abs(pair[0])) for v in pair)
+        pair, ok = n.pairings_shown, n.pairings_agree  # agreeing pairings print alike
 
         def terms(k, tex=False):
             g, d = tr.pullback[k], tr.pushforward[k]
@@ -341,14 +380,17 @@ def say_push(scene) -> str:
 
 
 def say_image(scene, same) -> str:
-    n, tr = scene.n, scene.n.tr
+    n = scene.n
     if all(same[1:]):
         return ("The curve is the arrow's true image under the maps, and the arrow is the "
-                "linear prediction. Here the curve ends exactly where the arrow does: for this "
-                "arrow the prediction is exact.")
+                "linear prediction. Here the curve and the arrow coincide: the curve ends "
+                "exactly where the arrow does, and for this arrow the prediction is exact.")
+    k = max(k for k in range(1, n.K + 1) if not same[k])  # the last space where they differ
+    c = n.image_vs_prediction(k, "spoken")
+    where = (f"the curve and the arrow both end at {c.a}; {c.note}" if c.note else
+             f"the curve ends at {c.a}, the arrow at {c.b}")
     return (f"The curve is the arrow's true image, and the arrow is the linear prediction. "
-            f"In {_sp(scene, n.K)}-space the curve ends at {say_vec(tr.images[n.K][-1])}, the "
-            f"arrow at {say_vec(tr.linear[n.K][-1])}. That gap is what approximately means.")
+            f"In {_sp(scene, k)}-space {where}. That gap is what approximately means.")
 
 
 def say_pull(scene) -> str:
@@ -360,9 +402,9 @@ def say_pull(scene) -> str:
 
 
 def say_duality(scene) -> str:
-    n, pair = scene.n, scene.n.tr.pairings
-    spoken = [say_num(p) for p in pair]
-    if len(set(spoken)) == 1:
+    n = scene.n
+    spoken = [say_num(p) for p in n.pairings_shown]
+    if n.pairings_agree:
         every = (f"It is {spoken[0]} in the first space, and {spoken[0]} again in the last" if
                  n.K == 2 else f"In all {say_int(n.K + 1)} spaces it is {spoken[0]}")
     else:

@@ -96,6 +96,11 @@ CASES = {
     "two-way-log": ("two-way", {"maps": "(x1, x2) -> (log(x1), x2); (u1, u2) -> u1*u2"},
                     ["(x1, x2) -> (log(x1), x2)", "(u1, u2) -> u1*u2"]),
     "two-way-hostile": ("two-way", {"maps": HOSTILE}, HOSTILE.split("; ")),
+    # issue 24: a small dx on a nonlinear map (the sides differ), and a linear map (they coincide)
+    "two-way-small-dx": ("two-way", {"point": "0.7,-1.3", "dx": "0.003,-0.001"},
+                         ["(x1, x2) -> (x1 + 2*x2, x1 - x2)", "(u1, u2) -> u1*u2 + u1"]),
+    "two-way-linear": ("two-way", {"f": "(u1, u2) -> 2*u1 - 0.3*u2", "point": "0.7,-1.3"},
+                       ["(x1, x2) -> (x1 + 2*x2, x1 - x2)", "(u1, u2) -> 2*u1 - 0.3*u2"]),
     "path-sums": ("path-sums", {}, ["(x, y) -> (x^2 + y, x*y)", "(u, v) -> u + v^2"]),
     "path-sums-example": ("path-sums", {"maps": PATHS_EXAMPLE, "output_names": "y", "point": "1,2",
                                         "entry": "1,2"}, PATHS_EXAMPLE.split("; ")),
@@ -633,6 +638,54 @@ def test_numbers_are_written_as_the_clips_write_them(site, browser):
         special = page.evaluate("[NaN, Infinity, -Infinity].map(v => JV.fmt(v))")
     assert [(v, s) for v, s in zip(values, shown) if s != fmt_num(v)] == []
     assert special == ["undefined here"] * 3
+
+
+def test_comparisons_follow_the_rule_of_the_clips(site, browser):
+    """The page's JV.compare is jacviz.core.fmt.compare (plain text): the same sides, sign and
+    stated difference for numbers and vectors, equal or not, from the same constants."""
+    import random
+
+    from jacviz.core.fmt import compare
+
+    rng = random.Random(24)
+    pairs = [(1.4312, 1.4339), (1.4345, 1.435), (1.0, 1.0 + 3.2e-9), (2.5, 2.5 + 4e-12),
+             (0.1235 - 1e-12, 0.1235 + 1e-12), (-5.704596, -5.7046), (1e6, 1e6 + 1e-4),
+             ([-1.0312, -1.4701], [-1.03, -1.47]), ([0.36813, 0.59001], [0.36813, 0.59])]
+    for _ in range(400):
+        a = rng.choice([-1, 1]) * rng.random() * 10 ** rng.randint(-6, 8)
+        b = a * (1 + rng.choice([-1, 1]) * 10 ** rng.uniform(-13, -1))
+        pairs.append((a, b) if rng.random() < 0.6 else ([a, 1.5], [b, 1.5]))
+    pairs += [(a, a) for a, _ in pairs[:50]]
+    with opened(browser, site["two-way"]) as (page, watch):
+        shown = page.evaluate("(ps) => ps.map(p => JV.compare(p[0], p[1]))", pairs)
+    want = [compare(a, b) for a, b in pairs]
+    got = [(s["equal"], s["a"], s["b"], s["sign"], s["note"]) for s in shown]
+    assert [(c.equal, c.a, c.b, c.sign, c.note) for c in want] == got
+    assert {c.sign for c in want} == {"=", "≠", "≈"}  # every kind was compared
+
+
+def test_two_way_image_beside_the_arrows_tip(site, browser):
+    """The true image's end beside the prediction (the arrow's tip): a small dx on a
+    nonlinear map prints the two visibly different; a linear map says they coincide."""
+    from jacviz.core.fmt import fmt_num
+
+    with opened(browser, site["two-way-small-dx"]) as (page, watch):
+        v = read(page)
+        sign = page.get_attribute("[data-vs='2']", "data-sign")
+    end, tip = v["image:2"], v["tip:2"]
+    assert sign == "≠" and end[0] != tip[0]
+    assert fmt_num(end[1][0]) == fmt_num(tip[1][0])  # at 3 digits they would read alike
+    assert abs(float(end[0]) - end[1][0]) <= 0.5e-6 and abs(float(tip[0]) - tip[1][0]) <= 0.5e-6
+    c = check(CASES["two-way-small-dx"][2], [0.703, -1.301]).result()  # the chain at x0 + dx
+    assert agrees(end[0], c["points"][2])
+    with opened(browser, site["two-way-linear"]) as (page, watch):
+        v = read(page)
+        texts = [page.inner_text(f"[data-vs='{k}']") for k in (1, 2)]
+        signs = [page.get_attribute(f"[data-vs='{k}']", "data-sign") for k in (1, 2)]
+    assert signs == ["=", "="] and all("they coincide" in t for t in texts)
+    assert "tip:1" not in v and "tip:2" not in v
+    with opened(browser, site["two-way"]) as (page, watch):  # g linear: u-space coincides
+        assert page.inner_text("[data-vs='1']") == ": on the arrow's tip, they coincide"
 
 
 def test_legible_on_a_projector(site, browser):

@@ -9,12 +9,21 @@ exactly, 0.25 or 1/3.  The layouts every writer shares, whatever writes the
 cells: ``tuple_text`` and ``rows_text`` (plain), ``tex_paren`` and
 ``tex_bmatrix`` (TeX).  Also the round numbers for scales and axes:
 ``nice_floor`` and ``nice_range``.
+
+Comparisons, one rule everywhere (screen, captions, narration, live pages):
+numbers shown as different (≠, <, "the gap") are printed with the fewest
+significant digits, 3 to 8, that print them visibly different (``distinct``,
+``tex_distinct``, ``column_digits``); beyond 8 the difference itself is stated
+("differs by 3.2 × 10⁻⁹", ``Differs``).  Numbers shown as equal are printed
+the same on both sides.  ``compare`` applies the whole rule; ``coincide`` is
+the floating-point tolerance for "equal".
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from dataclasses import dataclass
 from fractions import Fraction
 
 
@@ -225,3 +234,201 @@ def nice_range(lo: float, hi: float, ticks: int = 4) -> tuple[float, float, floa
     if not (math.isfinite(step) and math.isfinite(a) and math.isfinite(b)):
         return lo, hi, hi / 2 - lo / 2  # at the very end of float64's range
     return float(a), float(b), float(step)
+
+
+# -- comparisons: numbers shown as different, or as equal ---------------------------------
+#: the usual significant digits, and the most a comparison prints before it states the
+#: difference instead (the live pages read these constants too)
+COMPARE_DIGITS = 3
+COMPARE_MOST = 8
+#: relative tolerance (of the larger size, at least 1) under which two floats computed from
+#: numbers equal in exact arithmetic are taken as equal (floating-point error)
+EQUAL_RTOL = 1e-9
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _values(v) -> list[float]:
+    import numpy as np
+
+    return [float(x) for x in np.ravel(np.asarray(v, dtype=float))]
+
+
+def coincide(a, b, rtol: float = EQUAL_RTOL) -> bool:
+    """Whether two numbers (or vectors, componentwise) are equal up to floating-point
+    error: every |a_i - b_i| at most ``rtol`` times max(1, |a_i|, |b_i|)."""
+    xs, ys = _values(a), _values(b)
+    if len(xs) != len(ys):
+        return False
+    return all(abs(x - y) <= rtol * max(1.0, abs(x), abs(y)) for x, y in zip(xs, ys))
+
+
+def _unit(x: float, y: float, p: int) -> float:
+    """One unit in the p-th significant digit of the larger of |x|, |y| (its decimal
+    exponent read from its exact expansion, the power of ten correctly rounded: the live
+    pages compute the same float)."""
+    big = max(abs(x), abs(y))
+    if not big > 0 or not math.isfinite(big):
+        return 0.0
+    exponent = int(f"{big:.20e}".split("e")[1])
+    return float(f"1e{exponent - p + 1}")
+
+
+def digits_apart(a, b, write=fmt_num, digits: int = COMPARE_DIGITS,
+                 most: int = COMPARE_MOST) -> int | None:
+    """The fewest significant digits p, ``digits <= p <= most``, at which ``write(x, p)``
+    prints the two sides visibly different: some component prints differently and
+    differs by at least half a unit in its p-th digit (so that two numbers on either
+    side of a rounding boundary, 0.1235 - 1e-12 and 0.1235 + 1e-12, are not shown
+    apart by their rounding alone); None when no such p exists."""
+    xs, ys = _values(a), _values(b)
+    for p in range(max(1, digits), max(1, digits, most) + 1):
+        if any(write(x, p) != write(y, p) and abs(x - y) >= 0.5 * _unit(x, y, p)
+               for x, y in zip(xs, ys)):
+            return p
+    return None
+
+
+def gap_of(a, b) -> float:
+    """The difference between two numbers, or the largest between two vectors' components."""
+    return max((abs(x - y) for x, y in zip(_values(a), _values(b))), default=0.0)
+
+
+def sci_text(v: float, digits: int = 2) -> str:
+    """A small or large number in plain text as a person writes it: 3.2 × 10⁻⁹ (and
+    0.0042 or 250 in between, as fmt_num writes them)."""
+    v = float(v)
+    if v == 0 or 1e-3 <= abs(v) < 1e4 or not math.isfinite(v):
+        return fmt_num(v, digits)
+    mant, ex = f"{v:.{max(1, digits) - 1}e}".split("e")
+    mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
+    return f"{mant} × 10{str(int(ex)).translate(_SUPERSCRIPT)}"
+
+
+def sci_tex(v: float, digits: int = 2) -> str:
+    """sci_text for TeX: 3.2\\times 10^{-9}."""
+    v = float(v)
+    if v == 0 or 1e-3 <= abs(v) < 1e4 or not math.isfinite(v):
+        return tex_num(v, digits)
+    mant, ex = f"{v:.{max(1, digits) - 1}e}".split("e")
+    mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
+    return rf"{mant}\times 10^{{{int(ex)}}}"
+
+
+@dataclass(frozen=True)
+class Differs:
+    """Two numbers (or vectors) that differ beyond ``most`` significant digits: the sides
+    as usual, both written from the first (``a``, ``b``: the same text, shown as
+    approximately equal) and the difference itself, ``by`` (the
+    largest difference of a component).  ``text()``, ``tex()``: "differs by 3.2 × 10⁻⁹";
+    the spoken form is :func:`jacviz.core.spoken.say_differs`."""
+
+    a: str
+    b: str
+    by: float
+
+    def text(self, verb: str = "differs by") -> str:
+        return f"{verb} {sci_text(self.by)}"
+
+    def tex(self, verb: str = "differs by") -> str:
+        return rf"\text{{{verb} }}{sci_tex(self.by)}"
+
+
+def _sides(a, b, write, join, digits: int, most: int, by: float | None):
+    p = digits_apart(a, b, write, digits, most)
+    if p is None:
+        alike = join(write(x, digits) for x in _values(a))  # both sides alike, and the gap
+        return Differs(alike, alike, abs(float(by)) if by is not None else gap_of(a, b))
+    return join(write(x, p) for x in _values(a)), join(write(y, p) for y in _values(b))
+
+
+def distinct(a, b, digits: int = COMPARE_DIGITS, most: int = COMPARE_MOST, *,
+             by: float | None = None):
+    """Two numbers (or vectors, compared as a whole) shown as different, in plain text:
+    ``(text_a, text_b)`` with the fewest significant digits (``digits`` to ``most``) that
+    print them visibly different (:func:`digits_apart`), or a :class:`Differs` when even
+    ``most`` digits cannot.  ``by`` is the difference when known better than a - b in
+    floats (computed in high precision)."""
+    return _sides(a, b, fmt_num, tuple_text, digits, most, by)
+
+
+def tex_distinct(a, b, digits: int = COMPARE_DIGITS, most: int = COMPARE_MOST, *,
+                 by: float | None = None):
+    """:func:`distinct` in TeX (sides as tex_vec writes them)."""
+    return _sides(a, b, tex_num, lambda items: tex_paren(items, r",\, "), digits, most, by)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two sides of a comparison as printed: ``equal`` (shown as equal: both sides the same
+    text), ``a`` and ``b`` (the sides), ``by`` (the difference, stated when the digits
+    cannot show it; None otherwise), ``style`` ("plain", "tex" or "spoken") and ``digits``
+    (the significant digits the sides are written with); ``said``: the spoken note.  ``sign``
+    is =, ≠ (the sides print differently) or ≈ (they print alike and differ by ``by``);
+    ``note`` is "" or "differs by 3.2 × 10⁻⁹" (in the style)."""
+
+    equal: bool
+    a: str
+    b: str
+    by: float | None = None
+    style: str = "plain"
+    digits: int = COMPARE_DIGITS
+    said: str = ""
+
+    @property
+    def sign(self) -> str:
+        tex = self.style == "tex"
+        if self.equal:
+            return "="
+        if self.by is None:
+            return r"\ne" if tex else "≠"
+        return r"\approx" if tex else "≈"
+
+    @property
+    def note(self) -> str:
+        if self.by is None:
+            return ""
+        if self.style == "spoken":  # said by jacviz.core.spoken.say_compare
+            return self.said
+        d = Differs(self.a, self.b, self.by)
+        return d.tex() if self.style == "tex" else d.text()
+
+
+def compare(a, b, equal: bool | None = None, digits: int = COMPARE_DIGITS,
+            most: int = COMPARE_MOST, *, by: float | None = None, tex: bool = False,
+            write=None, join=None, style: str | None = None) -> Comparison:
+    """The one rule for printing two numbers (or vectors) side by side.
+
+    ``equal`` says whether they are shown as equal (default: :func:`coincide`).  Equal:
+    both sides are printed from ``a``, the same digits on both sides.  Different: with
+    the fewest digits that tell them apart (:func:`distinct`), or, beyond ``most``
+    digits, both alike with the difference stated (``by``, "differs by 3.2 × 10⁻⁹").
+    ``tex=True`` writes TeX; ``write(x, digits)``, ``join(items)`` and ``style`` another
+    form (:func:`jacviz.core.spoken.say_compare` for the voice)."""
+    style = style or ("tex" if tex else "plain")
+    write = write or (tex_num if tex else fmt_num)
+    join = join or ((lambda items: tex_paren(items, r",\, ")) if tex else tuple_text)
+    if equal is None:
+        equal = coincide(a, b)
+    if equal:
+        text = join(write(x, digits) for x in _values(a))
+        return Comparison(True, text, text, None, style, digits)
+    p = digits_apart(a, b, write, digits, most)
+    if p is None:
+        alike = join(write(x, digits) for x in _values(a))
+        gap = abs(float(by)) if by is not None else gap_of(a, b)
+        return Comparison(False, alike, alike, gap, style, digits)
+    return Comparison(False, join(write(x, p) for x in _values(a)),
+                      join(write(y, p) for y in _values(b)), None, style, p)
+
+
+def column_digits(values, digits: int = COMPARE_DIGITS, most: int = COMPARE_MOST,
+                  write=fmt_num) -> int:
+    """The digits for a column of numbers read one after the other (a table's rows, a
+    sequence that falls): the fewest, ``digits`` to ``most``, at which every two
+    neighbours that differ print visibly different (neighbours no digits can tell apart
+    are left to print alike)."""
+    vals = _values(values)
+    need = [digits_apart(x, y, write, digits, most) for x, y in zip(vals, vals[1:])
+            if not coincide(x, y)]
+    return max([digits] + [p for p in need if p is not None])

@@ -441,3 +441,40 @@ def estimate_timing(text: str, wpm: float = WORDS_PER_MINUTE,
         out.append((t, t + length, sentence))
         t += length
     return out
+
+
+# -- comparisons (the rule of jacviz.core.fmt.compare, for the ear) ------------------------
+def _say_written(v: float, digits: int) -> str:
+    return say_num(v, digits, about=False)
+
+
+def say_differs(by: float, verb: str = "they differ by") -> str:
+    """A difference too small for the digits: 'they differ by about three point two times
+    ten to the minus nine'."""
+    by = abs(float(by))
+    if by == 0 or not math.isfinite(by) or 1e-3 <= by < 1e6:
+        return f"{verb} {say_num(by, 2)}"
+    words, rounded = _scientific(by, 2)  # say_num would round a tiny difference to zero
+    return f"{verb} {'about ' if rounded else ''}{words}"
+
+
+def say_compare(a, b, equal: bool | None = None, digits: int = 2, most: int | None = None,
+                *, by: float | None = None):
+    """Two numbers (or vectors) to be said side by side, by the rule of
+    :func:`jacviz.core.fmt.compare`: shown as equal, both read from ``a``; shown as
+    different, with the fewest digits (``digits`` up to ``fmt.COMPARE_MOST``) that read
+    differently, else read alike with the difference said.  Returns a
+    :class:`jacviz.core.fmt.Comparison` whose ``a``, ``b`` are words and whose ``note`` is
+    "" or "they differ by ..."."""
+    from dataclasses import replace
+
+    from . import fmt
+
+    c = fmt.compare(a, b, equal, digits, fmt.COMPARE_MOST if most is None else most, by=by,
+                    write=_say_written, join=join_words, style="spoken")
+    # the words as say_vec reads them at those digits ("about" when any was rounded)
+    a_words = say_vec(fmt._values(a), c.digits)
+    b_words = a_words if c.a == c.b else say_vec(fmt._values(b), c.digits)
+    return replace(c, a=a_words, b=b_words, said="" if c.by is None else say_differs(c.by))
+
+

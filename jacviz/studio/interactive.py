@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import sympy
 
 from ..core.errors import JacvizError
-from ..core.fmt import fmt_num, nice_floor, plain_expr
+from ..core.fmt import COMPARE_DIGITS, COMPARE_MOST, EQUAL_RTOL, fmt_num, nice_floor, plain_expr
 from ..core.jsgen import compile_chain, compile_map, prelude, to_js_object
 from ..core.maps import Chain, Map
 from . import registry
@@ -48,6 +49,9 @@ ASSETS = Path(__file__).resolve().parent / "interactive_assets"
 PALETTE = {"forward": "#E69F00", "backward": "#56B4E9", "point": "#009E73", "warn": "#D55E00",
            "highlight": "#F0E442", "ink": "#FFFFFF", "muted": "#9A9A9A", "panel": "#1C1C1C",
            "background": "#0B0B0B"}
+
+#: the comparison rule's constants (jacviz.core.fmt), for the page's JV.compare
+COMPARE = {"digits": COMPARE_DIGITS, "most": COMPARE_MOST, "rtol": EQUAL_RTOL}
 
 #: no request of any kind: only the page's own inline script and style run
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -122,7 +126,19 @@ def _two_way(params) -> dict:
         "spaces": _spaces(chain),
         "maps": [{"name": mp.name, "text": _map_text(mp)} for mp in chain.maps],
         "x0": x0, "dx": dx, "grad": grad,
+        # per space: the maps up to it are affine (constant Jacobians), so the true image
+        # and the linear prediction are equal in exact arithmetic, wherever x0 and dx are
+        "affine": _affine_prefix(chain),
     }
+
+
+def _affine_prefix(chain: Chain) -> list[bool]:
+    """For every space k, whether the first k maps are all affine (k = 0: True)."""
+    out = [True]
+    for mp in chain.maps:
+        out.append(out[-1] and all(not sympy.sympify(e).free_symbols
+                                   for e in mp.jacobian_symbolic))
+    return out
 
 
 # -- path-sums -----------------------------------------------------------------------------
@@ -327,7 +343,7 @@ def page(scene: str, params) -> str:
         raise _no_canvas(scene)
     script, maker = CANVASES[scene]
     data = maker(params)
-    data.update({"scene": scene, "kind": scene, "palette": PALETTE,
+    data.update({"scene": scene, "kind": scene, "palette": PALETTE, "compare": COMPARE,
                  "digest": params.digest(), "changed": sorted(params.changed())})
     template = _asset("page.html")
     parts = {

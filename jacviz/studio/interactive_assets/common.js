@@ -70,6 +70,77 @@ const JV = (function () {
     return (v < 0 ? "-" : "") + out;
   }
 
+  /* jacviz.core.fmt's comparison rule; its constants come from Python (DATA.compare):
+     numbers shown as different print with the fewest digits (digits..most) that tell them
+     apart; beyond that alike, with the difference stated; shown as equal, alike */
+  const CMP = DATA.compare;
+  const SUP = {"-": "\u207b", "0": "\u2070", "1": "\u00b9", "2": "\u00b2", "3": "\u00b3",
+               "4": "\u2074", "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078",
+               "9": "\u2079"};
+
+  function flat(v) { return Array.isArray(v) ? v : [v]; }
+
+  /* fmt.coincide: equal up to floating-point error, componentwise */
+  function coincide(a, b) {
+    const xs = flat(a), ys = flat(b);
+    return xs.length === ys.length && xs.every(function (x, i) {
+      return Math.abs(x - ys[i]) <= CMP.rtol * Math.max(1, Math.abs(x), Math.abs(ys[i]));
+    });
+  }
+
+  /* fmt._unit: one unit in the p-th significant digit of the larger of |x|, |y| */
+  function unit(x, y, p) {
+    const big = Math.max(Math.abs(x), Math.abs(y));
+    if (!(big > 0) || !Number.isFinite(big)) { return 0; }
+    const e = parseInt(big.toExponential(20).split("e")[1], 10);
+    return Number("1e" + (e - p + 1));
+  }
+
+  /* fmt.digits_apart: the fewest digits that print the sides visibly different, or null */
+  function digitsApart(a, b) {
+    const xs = flat(a), ys = flat(b);
+    for (let p = CMP.digits; p <= CMP.most; p++) {
+      for (let i = 0; i < xs.length; i++) {
+        if (fmt(xs[i], p) !== fmt(ys[i], p) && Math.abs(xs[i] - ys[i]) >= 0.5 * unit(xs[i], ys[i], p)) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  /* fmt.sci_text: 3.2 x 10^-9 with superscripts (0.0042 and 250 as fmt writes them) */
+  function sciText(v) {
+    if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) || !Number.isFinite(v)) {
+      return fmt(v, 2);
+    }
+    const rs = roundSig(v, 2);
+    const mant = stripZeros(rs.head[0] + "." + rs.head.slice(1));
+    return (v < 0 ? "-" : "") + mant + " \u00d7 10" +
+      String(rs.exp).split("").map(function (c) { return SUP[c]; }).join("");
+  }
+
+  function side(v, p) {
+    const xs = flat(v);
+    return xs.length === 1 ? fmt(xs[0], p) : "(" + xs.map(function (x) { return fmt(x, p); }).join(", ") + ")";
+  }
+
+  /* fmt.compare (plain text): {equal, a, b, by, sign, note} */
+  function compare(a, b, equal) {
+    if (equal === undefined || equal === null) { equal = coincide(a, b); }
+    if (equal) {
+      const t = side(a, CMP.digits);
+      return {equal: true, a: t, b: t, by: null, sign: "=", note: ""};
+    }
+    const p = digitsApart(a, b);
+    if (p === null) {
+      const t = side(a, CMP.digits), xs = flat(a), ys = flat(b);
+      const by = Math.max.apply(null, xs.map(function (x, i) { return Math.abs(x - ys[i]); }));
+      return {equal: false, a: t, b: t, by: by, sign: "\u2248", note: "differs by " + sciText(by)};
+    }
+    return {equal: false, a: side(a, p), b: side(b, p), by: null, sign: "\u2260", note: ""};
+  }
+
   /* a vector as the captions write it: (0.3, 0); one number alone */
   function fmtVec(v) {
     if (!v || !finite(v)) { return UNDEF; }
@@ -521,6 +592,7 @@ const JV = (function () {
   }
 
   return {NS: NS, COL: COL, UNDEF: UNDEF, finite: finite, fmt: fmt, fmtVec: fmtVec, fmtMat: fmtMat,
+          coincide: coincide, digitsApart: digitsApart, sciText: sciText, compare: compare,
           exact: exact, set: set, svg: svg, el: el, splitName: splitName, nameHtml: nameHtml,
           svgText: svgText, setText: setText, niceFloor: niceFloor, niceCeil: niceCeil,
           niceStep: niceStep, View: View, drawGrid: drawGrid, Arrow: Arrow, pathOf: pathOf,

@@ -395,26 +395,42 @@
     for (let k = 0; k < N; k++) { drawPanel(k, r); }
     for (const h of [hX, hDx, hG]) { h.update(); }
     for (const f of fields) { f.show(); }
+    // pairings that agree (up to floating-point error) are shown as one number, alike
+    const known = r.pairs.filter(function (v) { return v !== null; });
+    const agree = known.every(function (v) { return JV.coincide(v, known[0]); });
     for (let k = 0; k < N; k++) {
       const sp = JV.splitName(spaces[k].name);
       cell(cells.point[k], [[sp[0], (sp[1] ? sp[1] + "," : "") + "0"]], fmtVec(r.pts[k]), "point:" + k,
            r.pts[k]);
       cell(cells.fwd[k], [["d" + sp[0], sp[1]]], fmtVec(r.d[k]), "fwd:" + k, r.d[k]);
       cell(cells.bwd[k], [["grad", spaces[k].name]], fmtVec(r.g[k]), "bwd:" + k, r.g[k]);
-      cell(cells.pair[k], null, fmt(r.pairs[k] === null ? NaN : r.pairs[k]), "pair:" + k, r.pairs[k]);
+      cell(cells.pair[k], null, fmt(r.pairs[k] === null ? NaN : agree ? known[0] : r.pairs[k]), "pair:" + k,
+           r.pairs[k]);
       if (k === 0) {
         cells.image[k].textContent = "(the arrow itself)";
         cells.image[k].className = "muted";
         cells.jac[k].textContent = "";
       } else {
         const end = r.imgs[k][SAMPLES - 1], p = r.pts[k], d = r.d[k];
-        const gap = end && p && d ? JV.safe(function () {
-          return Math.hypot.apply(null, end.map(function (v, j) { return v - p[j] - d[j]; }));
+        const tip = end && p && d ? JV.safe(function () {
+          return p.map(function (v, j) { return v + d[j]; });
         }) : null;
-        cell(cells.image[k], null, fmtVec(end), "image:" + k, end);
-        if (gap !== null) {
-          const gs = JV.el("span", {"class": "muted"}, ", off the arrow's tip by ", cells.image[k]);
-          JV.el("span", {"data-q": "gap:" + k, "data-v": JV.exact(gap)}, fmt(gap), gs);
+        const ok = JV.finite(end) && JV.finite(tip);
+        // the curve's end beside the arrow's tip, by the comparison rule (jacviz.core.fmt)
+        // equal: exactly, when the maps so far are affine; else up to floating-point error
+        const exact = DATA.affine[k], c = ok ? JV.compare(end, tip, exact || null) : null;
+        cell(cells.image[k], null, c ? c.a : fmtVec(end), "image:" + k, end);
+        if (c) {
+          const gs = JV.el("span", {"class": "muted", "data-vs": String(k), "data-sign": c.sign},
+                           null, cells.image[k]);
+          if (c.equal) {
+            gs.textContent = exact ? ": on the arrow's tip, they coincide"
+                                   : ": on the arrow's tip, to within rounding error";
+          } else {
+            gs.appendChild(document.createTextNode(" " + c.sign + " the arrow's tip "));
+            JV.el("span", {"data-q": "tip:" + k, "data-v": JV.exact(tip)}, c.b, gs);
+            if (c.note) { gs.appendChild(document.createTextNode(", " + c.note)); }
+          }
         }
         const prev = JV.splitName(spaces[k - 1].name), mp = JV.splitName(DATA.maps[k - 1].name);
         cell(cells.jac[k], [["D" + mp[0], mp[1]], ["(" + prev[0], (prev[1] ? prev[1] + "," : "") + "0"],
@@ -434,12 +450,8 @@
     } else if (!JV.finite(state.dx) || !JV.finite(state.g)) {
       JV.status("undefined here", true);
     } else {
-      const pr = r.pairs.filter(function (v) { return v !== null; });
-      const same = pr.every(function (v) {
-        return Math.abs(v - pr[0]) <= 1e-9 * Math.max(1, Math.abs(pr[0]));
-      });
-      JV.status("\u27e8grad, d\u27e9 = " + fmt(pr[0]) + (same ? " in every space: forward and backward agree"
-                                                               : " (the spaces disagree)"), !same);
+      JV.status("\u27e8grad, d\u27e9 = " + fmt(known[0]) + (agree ? " in every space: forward and backward agree"
+                                                                  : " (the spaces disagree)"), !agree);
     }
   }
 
