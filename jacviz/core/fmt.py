@@ -162,13 +162,15 @@ def tex_vec(v, digits: int = 3) -> str:
 
 
 def tex_expr(expr) -> str:
-    """LaTeX for a sympy expression (or a number)."""
+    """LaTeX for a sympy expression (or a number); names as :func:`.texnames.tex_name`
+    writes them (th as theta), functions as a lecturer writes them (arcsin, max)."""
     import numpy as np
-    import sympy
+
+    from .texnames import latex
 
     if isinstance(expr, (int, float, np.floating, np.integer)):
         return tex_num(float(expr))
-    return sympy.latex(expr)
+    return latex(expr)
 
 
 def tex_tuple(exprs) -> str:

@@ -56,6 +56,7 @@ import sympy
 from .errors import JacvizError
 from .maps import Chain, Map
 from .parse import sigmoid
+from .texnames import latex
 
 
 class JsgenError(JacvizError):
@@ -443,7 +444,7 @@ def compile_map(mp: Map) -> dict:
     - ``"jacobian"``: :class:`JsCode`, returning m rows of n partials;
     - ``"output_tex"`` (list of m LaTeX strings), ``"jacobian_tex"`` (the
       matrix as one LaTeX string) and ``"jacobian_entries_tex"`` (m lists of n):
-      data for display, from ``sympy.latex``.
+      data for display, from ``texnames.latex``.
 
     Raises JsgenError for a node not on the whitelist.  Embed with
     :func:`to_js_object`.
@@ -456,9 +457,9 @@ def compile_map(mp: Map) -> dict:
         "input_names": list(mp.input_names),
         "value": value_function(mp),
         "jacobian": jacobian_function(mp),
-        "output_tex": [sympy.latex(o) for o in mp.outputs],
-        "jacobian_tex": sympy.latex(jac),
-        "jacobian_entries_tex": [[sympy.latex(jac[i, j]) for j in range(mp.n)] for i in range(mp.m)],
+        "output_tex": [latex(o) for o in mp.outputs],
+        "jacobian_tex": latex(jac),
+        "jacobian_entries_tex": [[latex(jac[i, j]) for j in range(mp.n)] for i in range(mp.m)],
     }
 
 
