@@ -85,12 +85,12 @@ function jacviz_step(u) {
   /* Heaviside(u), as sympy (and numpy's heaviside(u, 0.5)): 1/2 at 0, NaN stays NaN;
      the derivative of max, min and relu */
   if (u > 0) { return 1; }
-  if (u < 0) { return 0; }
+  if (0 > u) { return 0; }
   return u === 0 ? 0.5 : NaN;
 }
 function jacviz_relu(x) {
-  /* max(0, x); NaN stays NaN */
-  return x > 0 ? x : (x <= 0 ? 0 : NaN);
+  /* max(0, x); NaN stays NaN (x === x is false only for NaN) */
+  return x > 0 ? x : (x === x ? 0 : NaN);
 }
 function jacviz_pow(b, e) {
   /* C's pow (as numpy): 1 ** anything and (-1) ** +-Infinity are 1; Math.pow gives NaN */
