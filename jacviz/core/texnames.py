@@ -11,7 +11,7 @@ is theta_1, ``x_0`` is x_0).  Any other name is unchanged (``t``, ``x``, ``thx``
 ``latex`` writes a sympy expression with those names and the functions as a
 lecturer writes them: ``\\arcsin`` (not asin), ``\\operatorname{atan2}(y, x)``,
 ``\\max``/``\\min``, ``\\operatorname{relu}``, and the step that differentiating
-max, min and relu gives as ``\\mathbf{1}_{u > 0}`` (sympy would write it
+max, min and relu gives as an indicator, ``\\mathbf{1}_{x > y}`` (sympy would write it
 ``\\theta(u)``, which reads as a variable named theta).  ``fmt.tex_expr``, the
 kit's labels and the pages' TeX all go through these two functions.
 """
@@ -53,7 +53,19 @@ class _Printer(LatexPrinter):
         return tex_name(expr.name)
 
     def _print_Heaviside(self, expr, exp=None):
-        tex = r"\mathbf{1}_{%s > 0}" % self._print(expr.args[0])
+        """The step 1 where u > 0, 0 where u < 0, as an indicator: of u = a - b as
+        ``1_{a > b}`` (the derivative of max(x, y) in x is 1 where x > y)."""
+        u = expr.args[0]
+        terms = sympy.Add.make_args(u)
+        pos = [t for t in terms if not t.could_extract_minus_sign()]
+        neg = [-t for t in terms if t.could_extract_minus_sign()]
+        if pos and neg:
+            cond = "%s > %s" % (self._print(sympy.Add(*pos)), self._print(sympy.Add(*neg)))
+        elif neg:
+            cond = "%s < 0" % self._print(sympy.Add(*neg))
+        else:
+            cond = "%s > 0" % self._print(u)
+        tex = r"\mathbf{1}_{%s}" % cond
         return tex if not exp else r"\left(%s\right)^{%s}" % (tex, exp)
 
     def _print_atan2(self, expr, exp=None):
