@@ -382,3 +382,10 @@ def test_greek_names_everywhere_names_become_tex():
     chain = Chain([Map("(lam, t) -> (lam*t, t)"), Map("(u, v) -> u + v")])
     assert [space_tex(s) for s in chain.space_names] == [r"\left(\lambda,\, t\right)",
                                                          r"\left(u,\, v\right)", "y"]
+
+
+def test_greek_names_are_read_by_their_names():
+    from jacviz.core.spoken import say_name
+
+    assert say_name("th1") == "theta one" and say_name("lam") == "lambda"
+    assert say_name("t") == "t" and say_name("the") == "the"
