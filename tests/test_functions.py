@@ -389,3 +389,12 @@ def test_greek_names_are_read_by_their_names():
 
     assert say_name("th1") == "theta one" and say_name("lam") == "lambda"
     assert say_name("t") == "t" and say_name("the") == "the"
+
+
+def test_captions_and_pages_write_the_functions_as_typed():
+    from jacviz.core.fmt import plain_expr
+
+    mp = Map("(x, y) -> (max(x, y) + abs(x), min(x, y, 1), log(x, 2), relu(y))")
+    assert [plain_expr(o) for o in mp.outputs] == [
+        "abs(x) + max(x, y)", "min(1, x, y)", "log(x)/log(2)", "relu(y)"]
+    assert plain_expr(mp.jacobian_symbolic[0, 1]) == "step(-x + y)"  # 1 where y > x

@@ -74,10 +74,19 @@ class _Plain(StrPrinter):
     def _print_Abs(self, expr):
         return "abs(%s)" % self._print(expr.args[0])
 
+    def _print_Heaviside(self, expr):  # the derivative of max, min, relu: 1 where u > 0
+        return "step(%s)" % self._print(expr.args[0])
+
+
+def plain_text(expr) -> str:
+    """An expression as text the way it is typed: x^2, max(x, y), abs(x), asin(x); the
+    step in a derivative of max, min, relu (Heaviside) as step(u), 1 where u > 0."""
+    return _Plain({"full_prec": False}).doprint(expr).replace("**", "^")
+
 
 def plain(expr) -> str:
     """A piece of a map for an error message (shortened)."""
-    return shorten(_Plain({"full_prec": False}).doprint(expr).replace("**", "^"))
+    return shorten(plain_text(expr))
 
 
 def _close(a: float, b: float) -> bool:
@@ -172,4 +181,4 @@ def explain(exprs, evaluate: Callable[[list], list], kinds=("value", "derivative
     return None
 
 
-__all__ = ["argument_problem", "explain", "plain"]
+__all__ = ["argument_problem", "explain", "plain", "plain_text"]

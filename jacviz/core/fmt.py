@@ -98,10 +98,10 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def plain_expr(expr) -> str:
-    """A sympy expression as caption text: x^2 rather than x**2."""
-    import sympy
+    """A sympy expression as caption text: x^2 rather than x**2; max, min, abs as typed."""
+    from .domains import plain_text
 
-    return sympy.sstr(expr, full_prec=False).replace("**", "^")
+    return plain_text(expr)
 
 
 def plain_vec(v, digits: int = 3) -> str:
