@@ -27,7 +27,7 @@ _EXPORTS = {
     "maps": ["Chain", "Linearization", "Map", "Trace", "finite_difference_jacobian", "jacobian",
              "jvp", "linearize", "self_check", "vjp"],
     "network": ["Network"],
-    "parse": ["parse_expr", "parse_map", "parse_number", "parse_vector", "sigmoid"],
+    "parse": ["parse_expr", "parse_map", "parse_number", "parse_vector", "relu", "sigmoid"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -63,7 +63,7 @@ class TinyNetworkParams(SceneParams):
     sizes: tuple = param((2, 3, 1), "layer sizes, input first and 1 (the loss) last, e.g. "
                          "2,3,3,1: 1-3 inputs, 1-3 hidden layers of 1-3 units; set it (or seed, "
                          "weights) to draw a network instead of W, b, c", kind="ints")
-    activations: str = param("sigmoid", "one activation per hidden layer, sigmoid or tanh "
+    activations: str = param("sigmoid", "one activation per hidden layer, sigmoid, tanh or relu "
                              "(e.g. tanh,sigmoid), or one for all", kind="text")
     seed: int = param(0, "the seed the weights are drawn from (-1, -0.5, 0.5, 1; biases "
                       "-0.5, 0, 0.5) when sizes is set and weights is not", kind="int")

@@ -86,6 +86,9 @@ TWO_WAY_EXAMPLE = ("(x1, x2) -> (x1*x2, x1 + x2, x2^2); (u1, u2, u3) -> u1*u2 - 
                    "(v) -> (cos(v), sin(v)); (w1, w2) -> w1 + 2*w2")
 PATHS_EXAMPLE = ("(x1, x2) -> (x1*x2, x1 + x2, x2^2); (u1, u2, u3) -> (u1 - u2, u2*u3); "
                  "(v1, v2) -> (v1^2, v1*v2, v2); (w1, w2, w3) -> w1 + w2 - w3")
+FUNCTIONS_EXAMPLE = ("(x1, x2) -> (asin(tanh(x1)) + sinh(x2/4), acos(x2/(2 + x2^2)) + "
+                     "log(2 + x1^2, 3) + atan2(x2, 2 + x1^2)); (u1, u2) -> max(u1, u2 - 1) + "
+                     "relu(u1 - 0.2) + min(u1*u2, 5) + atan(u2) + cosh(u1/3)")
 HOSTILE = "(constructor, __proto__) -> (constructor*__proto__, constructor + 1); " \
           "(script, toString) -> script - toString"
 
@@ -101,6 +104,7 @@ CASES = {
                          ["(x1, x2) -> (x1 + 2*x2, x1 - x2)", "(u1, u2) -> u1*u2 + u1"]),
     "two-way-linear": ("two-way", {"f": "(u1, u2) -> 2*u1 - 0.3*u2", "point": "0.7,-1.3"},
                        ["(x1, x2) -> (x1 + 2*x2, x1 - x2)", "(u1, u2) -> 2*u1 - 0.3*u2"]),
+    "two-way-functions": ("two-way", {"maps": FUNCTIONS_EXAMPLE}, FUNCTIONS_EXAMPLE.split("; ")),
     "path-sums": ("path-sums", {}, ["(x, y) -> (x^2 + y, x*y)", "(u, v) -> u + v^2"]),
     "path-sums-example": ("path-sums", {"maps": PATHS_EXAMPLE, "output_names": "y", "point": "1,2",
                                         "entry": "1,2"}, PATHS_EXAMPLE.split("; ")),
@@ -388,6 +392,22 @@ def test_two_way_keyboard_touch_reset(site, browser, shots):
         job = check(CASES["two-way"][2], after["point:0"][1], after["fwd:0"][1], after["bwd:2"][1])
         shot(page, shots, "two-way-phone")
     two_way_agrees(after, job.result(), 2)
+
+
+def test_two_way_with_every_new_function(site, browser, shots):
+    """asin acos atan atan2 sinh cosh, log to a base, min, max, relu: the page's numbers,
+    moved to two points, are `jacviz check`'s."""
+    case = "two-way-functions"
+    jobs = []
+    with opened(browser, site[case]) as (page, watch):
+        for dx, dy in ((40, 30), (-90, -20)):
+            drag(page, knob("x0"), dx, dy)
+            v = read(page)
+            jobs.append((v, check(CASES[case][2], v["point:0"][1], v["fwd:0"][1], v["bwd:2"][1])))
+        shot(page, shots, case)
+    assert jobs[0][0]["point:0"] != jobs[1][0]["point:0"]
+    for v, job in jobs:
+        two_way_agrees(v, job.result(), 2)
 
 
 def test_two_way_undefined_here(site, browser, shots):

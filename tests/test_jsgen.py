@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node (Node.js) is not inst
 
 RTOL = 1e-9
 ATOL = 1e-12  # for values that cancel to about 0 (the two evaluation orders round differently)
-FUNCTIONS = ["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs"]
+FUNCTIONS = ["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs",
+             "asin", "acos", "atan", "sinh", "cosh", "relu"]
 _counter = itertools.count()
 
 
@@ -477,7 +478,7 @@ F = sympy.Function("f")
 UNSUPPORTED = [
     F(X), sympy.Derivative(F(X), X), sympy.I * X, sympy.zoo * X, sympy.gamma(X), sympy.floor(X),
     sympy.Piecewise((X, X > 0), (0, True)), sympy.Integral(X**2, (X, 0, 1)) * X, sympy.GoldenRatio * X,
-    symbol("z") * X, sympy.asin(X), sympy.Max(X, 1), sympy.erf(X), sympy.conjugate(X**0.5),
+    symbol("z") * X, sympy.asinh(X), sympy.Heaviside(X, 0), sympy.erf(X), sympy.conjugate(X**0.5),
     sympy.Subs(F(X), X, 1), sympy.exp_polar(X),
 ]
 

@@ -145,8 +145,10 @@ def test_errors_are_one_line():
         Network.from_sizes([2, 3, 2], ["sigmoid"])
     with pytest.raises(JacvizError, match="one activation per hidden layer"):
         Network.from_sizes([2, 3, 3, 3, 1], ["sigmoid", "tanh"])
-    with pytest.raises(JacvizError, match="'relu' is not an activation"):
-        parse_activations("relu", 1)
+    with pytest.raises(JacvizError, match="'softplus' is not an activation; use sigmoid or "
+                                          "tanh or relu"):
+        parse_activations("softplus", 1)
+    assert parse_activations("relu", 2) == ["relu", "relu"]
     with pytest.raises(JacvizError, match="3 names for 2 hidden layers"):
         parse_activations("tanh, sigmoid, tanh", 2)
     assert parse_activations("tanh", 3) == ["tanh"] * 3

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from jacviz import Map, ParseError, parse_expr, parse_vector
-from jacviz.core.parse import parse_map, sigmoid, symbol
+from jacviz.core.parse import parse_map, relu, sigmoid, symbol
 
 t, x, u1, u2 = symbol("t"), symbol("x"), symbol("u1"), symbol("u2")
 
@@ -28,7 +28,9 @@ def test_caret_is_power_and_constants():
 
 @pytest.mark.parametrize("name,fn", [("sin", sympy.sin), ("cos", sympy.cos), ("tan", sympy.tan),
                                      ("exp", sympy.exp), ("log", sympy.log), ("sqrt", sympy.sqrt),
-                                     ("tanh", sympy.tanh), ("abs", sympy.Abs), ("sigmoid", sigmoid)])
+                                     ("tanh", sympy.tanh), ("abs", sympy.Abs), ("sigmoid", sigmoid),
+                                     ("asin", sympy.asin), ("acos", sympy.acos), ("atan", sympy.atan),
+                                     ("sinh", sympy.sinh), ("cosh", sympy.cosh), ("relu", relu)])
 def test_every_listed_function(name, fn):
     (out,) = parse_map(f"x -> {name}(x + 1)")[1]
     assert out == fn(x + 1)

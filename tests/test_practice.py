@@ -228,7 +228,8 @@ def typed_forms(answer) -> tuple[list[str], list[str]]:
 
 READER_ALPHABET = list("0123456789.,;()[] -+*/^xX_\t") + [
     "\u00d7", "by", "pi", "e", "sqrt(", "sin(", "abs(", "log(", "sigmoid(", "exp(-", "**", "1/2",
-    "1e3", "e-3", "0x1", "1_0", "00", "[[", "]]", "1j", "%", "//", "@"]
+    "1e3", "e-3", "0x1", "1_0", "00", "[[", "]]", "1j", "%", "//", "@",
+    "max(", "min(", "atan2(", "relu(", "asin(", "acos(", "cosh(", "log(8, ", ", 2)", "max(0, "]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node (Node.js) is not installed")

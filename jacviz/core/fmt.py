@@ -107,10 +107,10 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def plain_expr(expr) -> str:
-    """A sympy expression as caption text: x^2 rather than x**2."""
-    import sympy
+    """A sympy expression as caption text: x^2 rather than x**2; max, min, abs as typed."""
+    from .domains import plain_text
 
-    return sympy.sstr(expr, full_prec=False).replace("**", "^")
+    return plain_text(expr)
 
 
 def plain_vec(v, digits: int = 3) -> str:
@@ -171,13 +171,15 @@ def tex_vec(v, digits: int = 3) -> str:
 
 
 def tex_expr(expr) -> str:
-    """LaTeX for a sympy expression (or a number)."""
+    """LaTeX for a sympy expression (or a number); names as :func:`.texnames.tex_name`
+    writes them (th as theta), functions as a lecturer writes them (arcsin, max)."""
     import numpy as np
-    import sympy
+
+    from .texnames import latex
 
     if isinstance(expr, (int, float, np.floating, np.integer)):
         return tex_num(float(expr))
-    return sympy.latex(expr)
+    return latex(expr)
 
 
 def tex_tuple(exprs) -> str:

@@ -55,7 +55,8 @@ import sympy
 
 from .errors import JacvizError
 from .maps import Chain, Map
-from .parse import sigmoid
+from .parse import relu, sigmoid
+from .texnames import latex
 
 
 class JsgenError(JacvizError):
@@ -79,6 +80,17 @@ function jacviz_sigmoid(x) {
   if (x >= 0) { return 1 / (1 + Math.exp(-x)); }
   const z = Math.exp(x);
   return z / (1 + z);
+}
+function jacviz_step(u) {
+  /* Heaviside(u), as sympy (and numpy's heaviside(u, 0.5)): 1/2 at 0, NaN stays NaN;
+     the derivative of max, min and relu */
+  if (u > 0) { return 1; }
+  if (0 > u) { return 0; }
+  return u === 0 ? 0.5 : NaN;
+}
+function jacviz_relu(x) {
+  /* max(0, x); NaN stays NaN (x === x is false only for NaN) */
+  return x > 0 ? x : (x === x ? 0 : NaN);
 }
 function jacviz_pow(b, e) {
   /* C's pow (as numpy): 1 ** anything and (-1) ** +-Infinity are 1; Math.pow gives NaN */
@@ -119,7 +131,7 @@ function jacviz_chain(stages, x) {
 
 def prelude() -> str:
     """The JavaScript helpers the compiled functions call (``jacviz_sigmoid``,
-    ``jacviz_pow``) and ``jacviz_chain(stages, x)`` for chains.
+    ``jacviz_relu``, ``jacviz_step``, ``jacviz_pow``) and ``jacviz_chain(stages, x)`` for chains.
 
     Put it once in a classic ``<script>`` before the compiled functions.  It is
     a constant: nothing from any map is in it.
@@ -134,11 +146,15 @@ _CALLS: dict[type, str] = {
     sympy.sin: "Math.sin",
     sympy.cos: "Math.cos",
     sympy.tan: "Math.tan",
+    sympy.asin: "Math.asin",
+    sympy.acos: "Math.acos",
+    sympy.atan: "Math.atan",
     sympy.exp: "Math.exp",
     sympy.log: "Math.log",
     sympy.tanh: "Math.tanh",
     sympy.Abs: "Math.abs",
     sigmoid: "jacviz_sigmoid",
+    relu: "jacviz_relu",
     # from differentiating the above: d|u| = sign(u) du, and for u not known
     # to be real sympy writes |u|' with re, im, arg, atan2, sinh and cosh
     sympy.sign: "Math.sign",
@@ -159,7 +175,8 @@ _CONSTANTS: dict[Any, str] = {
 SUPPORTED = (
     "Symbol (a map input), Integer, Rational, Float, pi, E, nan, oo, -oo, Add, Mul, Pow, "
     + ", ".join(sorted(t.__name__ for t in _CALLS))
-    + ", sqrt (as Pow), re (the value), im (0), arg, atan2, cot (1/tan)"
+    + ", sqrt (as Pow), re (the value), im (0), arg, atan2, cot (1/tan), Max, Min, "
+    "Heaviside (the step in the derivative of max, min and relu)"
 )
 
 _MAX_EXACT_INT = 2**53
@@ -232,6 +249,8 @@ class _Printer:
             return self._pow(e.base, e.exp)
         if kind in _CALLS and len(e.args) == 1:
             return f"{_CALLS[kind]}({self.emit(e.args[0])})"
+        if kind is sympy.Heaviside and len(e.args) == 2 and e.args[1] == sympy.S.Half:
+            return f"jacviz_step({self.emit(e.args[0])})"  # sympy's H(0) = 1/2
         return self._special(e)
 
     def _symbol(self, s: sympy.Symbol) -> str:
@@ -259,6 +278,8 @@ class _Printer:
             return f"Math.atan2(0, {self.emit(e.args[0])})"
         if kind is sympy.atan2 and len(e.args) == 2:
             return f"Math.atan2({self.emit(e.args[0])}, {self.emit(e.args[1])})"
+        if kind in (sympy.Max, sympy.Min) and len(e.args) >= 2:
+            return f"Math.{'max' if kind is sympy.Max else 'min'}({', '.join(self.emit(a) for a in e.args)})"
         if kind is sympy.cot and len(e.args) == 1:  # sympy writes tan(x + pi/2) as -cot(x)
             return f"(1/Math.tan({self.emit(e.args[0])}))"
         raise _unsupported(e)
@@ -325,11 +346,12 @@ def _unsupported(e: sympy.Expr) -> JsgenError:
 # -- checking generated code ---------------------------------------------------------------
 
 _MATH_MEMBERS = frozenset(
-    {"sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "abs", "sign",
-     "atan2", "pow", "PI", "E"}
+    {"sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "sqrt", "tanh", "sinh", "cosh",
+     "abs", "sign", "atan2", "max", "min", "pow", "PI", "E"}
 )
 _WORDS = frozenset(
-    {"function", "return", "const", "v", "NaN", "Infinity", "jacviz_sigmoid", "jacviz_pow"}
+    {"function", "return", "const", "v", "NaN", "Infinity", "jacviz_sigmoid", "jacviz_pow",
+     "jacviz_step", "jacviz_relu"}
 )
 _TOKEN = re.compile(
     r"\s+"
@@ -345,7 +367,7 @@ def check_code(src: str) -> None:
 
     Allowed: whitespace, decimal number literals, ``Math.<member>`` for the
     members used, the words ``function return const v NaN Infinity``, the
-    prelude's ``jacviz_sigmoid`` and ``jacviz_pow``, temporaries ``t<k>``,
+    prelude's ``jacviz_sigmoid``, ``jacviz_relu``, ``jacviz_step`` and ``jacviz_pow``, temporaries ``t<k>``,
     and ``( ) [ ] { } , ; = + - * /``.  No strings, no other identifiers or
     property access, no ``<``.
     """
@@ -443,7 +465,7 @@ def compile_map(mp: Map) -> dict:
     - ``"jacobian"``: :class:`JsCode`, returning m rows of n partials;
     - ``"output_tex"`` (list of m LaTeX strings), ``"jacobian_tex"`` (the
       matrix as one LaTeX string) and ``"jacobian_entries_tex"`` (m lists of n):
-      data for display, from ``sympy.latex``.
+      data for display, from ``texnames.latex``.
 
     Raises JsgenError for a node not on the whitelist.  Embed with
     :func:`to_js_object`.
@@ -456,9 +478,9 @@ def compile_map(mp: Map) -> dict:
         "input_names": list(mp.input_names),
         "value": value_function(mp),
         "jacobian": jacobian_function(mp),
-        "output_tex": [sympy.latex(o) for o in mp.outputs],
-        "jacobian_tex": sympy.latex(jac),
-        "jacobian_entries_tex": [[sympy.latex(jac[i, j]) for j in range(mp.n)] for i in range(mp.m)],
+        "output_tex": [latex(o) for o in mp.outputs],
+        "jacobian_tex": latex(jac),
+        "jacobian_entries_tex": [[latex(jac[i, j]) for j in range(mp.n)] for i in range(mp.m)],
     }
 
 

@@ -9,6 +9,7 @@ transposes (outer map first).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Sequence
@@ -18,7 +19,8 @@ import sympy
 
 from .errors import JacvizError, NumericError, ShapeError, shorten
 from .limits import MAX_STAGES
-from .parse import deep_recursion, parse_map, sigmoid, symbol
+from .domains import explain
+from .parse import deep_recursion, parse_map, relu, sigmoid, symbol
 
 
 def _np_sigmoid(x):
@@ -29,7 +31,30 @@ def _np_sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
-_LAMBDIFY_MODULES = [{"sigmoid": _np_sigmoid}, "numpy"]
+def _np_relu(x):
+    """max(x, 0); nan stays nan."""
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
+
+
+class jacviz_step(sympy.Function):
+    """Heaviside(u) under a name of its own in compiled code: sympy would print it as a
+    piecewise choice that makes nan 1; this is nan at nan, 1/2 at 0 (as sympy, and as the
+    pages' JavaScript)."""
+
+    nargs = 1
+
+
+def _named_steps(expr):
+    if not expr.has(sympy.Heaviside):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Heaviside), lambda e: jacviz_step(e.args[0]))
+
+
+def _np_step(x):
+    return np.heaviside(np.asarray(x, dtype=float), 0.5)
+
+
+_LAMBDIFY_MODULES = [{"sigmoid": _np_sigmoid, "relu": _np_relu, "jacviz_step": _np_step}, "numpy"]
 
 
 def _floats_for_big_integers(expr):
@@ -87,7 +112,7 @@ def _compile(symbols, exprs, modules=None) -> Callable:
     """Compile a flat list of expressions into one vectorized numpy function (or, with
     ``modules``, a function of those modules' numbers)."""
     with deep_recursion():
-        exprs = [sympy.sympify(e, strict=True) for e in exprs]
+        exprs = [_named_steps(sympy.sympify(e, strict=True)) for e in exprs]
         if modules is None:
             exprs = [_floats_for_big_integers(e) for e in exprs]
         return sympy.lambdify(list(symbols), exprs, modules=modules or _LAMBDIFY_MODULES,
@@ -538,6 +563,20 @@ def _mp_sigmoid(x):
     return 1 / (1 + mpmath.exp(-x))
 
 
+def _mp_relu(x):
+    return x if x > 0 else 0 * x
+
+
+def _mp_step(x):
+    import mpmath
+
+    return mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else \
+        mpmath.mpf(0.5) if x == 0 else mpmath.nan
+
+
+_MP_MODULES = [{"sigmoid": _mp_sigmoid, "relu": _mp_relu, "jacviz_step": _mp_step}, "mpmath"]
+
+
 def _mp_fn(mp: Map, which: str) -> Callable:
     """The map's outputs ("value") or Jacobian entries ("jacobian") as a function
     of mpmath numbers (compiled once per map)."""
@@ -545,7 +584,7 @@ def _mp_fn(mp: Map, which: str) -> Callable:
     fn = mp.__dict__.get(key)
     if fn is None:
         exprs = mp.outputs if which == "value" else list(mp.jacobian_symbolic)
-        fn = _compile(mp.inputs, list(exprs), modules=[{"sigmoid": _mp_sigmoid}, "mpmath"])
+        fn = _compile(mp.inputs, list(exprs), modules=_MP_MODULES)
         mp.__dict__[key] = fn
     return fn
 
@@ -612,8 +651,7 @@ def _curvature(mp: Map, x):
             with deep_recursion():
                 exprs = [sympy.diff(mp.jacobian_symbolic[i, j], mp.inputs[j])
                          for i in range(mp.m) for j in range(mp.n)]
-            fn = mp.__dict__["_curvature_fn"] = _compile(
-                mp.inputs, exprs, modules=[{"sigmoid": _mp_sigmoid}, "mpmath"])
+            fn = mp.__dict__["_curvature_fn"] = _compile(mp.inputs, exprs, modules=_MP_MODULES)
         with mpmath.workdps(30):
             values = fn(*(mpmath.mpf(float(v)) for v in np.ravel(x)))
     except Exception:  # noqa: BLE001 - only a hint for the step (abs'' is a DiracDelta)
@@ -691,8 +729,19 @@ def one_sided_differences(mp: Map, x, shrink: float = 1.0, extra_dps: int = 0,
                     l1, l2 = (f0[i] - fm[i]) / h, (f0[i] - fm2[i]) / (2 * h)
                     left[i, j] = float(l1)
                 if r1 is not None and l1 is not None:
-                    err[i, j] = float(max(abs(r1 - r2), abs(l1 - l2)))
+                    err[i, j] = float(max(_truncation(r1, r2, symbolic[i, j]),
+                                          _truncation(l1, l2, symbolic[i, j])))
     return right, left, err, symbolic
+
+
+def _truncation(q1, q2, exact: float):
+    """How much a quotient at step h (q1) may be off by truncation, from the quotient at
+    2h (q2): |q1 - q2|.  Truncation error shrinks with the step (at least halves); where
+    q1 is further from the symbolic value than q2 is (a jump, atan2 across its cut,
+    where the quotients grow like 1/h), it is not truncation, and nothing is excused."""
+    if not math.isnan(exact) and abs(q1 - exact) > 1.5 * abs(q2 - exact):
+        return 0
+    return abs(q1 - q2)
 
 
 def self_check(chain: Chain | Map, x0, rtol: float = 1e-6) -> CheckReport:
@@ -724,7 +773,7 @@ def _self_check(chain: Chain, x0, rtol: float) -> CheckReport:
             i = int(bad[0])
             raise NumericError(
                 f"{stage}: output {i + 1} = {shorten(sympy.sstr(mp.outputs[i]))} is not finite "
-                f"at {at}"
+                f"at {at}{_why(mp, p, mp.outputs[i], ('value',))}"
             )
         J = mp.jacobian(p)
         bad = np.argwhere(~np.isfinite(J))
@@ -733,6 +782,7 @@ def _self_check(chain: Chain, x0, rtol: float) -> CheckReport:
             raise NumericError(
                 f"{stage}: Jacobian entry ({i + 1},{j + 1}) = "
                 f"{shorten(sympy.sstr(mp.jacobian_symbolic[i, j]))} is not finite at {at}"
+                f"{_why(mp, p, mp.outputs[i], ('value', 'derivative'))}"
             )
         jacobians.append(J)
     for k, (mp, p, J) in enumerate(zip(chain.maps, pts, jacobians)):
@@ -762,6 +812,7 @@ def _self_check(chain: Chain, x0, rtol: float) -> CheckReport:
             raise NumericError(
                 f"{stage}: Jacobian entry ({i + 1},{j + 1}) = {J[i, j]:.6g} is not the "
                 f"derivative at {_fmt_point(p)}: {why}; the map is not differentiable there"
+                f"{_why(mp, p, mp.outputs[i], ('kink',))}"
             )
     return report
 
@@ -830,6 +881,19 @@ def _quotient_errors(mp: Map, p, J, shrink: float, extra_dps: int = 0,
         worst_side = np.where(np.isnan(right) | np.isnan(left), np.inf, worst_side)
         excess = worst_side - 4 * np.where(np.isfinite(est), est, 0.0)
         return right, left, np.maximum(excess, 0.0) / scale
+
+
+def _why(mp: Map, p, expr, kinds) -> str:
+    """``: <what in expr is undefined or has a kink at p>`` (:func:`.domains.explain`),
+    or nothing when no listed piece is to blame."""
+    def evaluate(args):
+        with np.errstate(all="ignore"):
+            values = _compile(mp.inputs, args)(*(np.float64(v) for v in np.ravel(p)))
+        return [float(np.asarray(v, dtype=float)) for v in values]
+
+    with deep_recursion():
+        text = explain([expr], evaluate, kinds)
+    return f": {text}" if text else ""
 
 
 def _fmt_point(p) -> str:

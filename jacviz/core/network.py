@@ -10,7 +10,7 @@ text), so that every number a scene shows comes from the same core as every
 other scene.  The forward pass stores every ``a`` and ``h``; the backward
 sweep is a chain of vector-Jacobian products that reuses them (an
 activation's derivative from its stored output: ``h (1 - h)`` for the
-sigmoid, ``1 - h^2`` for tanh) and never forms a Jacobian.  Multiply-adds are
+sigmoid, ``1 - h^2`` for tanh, ``1 where h > 0, else 0`` for relu) and never forms a Jacobian.  Multiply-adds are
 counted both for that sweep and for forming the full Jacobian by matrix
 products (:func:`jacviz.core.costs.product_cost`).
 
@@ -34,22 +34,27 @@ import sympy
 from .errors import JacvizError
 from .fmt import fmt_num, tex_num
 from .maps import Chain, Map
-from .parse import sigmoid, symbol
+from .parse import relu, sigmoid, symbol
 
-ACTIVATIONS = ("sigmoid", "tanh")
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
 #: TeX of an activation and of its derivative
-ACT_TEX = {"sigmoid": (r"\sigma", r"\sigma'"), "tanh": (r"\tanh", r"\tanh'")}
+ACT_TEX = {"sigmoid": (r"\sigma", r"\sigma'"), "tanh": (r"\tanh", r"\tanh'"),
+           "relu": (r"\operatorname{relu}", r"\operatorname{relu}'")}
 #: the weights from_sizes draws from a seed (never 0: every edge of the network exists)
 WEIGHT_CHOICES = (-1.0, -0.5, 0.5, 1.0)
 BIAS_CHOICES = (-0.5, 0.0, 0.5)
 
 
 def _act_expr(name: str, a):
-    return sigmoid(a) if name == "sigmoid" else sympy.tanh(a)
+    return {"sigmoid": sigmoid, "tanh": sympy.tanh, "relu": relu}[name](a)
 
 
 def _act_derivative_from_output(name: str, h: np.ndarray) -> np.ndarray:
-    """sigma'(a) = h (1 - h); tanh'(a) = 1 - h^2: from the stored outputs, no re-evaluation."""
+    """sigma'(a) = h (1 - h); tanh'(a) = 1 - h^2; relu'(a) = 1 where h > 0, else 0: from
+    the stored outputs, no re-evaluation.  (relu has a kink at a = 0, where h = 0 too: the
+    0 there is a convention; a scene's self-check refuses such a point.)"""
+    if name == "relu":
+        return (h > 0).astype(float)
     return h * (1.0 - h) if name == "sigmoid" else 1.0 - h * h
 
 
@@ -326,6 +331,8 @@ class Network:
                 values.append(0.5 * (1.0 + np.tanh(0.5 * a)))
             elif layer.activation == "tanh":
                 values.append(np.tanh(a))
+            elif layer.activation == "relu":
+                values.append(np.maximum(a, 0.0))
         return ForwardPass(values, self.space_names())
 
     def _act_factors(self, fp: ForwardPass) -> dict[int, np.ndarray]:
@@ -378,6 +385,8 @@ class Network:
                 h, hp = tex[pos], plain[pos]
                 if layer.activation == "sigmoid":
                     ft, fx = rf"{h}\odot(1-{h})", f"{hp}*(1-{hp})"
+                elif layer.activation == "relu":
+                    ft, fx = rf"\mathbf{{1}}_{{{h} > 0}}", f"[{hp} > 0]"
                 else:
                     ft, fx = rf"(1-{h}\odot {h})", f"(1-{hp}^2)"
                 steps.append(SweepStep(pos - 1, "activation", g.size,

@@ -11,8 +11,12 @@ Grammar of a map::
     inputs  := name | "(" name ("," name)* ")"
     outputs := expr | "(" expr ("," expr)* ")"
 
-``^`` means power.  Functions: sin cos tan exp log sqrt tanh sigmoid abs.
-Constants: pi, e.
+``^`` means power.  Functions (:data:`FUNCTIONS`): sin cos tan asin acos atan
+atan2(y, x) sinh cosh tanh exp log (log(x) natural, log(x, b) to base b) sqrt abs
+min max (two or more arguments) sigmoid relu.  Constants: pi, e.  A function of
+numbers outside its domain is refused with the domain (``asin(2)``: asin needs an
+argument in [-1, 1]); at a point, :func:`jacviz.core.maps.self_check` does the same
+(:mod:`.domains`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from contextlib import contextmanager
 
 import sympy
 
+from .domains import argument_problem
 from .errors import ParseError, quote
 from .limits import MAX_DEPTH, RECURSION_LIMIT
 
@@ -61,17 +66,72 @@ class sigmoid(sympy.Function):
         return self.args[0].is_real
 
 
+class relu(sympy.Function):
+    """The rectifier max(0, x), kept as one symbol on screen.  Its derivative is the step
+    Heaviside(x) (1 for x > 0, 0 for x < 0; at the kink x = 0 sympy's value 1/2, the mean
+    of the two sides, which the self-check refuses as not a derivative)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_Number and arg.is_extended_real:
+            return arg if arg > 0 else sympy.S.Zero
+        if arg.is_extended_nonnegative:
+            return arg
+        if arg.is_extended_nonpositive:
+            return sympy.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.Heaviside(self.args[0])
+
+    def _eval_rewrite_as_Max(self, arg, **kwargs):
+        return sympy.Max(0, arg)
+
+    def _latex(self, printer, exp=None):
+        base = r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+        return base if exp is None else r"%s^{%s}" % (base, exp)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_extended_nonnegative(self):
+        if self.args[0].is_extended_real:
+            return True
+        return None
+
+
+def _log(arg, base=None):
+    return sympy.log(arg) if base is None else sympy.log(arg, base)
+
+
 FUNCTIONS = {
     "sin": sympy.sin,
     "cos": sympy.cos,
     "tan": sympy.tan,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "atan": sympy.atan,
+    "atan2": sympy.atan2,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
     "tanh": sympy.tanh,
-    "sigmoid": sigmoid,
+    "exp": sympy.exp,
+    "log": _log,
+    "sqrt": sympy.sqrt,
     "abs": sympy.Abs,
+    "min": sympy.Min,
+    "max": sympy.Max,
+    "sigmoid": sigmoid,
+    "relu": relu,
 }
+#: (fewest, most) arguments of each function (None: no limit); one argument otherwise
+ARITY = {"atan2": (2, 2), "log": (1, 2), "min": (2, None), "max": (2, None)}
+_ARITY_TEXT = {"atan2": "exactly two arguments, atan2(y, x)",
+               "log": "one or two arguments, log(x) or log(x, base)",
+               "min": "two or more arguments, e.g. min(x, y)",
+               "max": "two or more arguments, e.g. max(x, y)"}
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 RESERVED = set(FUNCTIONS) | set(CONSTANTS)
 
@@ -242,7 +302,8 @@ class _Builder:
         return self._checked(node, self._build_node(node))
 
     def _checked(self, node: ast.AST, value: sympy.Expr) -> sympy.Expr:
-        if value.is_number and (value.is_extended_real is False or value.is_finite is False):
+        if value.is_number and (value.is_extended_real is False or value.is_finite is False
+                                or value is sympy.nan):
             raise self.fail(node, "the value is not a finite real number")  # sqrt(-1), log(0)
         if isinstance(value, sympy.Pow) and value.base.is_number and value.base.is_negative \
                 and not value.exp.is_number:
@@ -369,16 +430,33 @@ class _Builder:
             raise self.fail(node, "keyword arguments are not allowed")
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, "starred arguments are not allowed")
-        if len(node.args) != 1:
-            raise self.fail(node, f"{name} takes exactly one argument")
-        arg = self._build(node.args[0])
-        if name == "exp" and arg.is_Number and arg > MAX_RESULT_DIGITS * math.log(10):
+        fewest, most = ARITY.get(name, (1, 1))
+        if len(node.args) < fewest or (most is not None and len(node.args) > most):
+            takes = _ARITY_TEXT.get(name, "exactly one argument")
+            raise self.fail(node, f"{name} takes {takes}")
+        args = [self._build(a) for a in node.args]
+        arg = args[0]
+        if arg.is_Number and ((name == "exp" and arg > MAX_RESULT_DIGITS * math.log(10)) or (
+                name in ("sinh", "cosh") and abs(arg) > MAX_RESULT_DIGITS * math.log(10) + 1)):
             # exp(1e6) has 434 295 digits: sympy would evaluate cos(exp(1e6)) for minutes
             raise self.fail(node, f"number with more than {MAX_RESULT_DIGITS} digits")
+        if all(a.is_number for a in args):
+            problem = _domain_problem(name, args)
+            if problem:
+                raise self.fail(node, f"the value is not a real number ({problem})")
         try:
-            return FUNCTIONS[name](arg)
+            return FUNCTIONS[name](*args)
         except (TypeError, ValueError, ZeroDivisionError) as exc:  # pragma: no cover
             raise self.fail(node, f"cannot apply {name}: {exc}") from None
+
+
+def _domain_problem(name: str, args) -> str | None:
+    """What is wrong with a function of numbers (asin(2): its domain, and the number)."""
+    try:
+        values = [float(sympy.N(a, 30)) for a in args]
+    except (TypeError, ValueError, OverflowError):
+        return None  # not real, or too large: _checked refuses what is not a finite real
+    return argument_problem(name, values, here="here")
 
 
 def parse_expr(text: str, variables=(), what: str = "expression") -> sympy.Expr:

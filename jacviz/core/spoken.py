@@ -29,6 +29,7 @@ import math
 import re
 
 from .errors import JacvizError
+from .texnames import ALIASES
 
 #: words per minute of a lecturer's voice (NARRATION.md), for timing without audio
 WORDS_PER_MINUTE = 150.0
@@ -248,7 +249,8 @@ _LETTER_AS_WORD = {"a": "ay", "A": "ay", "I": "eye", "i": "eye"}
 
 
 def _say_ident(word: str, sub: str | None) -> str:
-    out = _LETTER_AS_WORD.get(word, word) if len(word) == 1 else word
+    # th, lam, eps: the Greek letter the screen shows (texnames.tex_name), read by its name
+    out = _LETTER_AS_WORD.get(word, word) if len(word) == 1 else ALIASES.get(word, word)
     if sub:
         out += " " + (say_int(int(sub)) if sub.isdigit() else _LETTER_AS_WORD.get(sub, sub))
     return out

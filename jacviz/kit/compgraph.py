@@ -5,22 +5,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-import sympy
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, BackgroundRectangle, DashedLine,
                    FadeIn, GrowArrow, MathTex, RoundedRectangle, Succession, VGroup)
 
 from ..core.fmt import tex_factor, tex_num
-from ..core.parse import symbol
+from ..core.texnames import latex, tex_name  # noqa: F401 - tex_name: the kit's, re-exported
 from . import style
 from .colored_tex import ColoredTex, overlay
 
 # where an edge label may sit along its edge (fraction of the visible segment)
 T_CANDIDATES = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)
-
-
-def tex_name(name: str) -> str:
-    """A node's name in TeX (x1 -> x_{1})."""
-    return sympy.latex(symbol(name))
 
 
 def space_tex(names) -> str:
@@ -45,7 +39,7 @@ def path_parts(term, symbolic: bool = False, color=style.HIGHLIGHT):
         f" {a} {tex_name(n.name)}" for a, n in zip(arrows, term.nodes[1:]))
     parts = [(route + r":\ ", style.WARN if zero else color)]
     if symbolic:
-        parts += [("".join(f"({sympy.latex(p)})" for p in reversed(term.partials)),
+        parts += [("".join(f"({latex(p)})" for p in reversed(term.partials)),
                    style.WARN if zero else style.INK), ("=", style.MUTED)]
     return parts + [(r" \cdot ".join(tex_factor(v) for v in reversed(term.values)), style.POINT),
                     ("=", style.MUTED), (tex_num(term.value), style.WARN if zero else style.POINT)]
@@ -213,7 +207,7 @@ class ComputationGraph(VGroup):
     def edge_label(edge, value_only: bool = False):
         """The partial on an edge: ``symbolic = value`` (or the value alone), on a backdrop."""
         val = tex_num(edge.value)
-        sym = sympy.latex(edge.partial)
+        sym = latex(edge.partial)
         if value_only or (edge.partial.is_number and sym == val):
             tex = MathTex(val, font_size=style.TINY, color=style.POINT)
         else:
@@ -395,7 +389,7 @@ class ComputationGraph(VGroup):
         for k in range(len(self.graph.layers) - 1):
             rows = []
             for e in [e for e in self.graph.edges if e.stage == k]:
-                sym, val = sympy.latex(e.partial), tex_num(e.value)
+                sym, val = latex(e.partial), tex_num(e.value)
                 lhs = rf"\partial {tex_name(e.dst.name)}/\partial {tex_name(e.src.name)}"
                 if e.partial.is_number and sym == val:
                     rows.append(ColoredTex((lhs, style.INK), ("=", style.MUTED), (val, style.POINT),

@@ -67,8 +67,8 @@ def _field(params, name: str, default=None):
 
 
 def _expr(e) -> str:
-    """A sympy expression as page text (plain, ``^`` for powers, ``abs`` as typed)."""
-    return plain_expr(e).replace("Abs(", "abs(")
+    """A sympy expression as page text (plain, ``^`` for powers, ``abs``, ``max`` as typed)."""
+    return plain_expr(e)
 
 
 def _map_text(mp: Map, name: str | None = None) -> str:

@@ -133,8 +133,21 @@ def _answer(i: int, ex, src: str, start: float) -> str:
 CHECKER = r"""
 const JV = (() => {
   "use strict";
-  const FUNCS = {sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, log: Math.log,
-    sqrt: Math.sqrt, tanh: Math.tanh, abs: Math.abs, sigmoid: (x) => 1 / (1 + Math.exp(-x))};
+  /* name: [function, fewest arguments, most (Infinity: no limit)], as jacviz.core.parse */
+  const one = (f) => [f, 1, 1];
+  const FUNCS = {sin: one(Math.sin), cos: one(Math.cos), tan: one(Math.tan),
+    asin: one(Math.asin), acos: one(Math.acos), atan: one(Math.atan),
+    atan2: [(y, x) => { if (y === 0 && x === 0) { throw new Bad("atan2(0, 0)"); }
+                        return Math.atan2(y, x); }, 2, 2],
+    sinh: one(Math.sinh), cosh: one(Math.cosh), tanh: one(Math.tanh), exp: one(Math.exp),
+    log: [(x, b) => {
+      if (!(x > 0)) { throw new Bad("log of a number that is not positive"); }
+      if (b === undefined) { return Math.log(x); }
+      if (!(b > 0) || b === 1) { throw new Bad("log base"); }
+      return Math.log(x) / Math.log(b); }, 1, 2],
+    sqrt: one(Math.sqrt), abs: one(Math.abs), min: [Math.min, 2, Infinity],
+    max: [Math.max, 2, Infinity], sigmoid: one((x) => 1 / (1 + Math.exp(-x))),
+    relu: one((x) => Math.max(0, x))};
   const CONSTS = {pi: Math.PI, e: Math.E};
   const OPEN = "([", CLOSE = ")]";
   class Bad extends Error {}
@@ -155,7 +168,7 @@ const JV = (() => {
     const D = String.raw`\d(?:_?\d)*`;  /* Python's literals: digits with single underscores */
     const NUM = String.raw`(0[xX](?:_?[\da-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|`
       + String.raw`(?:(?:${D})?\.${D}|${D}\.?)(?:[eE][+-]?${D})?)`;
-    const re = new RegExp(String.raw`\s*(?:` + NUM + String.raw`|([A-Za-z_]\w*)|(\*\*|[-+*/()]))`, "y");
+    const re = new RegExp(String.raw`\s*(?:` + NUM + String.raw`|([A-Za-z_]\w*)|(\*\*|[-+*/(),]))`, "y");
     let k = 0;
     src = src.replace(/\^/g, "**");
     while (k < src.length) {
@@ -211,8 +224,13 @@ const JV = (() => {
       if (t.name !== undefined) {
         if (Object.prototype.hasOwnProperty.call(CONSTS, t.name)) { return CONSTS[t.name]; }
         if (Object.prototype.hasOwnProperty.call(FUNCS, t.name)) {
-          expect("("); const v = expr(); expect(")");
-          return finite(FUNCS[t.name](v));
+          const [f, fewest, most] = FUNCS[t.name];
+          expect("(");
+          const args = [expr()];
+          while (isOp(peek(), ",")) { i++; args.push(expr()); }
+          expect(")");
+          if (args.length < fewest || args.length > most) { throw new Bad("arguments"); }
+          return finite(f(...args));
         }
       }
       throw new Bad("unexpected");

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from ..texnames import latex
 from .exact import tex_of
 
 
@@ -50,7 +51,7 @@ def tx(tex: str, role: str = "ink") -> dict:
 
 def mx(M, role: str = "ink", symbolic: bool = False, **extra) -> dict:
     M = sympy.Matrix(M)
-    cell = sympy.latex if symbolic else tex_of
+    cell = latex if symbolic else tex_of
     return {"matrix": [[cell(v) for v in M.row(i)] for i in range(M.rows)], "role": role, **extra}
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import random
 
-import sympy
-
 from ..fmt import plain_expr, tex_tuple
 from ..maps import Chain, Map
+from ..texnames import latex
 from .base import TOL_EXACT, Book, Generator, answer_fields, json_params
 from .board import mx, step, tx
 from .chains import check_trace, draw_chain_pair, exact_trace, stage_steps, value_step
@@ -71,7 +70,7 @@ def _build_composition(p: dict, book: Book) -> dict:
                   f"{vec_text(plain_expr(e) for e in composed)}, whose derivative {sym_text(Dh)} "
                   f"at {at} is {mat_text(check)}.")
     if len(check_text) <= 160:  # a long composed expression is no help on a slide
-        args = ", ".join(sympy.latex(s) for s in g.inputs)
+        args = ", ".join(latex(s) for s in g.inputs)
         steps.append(step(
             check_text,
             r"Check by composing first: $(f \circ g)(%s) = %s$, whose derivative $%s$ at $%s$ is $%s$."

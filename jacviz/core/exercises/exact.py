@@ -24,6 +24,7 @@ import sympy
 from ..errors import NumericError
 from ..fmt import (frac_tex, frac_text, plain_expr, rows_text, tex_bmatrix, tex_expr, tex_paren,
                    tuple_text)
+from ..texnames import latex
 
 NICE_DENOMINATORS = (1, 2, 4, 5, 10)
 MAX_NUMERATOR = 99
@@ -205,7 +206,7 @@ def sym_text(M) -> str:
 
 def sym_tex(M) -> str:
     """A symbolic matrix as a bmatrix (a 1 x 1 too)."""
-    return tex_bmatrix(_rows(M, sympy.latex))
+    return tex_bmatrix(_rows(M, latex))
 
 
 def shape_text(M) -> str:

@@ -13,6 +13,7 @@ import sympy
 
 from ..fmt import plain_expr
 from ..maps import Map
+from ..texnames import latex
 from .base import TOL_EXACT, Book, Generator, answer_fields, json_params
 from .board import mx, step, tx
 from .exact import (agree, exact_at, floats, mat_tex, mat_text, point_tex, sym_tex, sym_text,
@@ -53,7 +54,7 @@ def _build_entry(p: dict, book: Book) -> dict:
     if len(entries) > 1:
         q += " Answer: " + ", ".join(label) + "."
     labels = {"rows": ["F"] if F.m == 1 else [f"F_{{{i + 1}}}" for i in range(F.m)],
-              "cols": [sympy.latex(v) for v in F.inputs]}
+              "cols": [latex(v) for v in F.inputs]}
     steps = [step(
         f"Row i of J is the gradient of F_i, written sideways; F is R^{F.n} -> R^{F.m}, "
         f"so J is {F.m}x{F.n}: J = {sym_text(Js)}.",
@@ -64,10 +65,10 @@ def _build_entry(p: dict, book: Book) -> dict:
         steps.append(step(
             f"{lab} = dF_{i + 1}/d{names[j]} = {plain_expr(Js[i, j])}, which at {at} is {text_of(Jx[i, j])}.",
             r"$%s = \frac{\partial F_{%d}}{\partial %s} = %s$, which at $%s$ is $%s$."
-            % (labt, i + 1, sympy.latex(F.inputs[j]), sympy.latex(Js[i, j]), at_tex, tex_of(Jx[i, j])),
+            % (labt, i + 1, latex(F.inputs[j]), latex(Js[i, j]), at_tex, tex_of(Jx[i, j])),
             tx(labt, "highlight"),
-            tx(r"= \frac{\partial F_{%d}}{\partial %s} = %s" % (i + 1, sympy.latex(F.inputs[j]),
-                                                                sympy.latex(Js[i, j]))),
+            tx(r"= \frac{\partial F_{%d}}{\partial %s} = %s" % (i + 1, latex(F.inputs[j]),
+                                                                latex(Js[i, j]))),
             tx(r"\Big|_{%s}" % at_tex, "point"), tx("="), tx(tex_of(Jx[i, j]), "highlight")))
     steps.append(step(f"The whole Jacobian at {at}: J = {mat_text(Jx)}.",
                       r"The whole Jacobian at $%s$: $J = %s$." % (at_tex, mat_tex(Jx)),

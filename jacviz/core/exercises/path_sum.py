@@ -13,6 +13,7 @@ from ..errors import JacvizError, NumericError
 from ..fmt import plain_expr, signed_sum
 from ..graph import Graph
 from ..maps import Chain, Map
+from ..texnames import latex, tex_name
 from .base import TOL_EXACT, Book, Generator, Reject, answer_fields, json_params
 from .board import step, tx
 from .chains import exact_trace, value_step
@@ -62,7 +63,7 @@ def _build_path(p: dict, book: Book) -> dict:
         raise NumericError("exercise check failed: the graph's zero paths are not the missing edges")
     xn, un, yn = g.input_names, f.input_names, chain.output_names
     xj, yi = xn[j], yn[i]
-    xj_t, yi_t = sympy.latex(g.inputs[j]), _ylatex(yi)
+    xj_t, yi_t = latex(g.inputs[j]), _ylatex(yi)
     at = vec_text(x0)
     missing = ("One path has a missing edge." if len(zero) == 1
                else f"{len(zero)} of the {g.m} paths have a missing edge.")
@@ -75,12 +76,12 @@ def _build_path(p: dict, book: Book) -> dict:
           f"add over paths. {missing}")
     dd = r"\frac{\partial %s}{\partial %s}" % (yi_t, xj_t)
     formula = " + ".join(r"\frac{\partial %s}{\partial %s}\frac{\partial %s}{\partial %s}"
-                         % (yi_t, sympy.latex(u), sympy.latex(u), xj_t) for u in f.inputs)
+                         % (yi_t, latex(u), latex(u), xj_t) for u in f.inputs)
     steps = [
         step(f"The paths from {xj} to {yi} go through each of {', '.join(un)}: "
              f"d{yi}/d{xj} = " + " + ".join(f"(d{yi}/d{u})(d{u}/d{xj})" for u in un) + ".",
              r"The paths from $%s$ to $%s$ go through each of $%s$: $%s = %s$."
-             % (xj_t, yi_t, ", ".join(sympy.latex(s) for s in f.inputs), dd, formula),
+             % (xj_t, yi_t, ", ".join(latex(s) for s in f.inputs), dd, formula),
              tx(dd, "highlight"), tx(r"= \sum_k \frac{\partial %s}{\partial u_k}\frac{\partial u_k}"
                                      r"{\partial %s}" % (yi_t, xj_t)),
              tx(r"\quad\text{(one term per path)}", "muted")),
@@ -88,14 +89,14 @@ def _build_path(p: dict, book: Book) -> dict:
     ]
     for k, (term, u) in enumerate(zip(ps.terms, un)):
         outer, inner = f.jacobian_symbolic[i, k], g.jacobian_symbolic[k, j]
-        ut = sympy.latex(f.inputs[k])
+        ut = latex(f.inputs[k])
         head = (f"Path {xj} -> {u} -> {yi}: (d{yi}/d{u})(d{u}/d{xj}) = "
                 f"{paren_text(plain_expr(outer))}{paren_text(plain_expr(inner))}")
         head_tex = (r"Path $%s \to %s \to %s$: $\frac{\partial %s}{\partial %s}\frac{\partial %s}"
                     r"{\partial %s} = \left(%s\right)\left(%s\right)"
-                    % (xj_t, ut, yi_t, yi_t, ut, ut, xj_t, sympy.latex(outer), sympy.latex(inner)))
+                    % (xj_t, ut, yi_t, yi_t, ut, ut, xj_t, latex(outer), latex(inner)))
         route = tx(r"%s \to %s \to %s\colon" % (xj_t, ut, yi_t))
-        factors = r"\left(%s\right)\left(%s\right)" % (sympy.latex(outer), sympy.latex(inner))
+        factors = r"\left(%s\right)\left(%s\right)" % (latex(outer), latex(inner))
         if term.is_zero:
             why = (f"{u} does not depend on {xj}" if inner == 0 else f"{yi} does not depend on {u}")
             why_tex = (r"$%s$ does not depend on $%s$" % ((ut, xj_t) if inner == 0 else (yi_t, ut)))
@@ -123,7 +124,7 @@ def _build_path(p: dict, book: Book) -> dict:
 
 
 def _ylatex(name: str) -> str:
-    return sympy.latex(sympy.Symbol(name))
+    return tex_name(name)
 
 
 # -- the lessons' own exercises (seeds 0, ...) ----------------------------------

@@ -15,6 +15,7 @@ import sympy
 from ..fmt import signed_sum, tex_paren, tex_tuple, tuple_text
 from ..maps import Map
 from ..parse import parse_map
+from ..texnames import latex, tex_name
 from .exact import point_tex, simp, text_of, vec_text
 
 _COEFS = (1, 1, 1, 1, 2, 2, 3, -1, -1, -2)
@@ -47,7 +48,7 @@ def show(name: str, text: str) -> str:
 
 
 def show_tex(name: str, mp: Map) -> str:
-    ins = ", ".join(sympy.latex(s) for s in mp.inputs)
+    ins = ", ".join(latex(s) for s in mp.inputs)
     return f"{name}({ins}) = {tex_tuple(mp.outputs)}"
 
 
@@ -131,12 +132,12 @@ def where_text(names, point) -> str:
 
 
 def where_tex(mp: Map, point) -> str:
-    lhs = tex_paren((sympy.latex(s) for s in mp.inputs), ", ")
+    lhs = tex_paren((latex(s) for s in mp.inputs), ", ")
     return f"{lhs} = {point_tex(point)}"
 
 
 def names_tex(names) -> str:
-    return tex_paren((sympy.latex(sympy.Symbol(n)) for n in names), ", ")
+    return tex_paren((tex_name(n) for n in names), ", ")
 
 
 def integers(*vals) -> list:
