@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import sympy
 
 from ..core.errors import JacvizError
 from ..core.fmt import COMPARE_DIGITS, COMPARE_MOST, EQUAL_RTOL, fmt_num, nice_floor, plain_expr
@@ -136,8 +135,7 @@ def _affine_prefix(chain: Chain) -> list[bool]:
     """For every space k, whether the first k maps are all affine (k = 0: True)."""
     out = [True]
     for mp in chain.maps:
-        out.append(out[-1] and all(not sympy.sympify(e).free_symbols
-                                   for e in mp.jacobian_symbolic))
+        out.append(out[-1] and not mp.jacobian_symbolic.free_symbols)  # a sympy Matrix
     return out
 
 
