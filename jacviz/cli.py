@@ -353,6 +353,8 @@ def cmd_lecture(args) -> int:
         for beat_id, text in list_beats(request):
             print(f"{beat_id}\t{text}")
         return 0
+    from .core.fmt import plural
+
     say = (lambda *a: None) if args.quiet else (lambda m: print(m, flush=True))
     t0 = time.perf_counter()
     lecture = build(request, say=say)
@@ -361,7 +363,7 @@ def cmd_lecture(args) -> int:
               f"{', '.join(lecture.fell_back)}", flush=True)
     if not args.quiet:
         print(f"lecture: {_rel(lecture.path / 'lecture.mp4')} ({lecture.duration:.1f} s, "
-              f"{len(lecture.chapters)} chapters, {len(lecture.beats)} beats) in "
+              f"{plural(len(lecture.chapters), 'chapter')}, {plural(len(lecture.beats), 'beat')}) in "
               f"{time.perf_counter() - t0:.1f} s", flush=True)
     return 0
 
