@@ -250,7 +250,8 @@ for k, line in enumerate(text[:{good}]):
 {action}
 """
 ACTIONS = {"fail": 'print("RuntimeError: the model is broken", file=sys.stderr); sys.exit(3)',
-           "hang": "time.sleep(3600)"}
+           # a stand-in engine that never ends: it blocks on nothing, until it is killed
+           "hang": "import select; select.select([], [], [])"}
 
 
 def stand_in(tmp_path, good, then):
