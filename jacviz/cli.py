@@ -320,7 +320,7 @@ def cmd_lecture(args) -> int:
     from pathlib import Path
 
     from .studio import registry
-    from .studio.lecture import LectureRequest, build, list_beats
+    from .studio.lecture import LectureRequest, beats_of, build
 
     if args.scheduler:
         raise UsageError("--scheduler: a lecture renders on this machine (its narration timing "
@@ -350,7 +350,7 @@ def cmd_lecture(args) -> int:
         command=["jacviz", "lecture", *sys.argv[2:]] if sys.argv[1:2] == ["lecture"]
         else ["jacviz", "lecture", *names])
     if args.list_beats:
-        for beat_id, text in list_beats(request):
+        for beat_id, text in beats_of(request):
             print(f"{beat_id}\t{text}")
         return 0
     from .core.fmt import plural

@@ -89,11 +89,6 @@ class LectureRequest:
 
 
 # -- the script ----------------------------------------------------------------------------
-def write_script(beats: list[tuple[str, str]]) -> str:
-    """The script as TOML text, one entry per beat keyed ``"scene.beat"``."""
-    return format_script(beats)
-
-
 def _default_script(name: str, params) -> list[tuple[str, str]]:
     """The scene's default script, from the clip cache when the same scene, parameters
     and sources made it before (a dry run of the scene otherwise)."""
@@ -435,7 +430,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
                 "chapters.vtt": captions.chapters_vtt(chapters),
                 "chapters.txt": captions.chapters_txt(chapters),
                 "transcript.md": captions.transcript_md(request.title, chapters, timed),
-                "script.toml": write_script(beats),
+                "script.toml": format_script(beats),
             }
             meta = {
                 "title": request.title,
@@ -485,13 +480,8 @@ def _jsonable(v):
     return str(v)
 
 
-def list_beats(request: LectureRequest) -> list[tuple[str, str]]:
-    """The beat ids and their texts (the default script, then --script), for --list-beats."""
-    return beats_of(request)
-
-
-__all__ = ["LectureRequest", "Lecture", "build", "list_beats", "default_script", "read_script",
-           "write_script", "section_of", "BEAT_PAUSE"]
+__all__ = ["LectureRequest", "Lecture", "build", "beats_of", "default_script", "read_script",
+           "section_of", "BEAT_PAUSE"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("use: jacviz lecture")
