@@ -11,6 +11,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, BackgroundRecta
 from ..core.fmt import tex_factor, tex_num
 from ..core.texnames import latex, tex_name  # noqa: F401 - tex_name: the kit's, re-exported
 from . import style
+from .layout import roles
 from .colored_tex import ColoredTex, overlay
 
 # where an edge label may sit along its edge (fraction of the visible segment)
@@ -214,7 +215,7 @@ class ComputationGraph(VGroup):
             tex = ColoredTex((sym, style.INK), ("=", style.MUTED), (val, style.POINT),
                              font_size=style.TINY)
         bg = BackgroundRectangle(tex, color=style.BACKGROUND, fill_opacity=1, buff=0.06)
-        return VGroup(bg, tex)
+        return VGroup(bg, roles.label(tex))
 
     def _place(self, cand):
         """Greedy placement of edge labels on their own edges; None if impossible."""

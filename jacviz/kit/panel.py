@@ -13,6 +13,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, FadeIn, FadeOut, MathTex
 
 from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
+from .layout import roles
 
 
 class SpacePanel(VGroup):
@@ -77,9 +78,10 @@ class SpacePanel(VGroup):
             shift += (max(left, 0.0) - max(right, 0.0)) / 2
         self.title = None
         if title is not None:
-            self.title = MathTex(title, font_size=style.SMALL, color=style.INK)
+            self.title = roles.label(MathTex(title, font_size=style.SMALL, color=style.INK))
             style.fit(self.title, width, title_height)
             self.title.next_to(self.box, UP, buff=0.1)
+        roles.tick(self.tick_labels)  # tick labels and axis names (the dashed mark: not a text)
         self.add(self.box, self.axes, self.tick_labels, *([self.title] if self.title else []))
 
     def _axes(self, dim, lo, hi, radius, w, h, center, ticks, tick_size):
@@ -176,9 +178,11 @@ class SpacePanel(VGroup):
         return start + off, end + off
 
     def arrow(self, vec, scale: float, kind: str = "forward", **kw):
-        """An arrow at the point in the kind's colour (forward orange, backward sky blue)."""
+        """An arrow at the point in the kind's colour (forward orange, backward sky blue);
+        forward and backward arrows are the subject of their beat (:mod:`.layout.roles`)."""
         s, e = self.arrow_ends(vec, scale, kind)
-        return style.arrow(s, e, style.KIND_COLOR[kind], **kw)
+        arr = style.arrow(s, e, style.KIND_COLOR[kind], **kw)
+        return roles.subject(arr) if kind in ("forward", "backward") else arr
 
     def curve(self, points, color=style.HIGHLIGHT, stroke_width: float = 9, opacity: float = 0.8,
               kind: str | None = None, scale: float = 1.0):
@@ -330,7 +334,7 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
         cands += more
     label.move_to(cands[int(np.argmin(scores))])
-    return label
+    return roles.label(label)
 
 
 @dataclass

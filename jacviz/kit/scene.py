@@ -13,7 +13,9 @@ beats, each starting with ``self.beat(name, caption)``::
 ``beat`` closes the previous beat: it writes that beat's subcaption (shown for
 the beat's whole duration, in the ``.srt`` beside the clip) and, when asked,
 records the key frame at the end of the beat and checks its layout
-(:mod:`jacviz.kit.layout`).
+(:mod:`jacviz.kit.layout`): every rule at the end of every beat, the rules on
+reading wherever a text first appears (before or after a play), and the time
+every text stays on screen (sampled before and after every play and wait).
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class JacvizScene(Scene):
         self.n = self.params.validate()
         self.keyframes: list[tuple[str, np.ndarray]] = []
         self.layout_problems: list[layout.Problem] = []
+        self._reading_clock = layout.ReadingClock()
+        self._texts_seen: dict[int, object] = {}  # id -> text (kept: ids are not reused)
         self.beats: list[tuple[str, str]] = []
         #: (beat name, spoken text) in order: the script's text for the beat, else its ``say``
         self.narration: list[tuple[str, str]] = []
@@ -145,6 +149,8 @@ class JacvizScene(Scene):
         if self.play_hook is not None:
             self.play_hook(self)  # a sharded render: may fork here, or end this shard
         before = self.renderer.time
+        if self.check_layout:
+            self._watch_layout(float(before))
         super().play(*args, **kwargs)
         if self.renderer.skip_animations and config.write_to_movie:
             # a play skipped in a clip (before a shard's first play, or a cached piece)
@@ -152,6 +158,26 @@ class JacvizScene(Scene):
             # does, so that the captions' times do not depend on what was skipped
             self.renderer.time = before + self._rendered_duration()
         self.play_durations.append(float(self.renderer.time - before))
+        if self.check_layout:
+            self._watch_layout(self.now)
+
+    def _watch_layout(self, when: float) -> None:
+        """Sample the texts on screen for the reading clock; where a text first appears,
+        run the rules on reading (the frame as it is now)."""
+        found = layout.texts_with_roles(self.mobjects)
+        beat = self._open_beat[0] if self._open_beat else ""
+        self._reading_clock.sample(found, when, beat)
+        new = [m for m, _, _ in found if id(m) not in self._texts_seen]
+        if new:
+            self._texts_seen.update((id(m), m) for m in new)
+            self._add_problems(layout.reading(self.mobjects, beat, found))
+
+    def _add_problems(self, problems) -> None:
+        have = set(self.layout_problems)
+        for p in problems:
+            if p not in have:
+                have.add(p)
+                self.layout_problems.append(p)
 
     def _planned_run_time(self, *args, **kwargs) -> float:
         try:
@@ -219,7 +245,7 @@ class JacvizScene(Scene):
         if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
         if self.check_layout:
-            self.layout_problems += layout.check(self.mobjects, beat=name)
+            self._add_problems(layout.check(self.mobjects, beat=name))
         if self.capture_keyframes:
             self.renderer.update_frame(self)
             self.keyframes.append((name, np.array(self.renderer.get_frame())))
@@ -269,6 +295,8 @@ class JacvizScene(Scene):
         # no wait here: the last beat waited at the end of construct(), and a shard that
         # ended early (before a later shard's play) must not play again
         self._close_beat(hold=False)
+        if self.check_layout:
+            self._add_problems(self._reading_clock.finish(self.now))
         super().tear_down()
 
     # -- small conveniences shared by scenes ------------------------------------

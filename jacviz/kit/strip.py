@@ -6,6 +6,7 @@ import numpy as np
 from manim import DOWN, RIGHT, UP, Arrow, Line, MathTex, MoveAlongPath, Triangle, VGroup
 
 from . import style
+from .layout import roles
 
 
 class ChainStrip(VGroup):
@@ -142,7 +143,7 @@ class ChainStrip(VGroup):
         below = any(lab.width > x1 - x0 for lab, (x0, x1) in zip(labs, spans))
         for k, (x0, x1) in enumerate(spans):
             a, b = ([x0, y, 0], [x1, y, 0]) if kind != "backward" else ([x1, y, 0], [x0, y, 0])
-            group = VGroup(style.arrow(a, b, color, stroke_width=4, tip_ratio=0.3))
+            group = VGroup(roles.subject(style.arrow(a, b, color, stroke_width=4, tip_ratio=0.3)))
             if labs:
                 lab = labs[k]
                 if below:
@@ -150,7 +151,7 @@ class ChainStrip(VGroup):
                     lab.move_to([(x0 + x1) / 2, row.get_bottom()[1] - 0.1 - lab.height / 2, 0])
                 else:
                     style.fit(lab, max(x1 - x0, 0.2), 0.6).next_to(group[0], UP, buff=0.08)
-                group.add(lab)
+                group.add(roles.label(lab))
             out.add(group)
         return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from manim import UP, Arrow, DashedLine, Dot, MathTex, RoundedRectangle, Tex, VGroup, config
 
+from .layout import roles
 from ..core.fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_mat, plain_vec  # noqa: F401
 from ..core.fmt import tex_expr as tex  # noqa: F401
 from ..core.fmt import tex_num as num  # noqa: F401
@@ -124,13 +125,14 @@ def arrow(start, end, color, stroke_width=6, tip_ratio=0.25):
 
 
 def forward_arrow(start, end, **kw):
-    """An arrow for a perturbation pushed forward (dx, du, dy)."""
-    return arrow(start, end, FORWARD, **kw)
+    """An arrow for a perturbation pushed forward (dx, du, dy): the subject of its beat
+    (the layout check wants it at least 20 px long and not hidden)."""
+    return roles.subject(arrow(start, end, FORWARD, **kw))
 
 
 def backward_arrow(start, end, **kw):
-    """An arrow for a gradient pulled back."""
-    return arrow(start, end, BACKWARD, **kw)
+    """An arrow for a gradient pulled back: the subject of its beat, as a forward arrow."""
+    return roles.subject(arrow(start, end, BACKWARD, **kw))
 
 
 def map_arrow(start, end, **kw):
@@ -148,7 +150,7 @@ def panel(width: float, height: float, label: str | None = None, font_size=SMALL
                            stroke_color=MUTED, stroke_width=2, fill_color=PANEL, fill_opacity=1)
     if label is None:
         return VGroup(box)
-    lab = MathTex(label, font_size=font_size, color=INK)
+    lab = roles.label(MathTex(label, font_size=font_size, color=INK))
     fit(lab, width - 0.2, 0.6)
     lab.next_to(box, UP, buff=0.12)
     return VGroup(box, lab)

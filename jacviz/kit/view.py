@@ -9,6 +9,7 @@ from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Line, MathTex, Polygon, Rectang
 
 from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
+from .layout import roles
 
 
 class PlaneView:
@@ -113,8 +114,9 @@ class PlaneView:
     def arrow(self, p, vec, kind: str = "forward", scale: float = 1.0, **kw):
         """The vector ``scale * vec`` drawn at the point p, in the kind's colour."""
         p = np.asarray(p, dtype=float)
-        return style.arrow(self(p), self(p + scale * np.asarray(vec, dtype=float)),
-                           style.KIND_COLOR[kind], **kw)
+        arr = style.arrow(self(p), self(p + scale * np.asarray(vec, dtype=float)),
+                          style.KIND_COLOR[kind], **kw)
+        return roles.subject(arr) if kind in ("forward", "backward") else arr
 
     def right_angle(self, p, u, v, size: float = 0.2, tol: float = 0.035):
         """A right-angle mark at p between the directions u and v (empty unless they are
@@ -192,7 +194,7 @@ class PlaneView:
                         lab.get_top()[1] < yname.get_bottom()[1] - 0.05
                 if abs(v - hi) >= 0.06 * step and fits:  # not at the axis' end, clear of its name
                     labels.add(lab)
-        return labels, VGroup(xname, yname)
+        return roles.tick(labels), roles.tick(VGroup(xname, yname))
 
     def label_lines(self, labels, lines, normals, avoid=()) -> VGroup:
         """Put each label beside its curves (a list of polylines, data points (k, 2)), offset
@@ -232,7 +234,7 @@ class PlaneView:
             lab.move_to([best[0], best[1], 0])
             bg = Rectangle(width=2 * half[0], height=2 * half[1], stroke_width=0,
                            fill_color=style.BACKGROUND, fill_opacity=0.85).move_to(lab)
-            out.add(VGroup(bg, lab))
+            out.add(VGroup(bg, roles.label(lab)))
         return out
 
 

@@ -1,0 +1,109 @@
+"""The reading-time rule: a text stays on screen long enough to be read.
+
+A text needs :data:`BASE_SECONDS` (1 s) plus :data:`PER_WORD` (0.25 s) per word.
+Words (:func:`words`): in prose (``Text``, ``Tex`` outside ``$...$``, ``\\text{...}``)
+every run of characters between spaces; in a formula every *symbol group*, a run
+between two separators: ``= + - , & \\\\`` and relations and arrows (``\\neq``,
+``\\approx``, ``\\to``, ``\\cdot``, ``\\times``, ``\\circ``, ``\\quad``, ...); a number on
+its own (``DecimalNumber``) is one word.  So ``y = 17.6`` is 2 words (1.5 s),
+``(x, y, z) = (1, 2, 3)`` is 6 (2.5 s).
+
+The scene (:class:`jacviz.kit.scene.JacvizScene` with ``check_layout``) samples which
+texts are on screen before and after every play and wait, at the scene's clock
+(``renderer.time``).  A text's time on screen is from the first sample that shows it
+to the last one: from the end of the play that brings it in (it is fully drawn)
+to the start of the play that takes it away, or to the end of the scene.  A text
+is one mobject: one transformed into another in place (``Transform``) counts as
+one text; a ``ReplacementTransform`` brings in a new one.  Tick labels and
+decoration (:mod:`.roles`) are not timed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from manim import DecimalNumber, MathTex, SingleStringMathTex, Tex, Text
+
+from . import roles
+from .base import Problem, _box, _describe, text_of
+
+BASE_SECONDS = 1.0
+PER_WORD = 0.25
+_TEXT = re.compile(r"\\(?:text|mbox|textrm|textit)\{([^{}]*)\}")
+_SEP = re.compile(r"=|\+|-|−|,|&|\\\\|<|>|;|\\(?:neq|ne|approx|to|mapsto|longmapsto|rightarrow|"
+                  r"leftarrow|Rightarrow|cdot|times|circ|quad|qquad|leq|geq|le|ge|in|equiv|"
+                  r"colon)(?![A-Za-z])|:")
+_NOISE = re.compile(r"\\(?:left|right|big|Big|bigl|bigr|begin\{[a-z*]*\}|end\{[a-z*]*\}|[,;!: ])|"
+                    r"[(){}\[\]|~\s]")
+
+
+def formula_words(tex: str) -> int:
+    count = 0
+
+    def prose(m):
+        nonlocal count
+        count += len(m.group(1).split())
+        return ","
+
+    tex = _TEXT.sub(prose, re.sub(r"\\[,;!: ]", " ", tex))
+    return count + sum(1 for piece in _SEP.split(tex) if _NOISE.sub("", piece))
+
+
+def words(mob) -> int:
+    """The words of a text mobject (see the module docstring)."""
+    if isinstance(mob, DecimalNumber):
+        return 1
+    if isinstance(mob, Text):
+        return len(getattr(mob, "original_text", mob.text).split())
+    tex = text_of(mob)
+    if isinstance(mob, Tex) and not isinstance(mob, MathTex):
+        parts = tex.split("$")
+        return sum(formula_words(p) if i % 2 else len(_TEXT.sub(r"\1", p).split())
+                   for i, p in enumerate(parts))
+    if isinstance(mob, (MathTex, SingleStringMathTex)):
+        return formula_words(tex)
+    return 1
+
+
+def needed_seconds(mob) -> float:
+    return BASE_SECONDS + PER_WORD * words(mob)
+
+
+class ReadingClock:
+    """Which texts are on screen from when to when (fed by the scene's samples)."""
+
+    def __init__(self):
+        self.open: dict[int, list] = {}  # id -> [mob, first, last, beat, box]
+        self.problems: list[Problem] = []
+
+    def sample(self, found, now: float, beat: str) -> None:
+        """``found``: ``texts_with_roles`` of what is on screen at time ``now``."""
+        present = set()
+        for mob, role, _ in found:
+            if role in (roles.TICK, roles.DECORATION):
+                continue
+            present.add(id(mob))
+            rec = self.open.get(id(mob))
+            if rec is None:
+                self.open[id(mob)] = [mob, now, now, beat, None]
+            else:
+                rec[2] = now
+        for key in [k for k in self.open if k not in present]:
+            self._close(self.open.pop(key))
+
+    def finish(self, now: float) -> list[Problem]:
+        """The scene ended at ``now``: every text still on screen stays until then."""
+        for rec in self.open.values():
+            rec[2] = now
+            self._close(rec)
+        self.open.clear()
+        return self.problems
+
+    def _close(self, rec) -> None:
+        mob, first, last, beat, _ = rec
+        shown, need = last - first, needed_seconds(mob)
+        if shown < need - 1e-6:
+            box = _box(mob) if mob.family_members_with_points() else None
+            self.problems.append(Problem(beat, "reading-time",
+                                         f"{_describe(mob)} is on screen {shown:.2f} s; "
+                                         f"{words(mob)} words need {need:.2f} s", box))
