@@ -443,14 +443,26 @@ def cmd_preview(args) -> int:
             argv += ["--config", args.config]
         if args.out:
             argv += ["--out", args.out]
+        if args.check:
+            argv += ["--check"]
         return preview.watch(argv, args.config)
-    key = preview.request_key(name, parse_sets(args.sets), args.config)
-    path = preview.from_cache(key, args.out, name)  # the same values, config and code: no import at all
+    key = preview.request_key(name, parse_sets(args.sets), args.config, check=args.check)
+    problems = preview.cached_problems(key) if args.check else []
+    path = None
+    if problems is not None:  # the same values, config and code: no import at all
+        path = preview.from_cache(key, args.out, name)
     if path is None:
         ((_, params),) = _params_from_args(args, [name])
-        path = preview.storyboard(name, params, key, args.out)
+        path = preview.storyboard(name, params, key, args.out, check=args.check)
+        if args.check:
+            path, problems = path
     print(f"storyboard: {_rel(path)}", flush=True)
-    return 0
+    if not args.check:
+        return 0
+    for rec in problems:
+        print(f"problem: {preview.problem_line(rec)}")
+    print(f"layout check: {len(problems)} problem{'s' if len(problems) != 1 else ''}", flush=True)
+    return 1 if problems else 0
 
 
 FORCE_HELP = ("write into a folder that holds files jacviz did not make: they are kept, "
@@ -532,6 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--out", metavar="FILE.png", help="default: renders/<scene>[-<hash>]-storyboard.png")
     pv.add_argument("--watch", action="store_true",
                     help="draw it again whenever the config file or the sources change (Ctrl-C stops)")
+    pv.add_argument("--check", action="store_true",
+                    help="run the layout check on the storyboard: one line per problem (beat, rule, "
+                         "what, where), a red box round each on the board; exit status 1 if any")
     pv.set_defaults(func=cmd_preview)
 
     it = sub.add_parser("interactive", help="one self-contained HTML page: the scene's live canvas")
