@@ -86,3 +86,56 @@ def test_watch_draws_again_when_the_config_changes_and_stops_on_ctrl_c(tmp_path)
     assert "parameter point has 3 numbers" in err
     assert err.endswith("error: interrupted\n") and status == 130
     assert not cmd.leftovers()
+
+
+def _red(px) -> bool:
+    return px[0] >= 250 and px[1] <= 5 and px[2] <= 5
+
+
+def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
+    """two-way's defaults break the check (issue 21: a gradient arrow under 20 px, texts shown
+    too briefly): one line per problem, a red box round each on the board, exit status 1."""
+    res = preview(tmp_path, "two-way", "--check", "--out", "tw.png")
+    assert res.returncode == 1, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "storyboard: tw.png" and res.stderr == ""
+    frames, problems = keyframes("two-way", resolve_params("two-way", {}), resolution=SIZE,
+                                 check_layout=True)
+    assert problems and lines[-1] == f"layout check: {len(problems)} problems"
+    shown = lines[1:-1]
+    assert len(shown) == len(problems)
+    names = [name for name, _ in frames]
+    sheet = np.asarray(Image.open(tmp_path / "tw.png").convert("RGB"))
+    plain = np.asarray(Image.open(tmp_path / preview(tmp_path, "two-way").stdout.split()[-1])
+                       .convert("RGB"))
+    for line, p in zip(shown, problems):  # beat, rule, what, where
+        assert line.startswith(f"problem: {p.beat}: {p.kind}: {p.what} (tile ")
+        l, t, r, b = p.where_px(SIZE)
+        assert line.endswith(f"x {l}..{r}, y {t}..{b} px)")
+        k = names.index(p.beat)
+        x = GAP + (k % COLUMNS) * (SIZE[0] + GAP)
+        y = GAP + (k // COLUMNS) * (SIZE[1] + LABEL_H + GAP) + LABEL_H
+        # the box's left and right edges, 3 px out from the problem's box, red on the board
+        mid = y + (t + b) // 2
+        for col in (x + max(l - 3, 0), x + min(r + 3, SIZE[0] - 1)):
+            assert _red(sheet[mid, col]), (line, sheet[mid, col])
+            assert not _red(plain[mid, col])  # not red without --check
+    assert {p.kind for p in problems} >= {"arrow-length"}
+    # asked again: the board is reused and the problems are told again, without drawing
+    log = tmp_path / "stages.log"
+    again = preview(tmp_path, "two-way", "--check", "--out", "tw.png",
+                    env=dict(os.environ, JACVIZ_STAGE_LOG=str(log)))
+    assert again.returncode == 1 and again.stdout == res.stdout
+    assert not {line.split()[0] for line in log.read_text().splitlines()} & {"tile", "tex"}
+
+
+def test_check_passes_a_clean_scene_with_exit_0(tmp_path):
+    res = preview(tmp_path, "jacobian-grid", "--check", "--out", "grid.png")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == ["storyboard: grid.png", "layout check: 0 problems"]
+    _, problems = keyframes("jacobian-grid", resolve_params("jacobian-grid", {}), resolution=SIZE,
+                            check_layout=True)
+    assert problems == []
+    sheet = np.asarray(Image.open(tmp_path / "grid.png").convert("RGB")).astype(int)
+    red = (sheet[..., 0] >= 250) & (sheet[..., 1] <= 5) & (sheet[..., 2] <= 5)
+    assert not red.any()
