@@ -1,7 +1,12 @@
 """The layout check over every scene: defaults, EXAMPLE and random parameters.
 
-At the end of every beat nothing may overlap and nothing may leave the frame
-(jacviz/kit/layout.py).  The sweep draws random parameters per scene
+Every rule of the check (jacviz/kit/layout/: overlaps, off-frame, text height, subject
+arrows' length and cover, reading time, names, contact) holds for every scene, except
+the (scene, rule) pairs listed in KNOWN_VIOLATIONS below, the one place for them:
+where a scene still breaks a rule (issue 21), the test allows that rule there and
+nothing else, and fails when a listed pair no longer breaks it (remove it then).  The
+list is exact for the suite's draws: the defaults, the EXAMPLE and the sweep of
+DRAWS draws, derandomized.  The sweep draws random parameters per scene
 (tests/sweeps/<module>.py: STRATEGY), skips draws the scene refuses with its
 one-line error, shrinks a failing draw, and reports the `jacviz render` command
 that shows it.  Every draw that ever failed is kept in that module's EXAMPLES
@@ -25,12 +30,27 @@ from jacviz.studio.request import resolve_params
 
 SCENES = registry.names()
 SIZE = (256, 144)  # the layout is in frame units: the same at every pixel size
-DRAWS = int(os.environ.get("JACVIZ_SWEEP_DRAWS", "24"))
+SUITE_DRAWS = 24
+DRAWS = int(os.environ.get("JACVIZ_SWEEP_DRAWS", str(SUITE_DRAWS)))
+
+# Issue 21: the rules each scene still breaks, and where: with its defaults, its EXAMPLE,
+# or in some draw of its sweep.  Exact: a pair that no longer fails there fails the test.
+KNOWN_VIOLATIONS = {
+    ("jacobian-grid", "sweep"): set(),
+}
+
+
+def known(scene, where) -> set:
+    return set(KNOWN_VIOLATIONS.get((scene, where), set()))
 
 
 def problems_of(scene, params):
     _, problems = keyframes(scene, params, resolution=SIZE, check_layout=True)
-    return [str(p) for p in problems]
+    return problems
+
+
+def unexpected(problems, allowed) -> list[str]:
+    return [str(p) for p in problems if p.kind not in allowed]
 
 
 @pytest.mark.parametrize("tag", ["default", "example"])
@@ -39,7 +59,12 @@ def test_layout_of_defaults_and_example(scene, tag):
     cls = registry.scene_class(scene)
     values = {} if tag == "default" else cls.EXAMPLE
     problems = problems_of(scene, resolve_params(scene, values))
-    assert not problems, "\n".join(problems + [render_command(scene, values)])
+    allowed = known(scene, tag)
+    bad = unexpected(problems, allowed)
+    assert not bad, "\n".join(bad + [render_command(scene, values)])
+    gone = allowed - {p.kind for p in problems}
+    assert not gone, (f"{scene} ({tag}) no longer breaks {sorted(gone)}: remove them from "
+                      f"KNOWN_VIOLATIONS")
 
 
 def sweep_of(scene):
@@ -48,12 +73,16 @@ def sweep_of(scene):
     return importlib.import_module(f"sweeps.{module}")
 
 
-def layout_sweep(scene, draws=DRAWS):
+def layout_sweep(scene, draws=DRAWS, seen=None):
     """The layout property of one scene: first every example in its EXAMPLES (each found
     failing once, kept for good), then ``draws`` random draws of its STRATEGY.  In the
     suite these draws are the same in every run (conftest: derandomized, no database;
-    each scene its own seed); `make sweep` runs the same property on new random draws."""
+    each scene its own seed); `make sweep` runs the same property on new random draws.
+    A draw fails on a rule the scene is not known to break (KNOWN_VIOLATIONS, "sweep");
+    the rules it breaks are added to ``seen``."""
     sweep = sweep_of(scene)
+    allowed = known(scene, "sweep")
+    seen = set() if seen is None else seen
 
     @settings(max_examples=draws, suppress_health_check=[HealthCheck.too_slow,
                                                          HealthCheck.filter_too_much])
@@ -64,7 +93,9 @@ def layout_sweep(scene, draws=DRAWS):
         except JacvizError:
             reject()  # refused with its one-line error: a valid answer to a bad draw
         problems = problems_of(scene, params)
-        assert not problems, "\n".join(problems + ["shows it: " + render_command(scene, values)])
+        seen.update(p.kind for p in problems)
+        bad = unexpected(problems, allowed)
+        assert not bad, "\n".join(bad + ["shows it: " + render_command(scene, values)])
 
     for values in reversed(sweep.EXAMPLES):  # in the order listed
         layout_check = example(values)(layout_check)
@@ -83,4 +114,19 @@ def test_kept_sweep_examples_are_accepted(scene):
 @pytest.mark.sweep
 @pytest.mark.parametrize("scene", SCENES)
 def test_layout_sweep(scene):
-    layout_sweep(scene)()
+    seen = set()
+    layout_sweep(scene, seen=seen)()
+    if settings.default.derandomize and DRAWS == SUITE_DRAWS:
+        # the suite's own draws: the list is exact for them (new random draws, or fewer of
+        # them, need not meet every known fault)
+        gone = known(scene, "sweep") - seen
+        assert not gone, (f"{scene}'s sweep no longer breaks {sorted(gone)}: remove them from "
+                          f"KNOWN_VIOLATIONS")
+
+
+def test_known_violations_name_scenes_places_and_rules():
+    from jacviz.kit.layout import KINDS
+
+    for (scene, where), rules in KNOWN_VIOLATIONS.items():
+        assert scene in SCENES and where in ("default", "example", "sweep"), (scene, where)
+        assert rules and rules <= set(KINDS), (scene, where, rules)
