@@ -256,3 +256,34 @@ def test_problem_boxes_in_pixels():
     p = layout.Problem("b", "contact", "x", (-1.0, -0.5, 1.0, 0.5))
     assert p.where_px((854, 480)) == (367, 210, 487, 270)
     assert layout.Problem("b", "names", "x").where_px() is None
+
+
+class _Live(JacvizScene):
+    """A live readout changes for 0.5 s; a static text beside it is shown as briefly."""
+
+    def construct(self):
+        from manim import ValueTracker
+
+        from jacviz.kit import LiveReadout
+
+        self.beat("live", "a number that follows a tracker")
+        t = ValueTracker(0.0)
+        line = LiveReadout([r"t = ", (lambda: t.get_value(), style.POINT)])
+        still = MathTex("s = 1").next_to(line, DOWN)
+        self.add(line, still)
+        self.play(t.animate.set_value(2.0), run_time=0.5)
+        self.remove(line, still)
+        self.wait(0.1)
+
+
+def test_live_texts_are_held_to_the_height_rule_but_not_timed():
+    _, problems = keyframes("live", SceneParams(), resolution=(128, 72), check_layout=True,
+                            scene_cls=_Live)
+    (p,) = problems  # the static text only
+    assert p.kind == "reading-time" and "s = 1" in p.what
+    readout = __import__("jacviz.kit", fromlist=["LiveReadout"]).LiveReadout(
+        [r"t = ", (lambda: 1.0, style.POINT)], font_size=18)
+    # the readout's number (its static parts are pieces of one MathTex, not texts of their own)
+    assert [r for _, r, _ in layout.texts_with_roles([readout])] == ["live"]
+    (p,) = layout.text_height([readout])
+    assert "number 1" in p.what and "10.0 px" in p.what and "content text" in p.what

@@ -114,20 +114,24 @@ def texts(mobjects) -> list:
 
 def texts_with_roles(mobjects, overlays: bool = True) -> list[tuple]:
     """``(text, role, in_overlay)`` for the outermost visible texts: the role is the text's
-    own or the nearest marked group's around it (:mod:`.roles`); texts inside a declared
-    overlay are left out unless ``overlays``."""
+    own or the nearest marked group's around it (:mod:`.roles`), ``live`` for a content
+    text with updaters on it or around it; texts inside a declared overlay are left out
+    unless ``overlays``."""
     out = []
 
-    def walk(mob, role, in_overlay):
+    def walk(mob, role, in_overlay, live=False):
         in_overlay = in_overlay or getattr(mob, "jacviz_overlay", False)
+        live = live or bool(getattr(mob, "updaters", None))
         role = roles.role_of(mob, role)
         if isinstance(mob, TEXT_TYPES):
+            if live and role == roles.CONTENT:
+                role = roles.LIVE
             if (overlays or not in_overlay) and mob.family_members_with_points() and \
                     _visible(mob):
                 out.append((mob, role, in_overlay))
             return
         for sub in mob.submobjects:
-            walk(sub, role, in_overlay)
+            walk(sub, role, in_overlay, live)
 
     for m in mobjects:
         walk(m, roles.CONTENT, False)

@@ -55,7 +55,8 @@ def text_height(mobjects, beat: str = "", found=None) -> list[Problem]:
         need = TICK_PX if role == roles.TICK else CONTENT_PX
         h = line_height_px(mob)
         if h is not None and h < need - 1e-9:
-            kind = "tick label" if role == roles.TICK else role
+            kind = "tick label" if role == roles.TICK else \
+                "content text" if role in (roles.CONTENT, roles.LIVE) else role
             problems.append(Problem(beat, "text-height",
                                     f"{_describe(mob)} is {h:.1f} px high; a {kind} needs "
                                     f"{need:g} px at 854x480", _box(mob)))

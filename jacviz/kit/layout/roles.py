@@ -15,7 +15,9 @@ text inside it unless a text has its own):
   gradient, the arrows of a row of vectors): at least 20 px long and not hidden.
 
 A text without a role is content: at least 12 px high, on screen long enough to
-be read.
+be read.  A content text that has updaters, or lies inside a mobject that has them
+(a :class:`~jacviz.kit.readout.LiveReadout`, an ``always_redraw``), is ``"live"``: it
+changes while it is watched, so it is held to the content rules but not timed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ LABEL = "label"
 DECORATION = "decoration"
 SUBJECT = "subject"
 CONTENT = "content"
-ROLES = (TICK, LABEL, DECORATION, SUBJECT, CONTENT)
+LIVE = "live"
+ROLES = (TICK, LABEL, DECORATION, SUBJECT, CONTENT, LIVE)
 
 
 def mark(mob, role: str):

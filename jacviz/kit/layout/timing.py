@@ -14,8 +14,8 @@ texts are on screen before and after every play and wait, at the scene's clock
 to the last one: from the end of the play that brings it in (it is fully drawn)
 to the start of the play that takes it away, or to the end of the scene.  A text
 is one mobject: one transformed into another in place (``Transform``) counts as
-one text; a ``ReplacementTransform`` brings in a new one.  Tick labels and
-decoration (:mod:`.roles`) are not timed.
+one text; a ``ReplacementTransform`` brings in a new one.  Tick labels,
+decoration and live texts (:mod:`.roles`: numbers that follow a tracker) are not timed.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class ReadingClock:
         """``found``: ``texts_with_roles`` of what is on screen at time ``now``."""
         present = set()
         for mob, role, _ in found:
-            if role in (roles.TICK, roles.DECORATION):
+            if role in (roles.TICK, roles.DECORATION, roles.LIVE):
                 continue
             present.add(id(mob))
             rec = self.open.get(id(mob))
