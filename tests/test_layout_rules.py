@@ -287,3 +287,13 @@ def test_live_texts_are_held_to_the_height_rule_but_not_timed():
     assert [r for _, r, _ in layout.texts_with_roles([readout])] == ["live"]
     (p,) = layout.text_height([readout])
     assert "number 1" in p.what and "10.0 px" in p.what and "content text" in p.what
+
+
+def test_prose_words_and_prose_names():
+    from manim import Tex
+
+    assert layout.words(Tex("its image under $F$")) == 4
+    assert layout.words(Tex(r"where $y = 1$ and $x = 2$")) == 2 + 2 + 2
+    # in prose only the mathematics names things
+    assert kinds(layout.names([Tex(r"the $z_0\text{-space}$"), MathTex("z_0 = 1")])) == ["names"]
+    assert layout.names([Tex(r"the z\_0 value"), MathTex("z_0 = 1")]) == []

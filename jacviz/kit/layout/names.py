@@ -145,7 +145,7 @@ def names(mobjects, beat: str = "", found=None) -> list[Problem]:
         if not isinstance(mob, (MathTex, SingleStringMathTex, Tex)):
             continue
         tex = text_of(mob)
-        if isinstance(mob, Tex) and not isinstance(mob, MathTex):
+        if isinstance(mob, Tex):  # prose: only its $math$ (manim's Tex is a kind of MathTex)
             tex = " ; ".join(re.findall(r"\$([^$]*)\$", tex))
         for name, thing in definitions(tex):
             seen.setdefault(name, []).append((thing, mob))

@@ -15,7 +15,8 @@ to the last one: from the end of the play that brings it in (it is fully drawn)
 to the start of the play that takes it away, or to the end of the scene.  A text
 is one mobject: one transformed into another in place (``Transform``) counts as
 one text; a ``ReplacementTransform`` brings in a new one.  Tick labels,
-decoration and live texts (:mod:`.roles`: numbers that follow a tracker) are not timed.
+decoration and live texts (:mod:`.roles`: numbers that follow a tracker; a text
+once seen live, such as a countdown's digit, stays untimed) are not timed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def words(mob) -> int:
     if isinstance(mob, Text):
         return len(getattr(mob, "original_text", mob.text).split())
     tex = text_of(mob)
-    if isinstance(mob, Tex) and not isinstance(mob, MathTex):
+    if isinstance(mob, Tex):  # prose with $math$ (manim's Tex is a kind of MathTex)
         parts = tex.split("$")
         return sum(formula_words(p) if i % 2 else len(_TEXT.sub(r"\1", p).split())
                    for i, p in enumerate(parts))
@@ -74,13 +75,17 @@ class ReadingClock:
 
     def __init__(self):
         self.open: dict[int, list] = {}  # id -> [mob, first, last, beat, box]
+        self.live: dict[int, object] = {}  # texts seen live once: never timed (kept: ids)
         self.problems: list[Problem] = []
 
     def sample(self, found, now: float, beat: str) -> None:
         """``found``: ``texts_with_roles`` of what is on screen at time ``now``."""
         present = set()
         for mob, role, _ in found:
-            if role in (roles.TICK, roles.DECORATION, roles.LIVE):
+            if role == roles.LIVE:
+                self.live[id(mob)] = mob
+                self.open.pop(id(mob), None)
+            if role in (roles.TICK, roles.DECORATION) or id(mob) in self.live:
                 continue
             present.add(id(mob))
             rec = self.open.get(id(mob))
