@@ -35,8 +35,34 @@ DRAWS = int(os.environ.get("JACVIZ_SWEEP_DRAWS", str(SUITE_DRAWS)))
 
 # Issue 21: the rules each scene still breaks, and where: with its defaults, its EXAMPLE,
 # or in some draw of its sweep.  Exact: a pair that no longer fails there fails the test.
-KNOWN_VIOLATIONS = {
-    ("jacobian-grid", "sweep"): set(),
+KNOWN_VIOLATIONS = {  # issue 21
+    ("jacobian-grid", "default"): {"reading-time"},
+    ("jacobian-grid", "example"): {"reading-time"},
+    ("jacobian-grid", "sweep"): {"reading-time"},
+    ("local-linearity", "default"): {"reading-time"},
+    ("local-linearity", "example"): {"reading-time"},
+    ("local-linearity", "sweep"): {"arrow-length", "contact", "reading-time"},
+    ("level-sets", "default"): {"reading-time"},
+    ("level-sets", "example"): {"reading-time"},
+    ("level-sets", "sweep"): {"arrow-hidden", "arrow-length", "contact", "reading-time"},
+    ("composition", "default"): {"reading-time"},
+    ("composition", "example"): {"reading-time"},
+    ("composition", "sweep"): {"reading-time", "text-height"},
+    ("path-sums", "default"): {"reading-time"},
+    ("path-sums", "example"): {"reading-time"},
+    ("path-sums", "sweep"): {"contact", "reading-time", "text-height"},
+    ("two-way", "default"): {"arrow-length", "reading-time"},
+    ("two-way", "example"): {"arrow-length", "reading-time"},
+    ("two-way", "sweep"): {"arrow-hidden", "arrow-length", "contact", "reading-time",
+                           "text-height"},
+    ("tiny-network", "default"): {"reading-time"},
+    ("tiny-network", "example"): {"reading-time"},
+    ("tiny-network", "sweep"): {"arrow-length", "reading-time"},
+    ("modes", "default"): {"reading-time", "text-height"},
+    ("modes", "example"): {"reading-time"},
+    ("modes", "sweep"): {"reading-time"},
+    ("practice", "example"): {"reading-time"},
+    ("practice", "sweep"): {"reading-time"},
 }
 
 

@@ -130,10 +130,10 @@ def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
 
 
 def test_check_passes_a_clean_scene_with_exit_0(tmp_path):
-    res = preview(tmp_path, "jacobian-grid", "--check", "--out", "grid.png")
+    res = preview(tmp_path, "practice", "--check", "--out", "grid.png")
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["storyboard: grid.png", "layout check: 0 problems"]
-    _, problems = keyframes("jacobian-grid", resolve_params("jacobian-grid", {}), resolution=SIZE,
+    _, problems = keyframes("practice", resolve_params("practice", {}), resolution=SIZE,
                             check_layout=True)
     assert problems == []
     sheet = np.asarray(Image.open(tmp_path / "grid.png").convert("RGB")).astype(int)
