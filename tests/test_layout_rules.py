@@ -297,3 +297,10 @@ def test_prose_words_and_prose_names():
     # in prose only the mathematics names things
     assert kinds(layout.names([Tex(r"the $z_0\text{-space}$"), MathTex("z_0 = 1")])) == ["names"]
     assert layout.names([Tex(r"the z\_0 value"), MathTex("z_0 = 1")]) == []
+
+
+def test_tex_commands_in_prose_are_not_words():
+    from manim import Tex
+
+    assert layout.words(Tex(r"\begin{minipage}{5cm}\raggedright Let $u = 1$ be\end{minipage}")) \
+        == 1 + 2 + 1

@@ -2,8 +2,8 @@
 
 A text needs :data:`BASE_SECONDS` (1 s) plus :data:`PER_WORD` (0.25 s) per word.
 Words (:func:`words`): in prose (``Text``, ``Tex`` outside ``$...$``, ``\\text{...}``)
-every run of characters between spaces; in a formula every *symbol group*, a run
-between two separators: ``= + - , & \\\\`` and relations and arrows (``\\neq``,
+every run of characters between spaces, TeX commands (``\\raggedright``) left out;
+in a formula every *symbol group*, a run between two separators: ``= + - , & \\\\`` and relations and arrows (``\\neq``,
 ``\\approx``, ``\\to``, ``\\cdot``, ``\\times``, ``\\circ``, ``\\quad``, ...); a number on
 its own (``DecimalNumber``) is one word.  So ``y = 17.6`` is 2 words (1.5 s),
 ``(x, y, z) = (1, 2, 3)`` is 6 (2.5 s).
@@ -50,6 +50,14 @@ def formula_words(tex: str) -> int:
     return count + sum(1 for piece in _SEP.split(tex) if _NOISE.sub("", piece))
 
 
+_COMMANDS = re.compile(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?|\\[A-Za-z]+")
+
+
+def prose_words(tex: str) -> int:
+    """Words of prose TeX: ``\\text{...}`` kept, commands (``\\raggedright``) dropped."""
+    return len(_COMMANDS.sub(" ", _TEXT.sub(r"\1", tex)).split())
+
+
 def words(mob) -> int:
     """The words of a text mobject (see the module docstring)."""
     if isinstance(mob, DecimalNumber):
@@ -59,8 +67,7 @@ def words(mob) -> int:
     tex = text_of(mob)
     if isinstance(mob, Tex):  # prose with $math$ (manim's Tex is a kind of MathTex)
         parts = tex.split("$")
-        return sum(formula_words(p) if i % 2 else len(_TEXT.sub(r"\1", p).split())
-                   for i, p in enumerate(parts))
+        return sum(formula_words(p) if i % 2 else prose_words(p) for i, p in enumerate(parts))
     if isinstance(mob, (MathTex, SingleStringMathTex)):
         return formula_words(tex)
     return 1
