@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from jacviz import Map
 from jacviz.core.errors import JacvizError
-from jacviz.core.svd import SINGULAR_RTOL, circle_points, decompose
+from jacviz.core.svd import SINGULAR_RTOL, circle_images, circle_points, decompose
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 
@@ -165,3 +165,22 @@ def test_circle_points():
     assert c.shape == (9, 2) and np.array_equal(c[0], c[-1])
     assert np.allclose(c[0], [1.5, -2.0]) and np.allclose(c[2], [1.0, -1.5])  # anticlockwise
     assert np.allclose(np.linalg.norm(c - [1.0, -2.0], axis=1), 0.5)
+
+
+def test_circle_images_of_a_map():
+    """The images are sampled at the same angles; the ellipse is F(x0) + J(x0)(circle - x0),
+    and F's image differs from it by less than the map's curvature allows (order r^2)."""
+    from jacviz import linearize
+
+    F = Map("(x, y) -> (x + 0.3*sin(y), y + 0.3*sin(x))")
+    for r in (0.4, 0.2, 0.1):
+        ci = circle_images(linearize(F, [1.0, 0.5]), r)
+        J = F.jacobian([1.0, 0.5])
+        assert np.allclose(ci.ellipse, ci.y0 + (ci.circle - ci.x0) @ J.T)
+        assert np.allclose(ci.image, F(ci.circle))
+        # second derivatives of F are at most 0.3: the gap is at most 0.3 r^2 / 2 * sqrt(2)
+        assert 0 < ci.gap <= 0.3 * r ** 2 / 2 * np.sqrt(2) + 1e-12
+        assert np.allclose(ci.at(0.25), [ci.circle[30], ci.image[30], ci.ellipse[30]])
+        assert np.allclose(ci.at(1.0)[0], ci.circle[0])
+    lin = linearize(Map("(x, y) -> (2*x - y, x + y)"), [0.0, 0.0])
+    assert circle_images(lin, 1.0).gap < 1e-12  # a linear map is its own linearization

@@ -154,3 +154,47 @@ def circle_points(center, r: float, samples: int = 121) -> np.ndarray:
     t[-1] = 0.0
     c = np.asarray(center, dtype=float).reshape(2)
     return c + r * np.stack([np.cos(t), np.sin(t)], axis=-1)
+
+
+@dataclass(frozen=True, eq=False)
+class CircleImages:
+    """A small circle round x0 and its two images: under the map F, and under its
+    linearization F(x0) + J(x0)(x - x0), an ellipse round F(x0).
+
+    The three loops are sampled at the same angles (anticlockwise round the circle from
+    x0 + (r, 0)), so sample i of each is the same point of the circle and its images.
+    ``gap`` is the largest distance between the two images."""
+
+    x0: np.ndarray
+    y0: np.ndarray
+    r: float
+    dec: Decomposition
+    circle: np.ndarray
+    image: np.ndarray
+    ellipse: np.ndarray
+    gap: float
+
+    def at(self, t: float) -> np.ndarray:
+        """The three points (circle, image, ellipse) at the fraction t of the way round
+        (t in [0, 1]; between samples, along the polylines): shape (3, 2)."""
+        k = len(self.circle) - 1
+        u = min(max(float(t), 0.0), 1.0) * k
+        i = min(int(u), k - 1)
+        f = u - i
+        return np.array([p[i] * (1 - f) + p[i + 1] * f
+                         for p in (self.circle, self.image, self.ellipse)])
+
+
+def circle_images(lin, r: float, samples: int = 121) -> CircleImages:
+    """The circle of radius r round ``lin.x0`` and its images under ``lin.map`` and under
+    the linearization ``lin`` (a :class:`jacviz.core.maps.Linearization` of a map R^2 -> R^2)."""
+    if lin.x0.shape != (2,) or lin.y0.shape != (2,):
+        raise JacvizError("circle_images: the map must take two inputs and give two outputs")
+    circle = circle_points(lin.x0, r, samples)
+    with np.errstate(all="ignore"):
+        image = lin.map(circle)
+    ellipse = lin(circle)
+    ellipse[-1] = ellipse[0]
+    gap = float(np.max(np.linalg.norm(image - ellipse, axis=-1)))
+    return CircleImages(x0=lin.x0, y0=lin.y0, r=float(r), dec=decompose(lin.J), circle=circle,
+                        image=image, ellipse=ellipse, gap=gap)
