@@ -184,3 +184,15 @@ def test_circle_images_of_a_map():
         assert np.allclose(ci.at(1.0)[0], ci.circle[0])
     lin = linearize(Map("(x, y) -> (2*x - y, x + y)"), [0.0, 0.0])
     assert circle_images(lin, 1.0).gap < 1e-12  # a linear map is its own linearization
+
+
+def test_the_way_round_is_shown_away_from_the_axes():
+    """turn_at points the circle at -(v_1 + v_2): opposite the radii drawn, so its image is
+    opposite the semi-axes drawn."""
+    from jacviz import linearize
+
+    for text in ("(x, y) -> (x^2 - y, x*y)", "(x, y) -> (y + 0.2*x^2, x)", "(x, y) -> (x + y, x + y)"):
+        ci = circle_images(linearize(Map(text), [1.0, 0.5]), 0.3)
+        p = ci.at(ci.turn_at)[0] - ci.x0
+        assert np.allclose(p, -0.3 * (ci.dec.V[:, 0] + ci.dec.V[:, 1]) / np.sqrt(2), atol=1e-3)
+        assert all(p @ v < 0 for v in ci.dec.V.T)

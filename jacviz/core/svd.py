@@ -174,6 +174,14 @@ class CircleImages:
     ellipse: np.ndarray
     gap: float
 
+    @property
+    def turn_at(self) -> float:
+        """Where round the loops (a fraction of the way, from angle 0) to show which way
+        they go: the direction -(v_1 + v_2), away from the radii r v_1, r v_2 and so from
+        the semi-axes r s_i u_i they go to (and from what labels them)."""
+        d = -(self.dec.V[:, 0] + self.dec.V[:, 1])
+        return float(np.arctan2(d[1], d[0]) / (2 * np.pi)) % 1.0
+
     def at(self, t: float) -> np.ndarray:
         """The three points (circle, image, ellipse) at the fraction t of the way round
         (t in [0, 1]; between samples, along the polylines): shape (3, 2)."""

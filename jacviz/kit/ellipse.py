@@ -11,8 +11,6 @@ from . import style
 from .panel import place_label
 from .view import PlaneView
 
-TURN_AT = 1 / 6  # where round the loops the arrow that shows the way round sits (60 degrees)
-
 
 class EllipseView(VGroup):
     """Three panels side by side, one scale (areas compare directly): a circle of radius r
@@ -110,11 +108,13 @@ class EllipseView(VGroup):
         return view(p), view(p)
 
     def _turn(self, view, pts):
-        """A short arrow along the loop at TURN_AT of the way round, pointing the way it
-        goes (a dot where the loop does not move there: J = 0)."""
+        """A short arrow along the loop where ``turn_at`` says (away from the axes),
+        pointing the way it goes (a dot where the loop does not move there: J = 0)."""
         k = len(pts) - 1
-        i = int(round(TURN_AT * k))
-        j = min(i + max(2, k // 16), k)
+        i = int(round(self.ci.turn_at * k)) % k
+        j = i + max(2, k // 16)
+        if j > k:  # across the start: the loop is closed, sample k is sample 0
+            i, j = i - (j - k), k
         a, b = view(pts[i]), view(pts[j])
         if np.linalg.norm(b - a) < 0.12:  # too short to show a way round
             return style.arrow(a, a, style.HIGHLIGHT)
