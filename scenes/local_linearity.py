@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, Line,
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Line,
                    ReplacementTransform, SurroundingRectangle, Tex, Transform, TransformFromCopy,
                    ValueTracker, VGroup, Write, always_redraw, linear, smooth)
 
@@ -350,13 +350,6 @@ class LocalLinearity(JacvizScene):
         self.wait(2)
         self.beat5 = VGroup(head, table, rule, box, factors, concl)
 
-    def note(self, tex: str, color=style.INK):
-        """A line of mathematics in the band below the three panels of the circle's beats."""
-        bottom = self.ellipses.get_panels().get_bottom()[1]
-        m = style.fit(style.math(tex, color), style.safe_width(),
-                      min(0.7, bottom - 0.15 - style.content_bottom()))
-        return m.move_to([0, (bottom + style.content_bottom()) / 2, 0])
-
     def circle_to_ellipse(self):
         n, ci = self.n, self.n.ci
         self.beat("circle", f"A circle of radius r = {fmt_num(ci.r)} at x0 goes under F to nearly "
@@ -364,9 +357,9 @@ class LocalLinearity(JacvizScene):
                             f"most {fmt_num(ci.gap)}.", say=say_circle(n))
         self.ellipses = ev = EllipseView(ci, center=[0, 0.2, 0], width=style.safe_width(),
                                          height=4.3)
-        self.ellipse_note = self.note(rf"r = {tex_num(ci.r)}:\quad \text{{largest gap between }}"
-                                      rf"F(\text{{circle}}) \text{{ and the ellipse: }} "
-                                      rf"{tex_num(ci.gap)}")
+        self.ellipse_note = ev.note(rf"r = {tex_num(ci.r)}:\quad \text{{largest gap between }}"
+                                    rf"F(\text{{circle}}) \text{{ and the ellipse: }} "
+                                    rf"{tex_num(ci.gap)}")
         self.play(FadeOut(self.beat5), run_time=0.6)
         self.play(FadeIn(ev.get_panels()), Create(ev.get_circle()), FadeIn(ev.get_dots()),
                   run_time=1.2)
@@ -386,10 +379,10 @@ class LocalLinearity(JacvizScene):
                      if dec.rank == 1 else "")
                   + (" J(x0) = 0: the circle collapses to a point." if dec.rank == 0 else ""),
                   say=say_singular(dec))
-        note = self.note(r"J(x_0)\,v_i = \sigma_i\,u_i:\quad J(x_0) = U\,\Sigma\,V^{T},\quad "
-                         rf"\sigma_1 = {tex_num(s1)},\ \sigma_2 = {tex_num(s2)}"
-                         + {2: "", 1: r":\ \text{a segment}", 0: r":\ \text{a point}"}[dec.rank],
-                         style.FORWARD)
+        note = ev.note(r"J(x_0)\,v_i = \sigma_i\,u_i:\quad J(x_0) = U\,\Sigma\,V^{T},\quad "
+                       rf"\sigma_1 = {tex_num(s1)},\ \sigma_2 = {tex_num(s2)}"
+                       + {2: "", 1: r":\ \text{a segment}", 0: r":\ \text{a point}"}[dec.rank],
+                       style.FORWARD)
         self.play(*[GrowArrow(a) if hasattr(a, "tip") else FadeIn(a) for a in ev.get_input_axes()],
                   FadeIn(ev.get_input_labels()), run_time=1.0)
         self.play(*[TransformFromCopy(a, b) for a, b in zip(ev.get_input_axes(), ev.get_axes())],
@@ -401,13 +394,13 @@ class LocalLinearity(JacvizScene):
 
     def area_and_orientation(self):
         ev, dec = self.ellipses, self.n.ci.dec
-        self.beat("area", say_area_caption(dec), say=say_area(dec))
+        self.beat("area", area_caption(dec), say=say_area(dec))
         sign = "-" if dec.flips else ""
         tail = {1: r"\text{kept}", -1: r"\text{flips}", 0: r"\text{lost: } J(x_0) \text{ is singular}"}
-        note = self.note(rf"\det J(x_0) = {sign}\sigma_1\sigma_2 = {tex_num(dec.det)}:\quad "
-                         rf"\frac{{\text{{area of the ellipse}}}}{{\text{{area of the circle}}}} = "
-                         rf"{tex_num(dec.area_ratio)},\quad \text{{orientation }}"
-                         + tail[dec.orientation], style.WARN if dec.flips else style.FORWARD)
+        note = ev.note(rf"\det J(x_0) = {sign}\sigma_1\sigma_2 = {tex_num(dec.det)}:\quad "
+                       rf"\frac{{\text{{area of the ellipse}}}}{{\text{{area of the circle}}}} = "
+                       rf"{tex_num(dec.area_ratio)},\quad \text{{orientation }}"
+                       + tail[dec.orientation], style.WARN if dec.flips else style.FORWARD)
         tr = ValueTracker(0.0)
         movers = VGroup(*[style.point_dot(p, radius=0.09).set_color(style.HIGHLIGHT)
                           for p in ev.markers_at(0.0)])
@@ -481,7 +474,7 @@ def say_singular(dec) -> str:
             f"on the left. {first} These are the singular values of the Jacobian.")
 
 
-def say_area_caption(dec) -> str:
+def area_caption(dec) -> str:
     s = f"det J(x0) = {fmt_num(dec.det)}"
     if dec.orientation == 0:
         return (f"{s}: J(x0) is singular, so the ellipse has no area; a point going round the "

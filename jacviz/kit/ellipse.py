@@ -24,7 +24,7 @@ class EllipseView(VGroup):
     :meth:`get_input_labels`, :meth:`get_axes` (the semi-axes r s_1 u_1, r s_2 u_2) with
     :meth:`get_axis_labels` (``sigma_1 = ...``), and :meth:`get_turns` (an arrow on each loop
     showing which way it goes round: the ellipse's turns the other way when det J < 0).
-    :meth:`markers_at` gives the three points at a fraction of the way round, for a dot
+    :meth:`note` writes a line below the panels; :meth:`markers_at` gives the three points at a fraction of the way round, for a dot
     that travels round all three loops at once.  The labels and axes are made but not
     added: a scene shows them when its beat comes.
 
@@ -119,6 +119,14 @@ class EllipseView(VGroup):
         if np.linalg.norm(b - a) < 0.12:  # too short to show a way round
             return style.arrow(a, a, style.HIGHLIGHT)
         return style.arrow(a, b, style.HIGHLIGHT, stroke_width=5, tip_ratio=0.6)
+
+    def note(self, tex: str, color=style.INK):
+        """A line of mathematics centred in the band below the panels (to the frame's
+        safe bottom), fitted to it."""
+        bottom = self.panels.get_bottom()[1]
+        m = style.fit(style.math(tex, color), style.safe_width(),
+                      min(0.7, bottom - 0.15 - style.content_bottom()))
+        return m.move_to([self.panels.get_center()[0], (bottom + style.content_bottom()) / 2, 0])
 
     # -- the parts by name -----------------------------------------------------------------
     def get_panels(self) -> VGroup:
