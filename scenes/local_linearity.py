@@ -3,7 +3,10 @@
 Beats: a nonlinear map F: R^2 -> R^2 bends a coordinate grid; zoomed in around F(x0)
 the bent grid straightens and matches the grid moved by F(x0) + J(x0)(x - x0); a small
 square at x0 goes nearly to the parallelogram of the columns of J(x0) times h; the error
-of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz.core.maps.linearize).
+of the linear prediction shrinks faster than the step (jacviz.core.grids, jacviz.core.maps.linearize);
+a small circle at x0 goes nearly to the ellipse J(x0) makes of it: its semi-axes are the
+singular values times the radius, along U's columns, images of V's columns; det J = +-s1 s2
+is the ratio of the areas, negative when the way round flips (jacviz.core.svd).
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Line, ReplacementTransform,
-                   SurroundingRectangle, Tex, Transform, ValueTracker, VGroup, Write,
-                   always_redraw, smooth)
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Line,
+                   ReplacementTransform, SurroundingRectangle, Tex, Transform, TransformFromCopy,
+                   ValueTracker, VGroup, Write, always_redraw, linear, smooth)
 
 from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import (column_digits, fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num,
@@ -21,7 +24,8 @@ from jacviz.core.fmt import (column_digits, fmt_num, plain_mat, plural, plain_ve
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
 from jacviz.core.spoken import say_compare as say_apart, say_num, say_vec
-from jacviz.kit import (JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
+from jacviz.core.svd import CircleImages, circle_images, circle_points
+from jacviz.kit import (EllipseView, JacobianMatrix, JacvizScene, LiveReadout, SceneParams, param,
                         place_label, style)
 from jacviz.kit.view import PlaneView
 
@@ -43,6 +47,7 @@ class LocalLinearityNumbers:
     hJ: np.ndarray
     v: np.ndarray
     table: list
+    ci: CircleImages  # the circle of radius r at x0, its image under F and under J
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class LocalLinearityParams(SceneParams):
     h: float = param(0.25, "side of the small square at x0 (beat 4)")
     direction: tuple = param((1.0, 1.0), "direction v of the steps h v in the error table")
     steps: tuple = param((0.8, 0.4, 0.2, 0.1), "step sizes h of the error table (2 to 6, > 0)")
+    radius: float = param(0.25, "radius r of the small circle at x0 whose image is nearly an "
+                                "ellipse (beats 6 to 8; > 0 and at most half_width)")
 
     def build(self):
         F = self.map_of("f", self.f, max_dim=None)
@@ -69,6 +76,8 @@ class LocalLinearityParams(SceneParams):
             (0 < hw <= 20, f"half_width = {hw} must be > 0 and <= 20"),
             (1.5 <= self.zoom <= 200, f"zoom = {self.zoom} must be between 1.5 and 200"),
             (0 < self.h <= hw, f"h = {self.h} must be > 0 and at most half_width = {fmt_num(hw)}"),
+            (0 < self.radius <= hw,
+             f"radius = {self.radius} must be > 0 and at most half_width = {fmt_num(hw)}"),
             (np.linalg.norm(self.direction) >= 1e-9, "direction must not be zero, e.g. 1,1"),
             (2 <= len(steps) <= 6, f"steps has {plural(len(steps), 'number')}; give 2 to 6, {eg}"),
             (all(0 < s <= 100 for s in steps), f"steps: each step must be > 0 and <= 100, {eg}"),
@@ -78,12 +87,13 @@ class LocalLinearityParams(SceneParams):
         x0, v = np.asarray(self.point, dtype=float), np.asarray(self.direction, dtype=float)
         self_check(F, x0)
         bad = first_nonfinite(F, grid_lines(x0, self.half_width), cell_grid_lines(x0, self.h),
-                              x0 + np.asarray(self.steps)[:, None] * v)
+                              x0 + np.asarray(self.steps)[:, None] * v,
+                              circle_points(x0, self.radius))
         if bad is not None:  # F must be finite on everything the scene draws
             raise JacvizError(
                 f"parameter f: F is not finite at {plain_vec(bad)}, which the scene draws "
-                f"(grid x0 +- half_width, square of side h, steps); choose a smaller "
-                f"half_width / h / steps or another point")
+                f"(grid x0 +- half_width, square of side h, steps, circle of radius r); choose "
+                f"a smaller half_width / h / steps / radius or another point")
         given = f"at point {plain_vec(x0, 8)}"
         with np.errstate(all="ignore"):  # the grids and the square as drawn, around F(x0)
             drawn = [F(pts) for pts in (grid_lines(x0, self.half_width),
@@ -92,9 +102,11 @@ class LocalLinearityParams(SceneParams):
         for pts in drawn:
             self.need_drawable("the image of the grid", pts, given)
         lin = linearize(F, x0)
+        ci = circle_images(lin, self.radius)
+        self.need_drawable("the image of the circle", np.stack([ci.image, ci.ellipse]), given)
         return LocalLinearityNumbers(F=F, lin=lin, x0=x0, y0=lin.y0, J=lin.J, w=self.half_width,
-                               Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
-                               table=error_table(lin, v, self.steps))
+                                     Z=self.zoom, h=self.h, hJ=self.h * lin.J.T, v=v,
+                                     table=error_table(lin, v, self.steps), ci=ci)
 
 
 def _panel(center, width: float, label: str):
@@ -128,6 +140,9 @@ class LocalLinearity(JacvizScene):
         self.compare_linear()
         self.square_to_parallelogram()
         self.error_table()
+        self.circle_to_ellipse()
+        self.singular_values()
+        self.area_and_orientation()
 
     def view(self, lo, hi, center, width, **kw) -> PlaneView:
         return PlaneView(lo, hi, center=center, width=width, height=PANEL_H, **kw)
@@ -333,6 +348,69 @@ class LocalLinearity(JacvizScene):
             self.play(*[FadeIn(f, shift=0.1 * RIGHT) for f in factors], run_time=1.0)
         self.play(Write(concl), run_time=1.0)
         self.wait(2)
+        self.beat5 = VGroup(head, table, rule, box, factors, concl)
+
+    def circle_to_ellipse(self):
+        n, ci = self.n, self.n.ci
+        self.beat("circle", f"A circle of radius r = {fmt_num(ci.r)} at x0 goes under F to nearly "
+                            f"the ellipse F(x0) + J(x0)(circle - x0); the two loops differ by at "
+                            f"most {fmt_num(ci.gap)}.", say=say_circle(n))
+        self.ellipses = ev = EllipseView(ci, center=[0, 0.2, 0], width=style.safe_width(),
+                                         height=4.3)
+        self.ellipse_note = ev.note(rf"r = {tex_num(ci.r)}:\quad \text{{largest gap between }}"
+                                    rf"F(\text{{circle}}) \text{{ and the ellipse: }} "
+                                    rf"{tex_num(ci.gap)}")
+        self.play(FadeOut(self.beat5), run_time=0.6)
+        self.play(FadeIn(ev.get_panels()), Create(ev.get_circle()), FadeIn(ev.get_dots()),
+                  run_time=1.2)
+        self.play(TransformFromCopy(ev.get_circle(), ev.get_image()), run_time=1.5)
+        self.play(TransformFromCopy(ev.get_image(), ev.get_ellipse()),
+                  FadeIn(self.ellipse_note), run_time=1.5)
+        self.wait(1)
+
+    def singular_values(self):
+        ev, dec = self.ellipses, self.n.ci.dec
+        (v1, v2), (s1, s2) = dec.V.T, dec.s
+        self.beat("singular-values",
+                  f"J(x0) = U Σ V^T: the radii r v1 and r v2 of the circle (v1 = {plain_vec(v1)}, "
+                  f"v2 = {plain_vec(v2)}, the columns of V) go to the ellipse's semi-axes r σ1 u1 "
+                  f"and r σ2 u2, with σ1 = {fmt_num(s1)} and σ2 = {fmt_num(s2)}."
+                  + (" σ2 = 0: J(x0) is singular, the circle collapses to a segment."
+                     if dec.rank == 1 else "")
+                  + (" J(x0) = 0: the circle collapses to a point." if dec.rank == 0 else ""),
+                  say=say_singular(dec))
+        note = ev.note(r"J(x_0)\,v_i = \sigma_i\,u_i:\quad J(x_0) = U\,\Sigma\,V^{T},\quad "
+                       rf"\sigma_1 = {tex_num(s1)},\ \sigma_2 = {tex_num(s2)}"
+                       + {2: "", 1: r":\ \text{a segment}", 0: r":\ \text{a point}"}[dec.rank],
+                       style.FORWARD)
+        self.play(*[GrowArrow(a) if hasattr(a, "tip") else FadeIn(a) for a in ev.get_input_axes()],
+                  FadeIn(ev.get_input_labels()), run_time=1.0)
+        self.play(*[TransformFromCopy(a, b) for a, b in zip(ev.get_input_axes(), ev.get_axes())],
+                  run_time=1.5)
+        self.play(FadeIn(ev.get_axis_labels()), ReplacementTransform(self.ellipse_note, note),
+                  run_time=0.8)
+        self.ellipse_note = note
+        self.wait(1.5)
+
+    def area_and_orientation(self):
+        ev, dec = self.ellipses, self.n.ci.dec
+        self.beat("area", area_caption(dec), say=say_area(dec))
+        sign = "-" if dec.flips else ""
+        tail = {1: r"\text{kept}", -1: r"\text{flips}", 0: r"\text{lost: } J(x_0) \text{ is singular}"}
+        note = ev.note(rf"\det J(x_0) = {sign}\sigma_1\sigma_2 = {tex_num(dec.det)}:\quad "
+                       rf"\frac{{\text{{area of the ellipse}}}}{{\text{{area of the circle}}}} = "
+                       rf"{tex_num(dec.area_ratio)},\quad \text{{orientation }}"
+                       + tail[dec.orientation], style.WARN if dec.flips else style.FORWARD)
+        tr = ValueTracker(0.0)
+        movers = VGroup(*[style.point_dot(p, radius=0.09).set_color(style.HIGHLIGHT)
+                          for p in ev.markers_at(0.0)])
+        movers.add_updater(lambda m: [d.move_to(p) for d, p in zip(m, ev.markers_at(tr.get_value()))])
+        self.play(ReplacementTransform(self.ellipse_note, note), run_time=0.8)
+        self.add(movers)
+        self.play(tr.animate.set_value(1.0), run_time=4.0, rate_func=linear)
+        movers.clear_updaters()
+        self.play(FadeOut(movers), FadeIn(ev.get_turns()), run_time=0.8)
+        self.wait(2)
 
 
 # -- narration: what each beat says, read from the core's numbers ---------------------------
@@ -374,3 +452,49 @@ def say_errors(n) -> str:
     return (f"How good is the linear prediction? Let the step shrink from {steps.a} to "
             f"{steps.b}. The error divided by the step {drop}. The error shrinks faster than "
             f"the step.")
+
+
+def say_circle(n) -> str:
+    return (f"Now a small circle of radius {say_num(n.ci.r)} around x zero. The map bends it "
+            f"into the white loop; the Jacobian at x zero makes it an ellipse, in orange. The "
+            f"two differ by at most {say_num(n.ci.gap)}: near the point, F does to the circle "
+            f"what its Jacobian does.")
+
+
+def say_singular(dec) -> str:
+    s1, s2 = dec.s
+    first = (f"The Jacobian stretches the direction v one by sigma one, {say_num(s1)}, and "
+             f"the direction v two by sigma two, {say_num(s2)}.")
+    if dec.rank == 0:
+        first = "The Jacobian is zero here: it sends every direction to zero."
+    elif dec.rank == 1:
+        first = (f"The Jacobian stretches the direction v one by sigma one, {say_num(s1)}, and "
+                 f"flattens the direction v two to nothing. The circle collapses to a segment.")
+    return (f"The ellipse's axes come from the circle's directions v one and v two, in orange "
+            f"on the left. {first} These are the singular values of the Jacobian.")
+
+
+def area_caption(dec) -> str:
+    s = f"det J(x0) = {fmt_num(dec.det)}"
+    if dec.orientation == 0:
+        return (f"{s}: J(x0) is singular, so the ellipse has no area; a point going round the "
+                f"circle goes back and forth along the segment.")
+    sign = "" if dec.orientation > 0 else "-"
+    way = ("positive: the image goes round the same way as the circle" if dec.orientation > 0
+           else "negative: the image goes round the other way, the orientation flips")
+    return (f"{s} = {sign}σ1 σ2: the ellipse's area is |det J| = {fmt_num(dec.area_ratio)} times "
+            f"the circle's; det J is {way}.")
+
+
+def say_area(dec) -> str:
+    if dec.orientation == 0:
+        return ("The determinant of the Jacobian is zero. The ellipse has no area: a dot going "
+                "round the circle only goes back and forth on the segment.")
+    first = (f"The ellipse's area over the circle's is sigma one times sigma two, "
+             f"{say_num(dec.area_ratio)}: the size of the determinant.")
+    if dec.flips:
+        return (f"{first} Here the determinant is negative, {say_num(dec.det)}. Follow the yellow "
+                f"dot: it goes round the circle anticlockwise, and round the ellipse clockwise. "
+                f"The Jacobian flips the orientation.")
+    return (f"{first} Here it is positive, {say_num(dec.det)}. The yellow dot goes round the "
+            f"circle and round the ellipse the same way: the orientation is kept.")

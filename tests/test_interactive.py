@@ -128,6 +128,10 @@ CASES = {
     "local-linearity": ("local-linearity", {}, ["(x, y) -> (x + 0.3*sin(y), y + 0.3*sin(x))"]),
     "local-linearity-example": ("local-linearity", {"f": "(x, y) -> (x^2 - y, x*y)", "point": "1,0.5"},
                                 ["(x, y) -> (x^2 - y, x*y)"]),
+    "local-linearity-flip": ("local-linearity", {"f": "(x, y) -> (y + 0.2*x^2, x)", "point": "0.5,0.5"},
+                             ["(x, y) -> (y + 0.2*x^2, x)"]),
+    "local-linearity-singular": ("local-linearity", {"f": "(x, y) -> (x + y, x + y)"},
+                                 ["(x, y) -> (x + y, x + y)"]),
 }
 
 
@@ -630,6 +634,40 @@ def test_local_linearity(case, site, browser, shots):
         assert_shows(v, "J", c["jacobians"][0])
         (a, b), (cc, d) = c["jacobians"][0]
         assert_shows(v, "det", a * d - b * cc)
+
+
+@pytest.mark.parametrize("case", ["local-linearity-example", "local-linearity-flip",
+                                  "local-linearity-singular"])
+def test_local_linearity_circle_and_ellipse(case, site, browser, shots):
+    """"circle -> ellipse": the singular values, the directions v_i (the core's signs), det J
+    and the way round, as the core gives them for J from `jacviz check`, also after a drag;
+    the square gives way to the circle and comes back."""
+    from jacviz.core.svd import decompose
+
+    maps = CASES[case][2]
+    jobs = []
+    with opened(browser, site[case]) as (page, watch):
+        page.click("[data-circle]")
+        assert page.get_attribute("[data-circle]", "aria-pressed") == "true"
+        jobs.append((read(page), check(maps, read(page)["x0"][1])))
+        drag(page, knob("x0"), 40, -25)
+        jobs.append((read(page), check(maps, read(page)["x0"][1])))
+        shot(page, shots, case + "-circle")
+        hidden = page.evaluate("getComputedStyle(document.querySelectorAll('path[fill-opacity=\"0.35\"]')[1])"
+                               ".display")
+        assert hidden == "none"  # the parallelogram gives way to the ellipse
+        page.click("[data-circle]")
+        assert read(page)["s"][1] is not None  # the numbers stay in the table
+    for v, job in jobs:
+        J = job.result()["jacobians"][0]
+        d = decompose(J)
+        assert_shows(v, "s", d.s.tolist())
+        assert_shows(v, "v", d.V.T.tolist())
+        assert v["orient"][1] == d.orientation
+        assert v["orient"][0] == {1: "kept (det J > 0)", -1: "flips (det J < 0)",
+                                  0: "lost: J(x0) is singular, the circle collapses"}[d.orientation]
+    expected = {"local-linearity-example": 1, "local-linearity-flip": -1, "local-linearity-singular": 0}
+    assert jobs[0][0]["orient"][1] == expected[case]
 
 
 # -- the page itself, and the command line ---------------------------------------------------------

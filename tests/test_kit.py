@@ -11,7 +11,7 @@ import jacviz.kit as kit
 from jacviz.kit import layout
 
 COMPONENTS = [kit.ColoredTex, kit.JacobianMatrix, kit.MatrixBlock, kit.SpacePanel, kit.ChainStrip,
-              kit.ComputationGraph, kit.LiveReadout, kit.PlaneView]
+              kit.ComputationGraph, kit.LiveReadout, kit.PlaneView, kit.EllipseView]
 
 
 def example_of(cls) -> str:

@@ -11,7 +11,8 @@ sizes, fitting, arrows); :class:`ColoredTex` (TeX from (tex, colour) pairs) and
 :class:`ShapeTable`;
 :class:`SpacePanel` and :func:`place_label`; :class:`ChainStrip`;
 :class:`ComputationGraph`; :class:`LiveReadout`; :class:`PlaneView` (an equal-aspect
-plane: data to screen, grids, arrows); and the number formatting
+plane: data to screen, grids, arrows); :class:`EllipseView` (a circle, its image
+under a map and under the Jacobian: the ellipse); and the number formatting
 shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 ``plural``, ``tex_num``, ...).  Every component's docstring ends with a small
 runnable example scene (the tests render each one).
@@ -30,6 +31,7 @@ from .matrix import (JacobianMatrix, MatrixBlock, MatrixProduct, MatrixToFill, S
 from .panel import Bands, PanelGrid, SpacePanel, fit_grid, map_links, panel_grid, place_label
 from .readout import LiveReadout, live_number, stack
 from .view import PlaneView, scale_note
+from .ellipse import EllipseView
 from .scene import JacvizScene
 from .strip import ChainStrip
 from .colored_tex import ColoredTex, overlay
@@ -38,7 +40,7 @@ fastcopy.install()  # copies share what manim never changes in place: same frame
 tex_cache.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
-    "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "JacobianMatrix", "JacvizScene",
+    "Bands", "ChainStrip", "ColoredTex", "ComputationGraph", "EllipseView", "JacobianMatrix", "JacvizScene",
     "LiveReadout", "MatrixBlock", "MatrixProduct", "MatrixToFill", "PanelGrid", "PlaneView",
     "SceneParams",
     "ShapeProduct", "ShapeTable", "SpacePanel", "adjoint_parts", "dot_terms", "fit_grid",

@@ -15,9 +15,10 @@ path-sums (click edges, assemble each Jacobian entry path by path, edit the
 point), level-sets (move the dot along r(t); gradient, velocity and dz/dt),
 jacobian-grid (drag the point; the grid of partials follows) and
 local-linearity (drag x0; the bent grid, the linear grid and the parallelogram
-follow).  Each page has mouse, touch (pointer events) and keyboard controls
-(Tab between handles, arrow keys move the selected one), a reset button, and
-shows values that are not finite as "undefined here".
+follow; or the circle, its image and the ellipse of J(x0) with its axes and det J).
+Each page has mouse, touch (pointer events) and keyboard controls (Tab between
+handles, arrow keys move the selected one), a reset button, and shows values that
+are not finite as "undefined here".
 
 API: :func:`build` writes the page (atomically); :func:`page` returns its
 text; :func:`has_canvas` and :func:`canvas_scenes` say which scenes have one.
@@ -284,7 +285,8 @@ def _jacobian_grid(params) -> dict:
 
 # -- local-linearity -------------------------------------------------------------------------
 def _local_linearity(params) -> dict:
-    """local-linearity: the map (compiled), the point, the grid's half-width, h, the zoom."""
+    """local-linearity: the map (compiled), the point, the grid's half-width, h, the zoom,
+    the circle's radius."""
     F = params.map_of("f", params.f, max_dim=None)
     return {
         "title": "Near a point, a map looks linear",
@@ -293,6 +295,7 @@ def _local_linearity(params) -> dict:
         "half_width": float(_field(params, "half_width", 1.5)),
         "h": float(_field(params, "h", 0.25)),
         "zoom": float(_field(params, "zoom", 6.0)),
+        "radius": float(_field(params, "radius", 0.25)),
     }
 
 

@@ -1,4 +1,4 @@
-"""Random maps R^2 -> R^2, points, grid sizes, zooms, squares, directions and steps for
+"""Random maps R^2 -> R^2, points, grid sizes, zooms, squares, directions, steps and circles for
 local-linearity (the scene takes two inputs and two outputs only)."""
 
 from hypothesis import strategies as st
@@ -16,6 +16,7 @@ def _draw(draw):
     return {"f": draw(map_text(names, 2)), "point": draw(point(2)),
             "half_width": str(half), "zoom": str(draw(st.sampled_from([2, 4, 6, 10, 20]))),
             "h": str(draw(st.sampled_from([0.1, 0.25, 0.5]))),
+            "radius": str(draw(st.sampled_from([0.1, 0.25, 0.5]))),
             "direction": ",".join(map(str, direction)),
             "steps": ",".join(str(s) for s in steps)}
 

@@ -1,20 +1,27 @@
 /* jacviz canvas: local-linearity.  Drag x0: the grid around it, bent by F, beside
  * the grid moved by the linear map F(x0) + J(x0)(x - x0); the small square at x0
  * and its image beside the parallelogram of the columns of h J(x0).  "Zoom in"
- * shrinks everything around x0 (the bent grid straightens).  Every number comes
- * from the compiled F and its Jacobian (jacviz.core.jsgen). */
+ * shrinks everything around x0 (the bent grid straightens).  "Circle" swaps the square
+ * for a circle of radius r at x0: its image under F beside the ellipse J(x0) makes of it,
+ * with the semi-axes r s_i u_i, the radii r v_i they come from, det J and whether the way
+ * round flips (the SVD's sign convention of jacviz.core.svd, ported in svd2).  Every number
+ * comes from the compiled F and its Jacobian (jacviz.core.jsgen). */
 (function () {
   "use strict";
   const C = JV.COL, fmt = JV.fmt, fmtVec = JV.fmtVec, UNDEF = JV.UNDEF;
   const F = DATA.map, LINES = 7, SAMPLES = 25;
-  const start = {x0: DATA.x0.slice(), zoomed: false};
-  const state = {x0: start.x0.slice(), zoomed: false};
+  const start = {x0: DATA.x0.slice(), zoomed: false, circle: false};
+  const state = {x0: start.x0.slice(), zoomed: false, circle: false};
+  const ROUND = 72;  // samples round the circle
 
   const app = document.getElementById("app");
   const controls = document.getElementById("controls");
   const zoomButton = JV.button(controls, "zoom in \u00d7" + fmt(DATA.zoom),
                                function () { setZoom(!state.zoomed); },
                                {"aria-pressed": "false", "data-zoom": "1"});
+  const circleButton = JV.button(controls, "circle \u2192 ellipse",
+                                 function () { setCircle(!state.circle); },
+                                 {"aria-pressed": "false", "data-circle": "1"});
   controls.appendChild(document.getElementById("reset"));
 
   const W = 1200, H = 446, pw = 500, ph = 380;
@@ -39,8 +46,39 @@
   JV.svg("text", {x: W / 2, y: 36 + ph / 2 - 14, "text-anchor": "middle", "class": "title",
                   "font-style": "italic"}, root).textContent = "F";
 
-  function extent() { return state.zoomed ? DATA.half_width / DATA.zoom : DATA.half_width; }
+  function extent() {  // the circle is looked at closely: the grid spans x0 +- 2 r
+    const e = state.circle ? Math.min(DATA.half_width, 2 * DATA.radius) : DATA.half_width;
+    return state.zoomed ? e / DATA.zoom : e;
+  }
   function side() { return state.zoomed ? DATA.h / DATA.zoom : DATA.h; }
+  function radius() { return state.zoomed ? DATA.radius / DATA.zoom : DATA.radius; }
+
+  /* the SVD of a 2 x 2 matrix with jacviz.core.svd's conventions: s1 >= s2 >= 0; each v_i's
+   * first clearly nonzero entry positive, u_i = J v_i / s_i (else the same sign rule);
+   * singular when s2 <= 1e-9 s1 (then det is 0 and the orientation is lost) */
+  const RTOL = 1e-9;
+  function signFix(v) {
+    const big = Math.max(Math.abs(v[0]), Math.abs(v[1]));
+    for (const c of v) { if (Math.abs(c) > RTOL * big) { return c > 0 ? v : [-v[0], -v[1]]; } }
+    return v;
+  }
+  function svd2(J) {
+    const a = J[0][0], b = J[0][1], c = J[1][0], d = J[1][1];
+    const p = a * a + c * c, q = a * b + c * d, r = b * b + d * d;  // J^T J
+    const s1 = Math.sqrt((p + r) / 2 + Math.hypot((p - r) / 2, q));
+    const det = a * d - b * c;
+    const s2 = s1 > 0 ? Math.min(s1, Math.abs(det) / s1) : 0;
+    const th = 0.5 * Math.atan2(2 * q, p - r);
+    const v = [signFix([Math.cos(th), Math.sin(th)]), signFix([-Math.sin(th), Math.cos(th)])];
+    const singular = s1 === 0 || s2 <= RTOL * s1;
+    const s = [s1, s2];
+    const u = v.map(function (vi, i) {
+      if (s[i] === 0 || s[i] <= RTOL * s1) { return signFix(i === 0 ? vi : [-v[0][1], v[0][0]]); }
+      return [(a * vi[0] + b * vi[1]) / s[i], (c * vi[0] + d * vi[1]) / s[i]];
+    });
+    return {s: s, v: v, u: u, det: singular ? 0 : det, singular: singular,
+            orientation: singular ? 0 : (det > 0 ? 1 : -1)};
+  }
 
   function makeViews() {
     const e = extent(), x0 = state.x0;
@@ -78,6 +116,12 @@
                            L.inner),
             image: JV.svg("path", {fill: "none", stroke: C.hl, "stroke-width": 2.5}, L.inner),
             a1: new JV.Arrow(L.inner, C.fwd, 3.5), a2: new JV.Arrow(L.inner, C.fwd, 3.5),
+            circle: JV.svg("path", {fill: C.ink, "fill-opacity": 0.12, stroke: C.ink, "stroke-width": 2.5},
+                           L.inner),
+            ellipse: JV.svg("path", {fill: C.fwd, "fill-opacity": 0.25, stroke: C.fwd, "stroke-width": 2.5,
+                                     "stroke-dasharray": "6 4"}, L.inner),
+            r1: new JV.Arrow(L.inner, C.fwd, 3), r2: new JV.Arrow(L.inner, C.fwd, 3),
+            turn: new JV.Arrow(L.inner, C.hl, 3),
             dot: JV.svg("circle", {r: 6, fill: C.pt}, L.inner),
             undef: (function () {
               const t = JV.svg("text", {"text-anchor": "middle", "class": "undef", "font-size": 22}, L.inner);
@@ -122,10 +166,16 @@
   row("y0", "F(x0)", "pt");
   row("J", "J(x0)", "");
   row("det", "det J(x0): area factor", "");
+  row("s", "\u03c31, \u03c32: the ellipse's semi-axes over r", "");
+  row("v", "v1, v2: the directions they come from", "");
+  row("orient", "the way round (circle \u2192 ellipse)", "");
   row("gap", "largest gap, bent grid vs linear grid", "hl");
   JV.el("p", {"class": "defs"}, DATA.text + "   \u2014   white: F of the grid; " +
         "orange dashed: the linear map's grid; " +
-        "yellow: F of the square; orange: the parallelogram of h J e1, h J e2", out);
+        "yellow: F of the square; orange: the parallelogram of h J e1, h J e2; with circle: " +
+        "white, the circle at x0 (radius r = " + fmt(DATA.radius) + ") and F of it; orange dashed, " +
+        "the ellipse F(x0) + J(x0)(circle \u2212 x0) with its semi-axes r \u03c3i ui, from r vi; " +
+        "yellow arrows, the way round", out);
 
   function show(span, text, v) {
     span.textContent = text;
@@ -162,6 +212,7 @@
     P.a1.set(p0, views[0].px(x0[0] + h, x0[1]));
     P.a2.set(p0, views[0].px(x0[0], x0[1] + h));
     P.image.style.display = "none";
+    P.ellipse.style.display = "none";
     P.dot.style.display = "none";
     P.undef.style.display = "none";
     // the right panel: F of the grid, the linear grid, F of the square, the parallelogram
@@ -186,6 +237,7 @@
     }
     Q.undef.style.display = ok ? "none" : "";
     for (const el of [Q.square, Q.image, Q.dot]) { el.style.display = ok ? "" : "none"; }
+    const dec = ok && JV.finite(J) ? svd2(J) : null;  // J finite: so is its SVD
     if (ok) {
       const c1 = [h * J[0][0], h * J[1][0]], c2 = [h * J[0][1], h * J[1][1]];
       const para = [[0, 0], c1, [c1[0] + c2[0], c1[1] + c2[1]], c2, [0, 0]].map(function (d) {
@@ -206,6 +258,7 @@
       Q.a2.set(q0, views[1].px(y0[0] + c2[0], y0[1] + c2[1]));
       JV.set(Q.dot, {cx: q0[0], cy: q0[1]});
     } else { Q.a1.hide(); Q.a2.hide(); }
+    drawCircle(x0, y0, J, dec);
     hX.update();
     field.show();
     show(rows.x0, fmtVec(x0), x0);
@@ -214,12 +267,61 @@
     const det = ok ? JV.safe(function () { return J[0][0] * J[1][1] - J[0][1] * J[1][0]; }) : null;
     show(rows.det, det === null ? UNDEF : fmt(det), det);
     show(rows.gap, gap === null ? UNDEF : fmt(gap) + " on a grid x0 \u00b1 " + fmt(e), gap);
+    show(rows.s, dec ? fmtVec(dec.s) : UNDEF, dec ? dec.s : null);
+    show(rows.v, dec ? fmtVec(dec.v[0]) + ", " + fmtVec(dec.v[1]) : UNDEF, dec ? dec.v : null);
+    show(rows.orient, !dec ? UNDEF : ["lost: J(x0) is singular, the circle collapses",
+                                      "kept (det J > 0)", "flips (det J < 0)"][(3 + dec.orientation) % 3],
+         dec ? dec.orientation : null);
     if (!ok) {
       JV.status("F is undefined here, at x0 = " + fmtVec(x0), true);
     } else {
       JV.status(state.zoomed ? "zoomed in: near x0 the bent grid is almost the linear one"
                              : "zoom in: the closer to x0, the more F looks like its Jacobian");
     }
+  }
+
+  /* the circle of radius r at x0 and the radii r v_i (left); F of it, the ellipse and the
+   * semi-axes r s_i u_i (right); an arrow on each loop at -(v1 + v2), the way it goes round */
+  function drawCircle(x0, y0, J, dec) {
+    const P = pieces[0], Q = pieces[1], show = state.circle && !!dec;
+    for (const el of [P.circle, Q.circle, Q.ellipse]) { el.style.display = show ? "" : "none"; }
+    for (const el of [P.square, P.a1, P.a2, Q.square, Q.image, Q.a1, Q.a2]) {
+      const g = el.g || el;
+      if (show) { g.style.display = "none"; }
+    }
+    if (!show) { for (const a of [P.r1, P.r2, P.turn, Q.r1, Q.r2, Q.turn]) { a.hide(); } return; }
+    const r = radius(), pts = [], img = [], ell = [];
+    for (let k = 0; k <= ROUND; k++) {
+      const t = 2 * Math.PI * (k % ROUND) / ROUND, d = [r * Math.cos(t), r * Math.sin(t)];
+      const p = [x0[0] + d[0], x0[1] + d[1]];
+      pts.push(views[0].px(p[0], p[1]));
+      const q = JV.safe(function () { return F.value(p); });
+      img.push(q ? views[1].px(q[0], q[1]) : null);
+      ell.push(views[1].px(y0[0] + J[0][0] * d[0] + J[0][1] * d[1], y0[1] + J[1][0] * d[0] + J[1][1] * d[1]));
+    }
+    P.circle.setAttribute("d", JV.pathOf(pts) + "Z");
+    Q.circle.setAttribute("d", JV.pathOf(img));
+    Q.ellipse.setAttribute("d", JV.pathOf(ell) + "Z");
+    const p0 = views[0].px(x0[0], x0[1]), q0 = views[1].px(y0[0], y0[1]);
+    [P.r1, P.r2].forEach(function (a, i) {
+      a.set(p0, views[0].px(x0[0] + r * dec.v[i][0], x0[1] + r * dec.v[i][1]));
+    });
+    [Q.r1, Q.r2].forEach(function (a, i) {
+      const s = r * dec.s[i];
+      a.set(q0, views[1].px(y0[0] + s * dec.u[i][0], y0[1] + s * dec.u[i][1]));
+    });
+    const w = [-(dec.v[0][0] + dec.v[1][0]), -(dec.v[0][1] + dec.v[1][1])];
+    const k0 = Math.round(((Math.atan2(w[1], w[0]) / (2 * Math.PI) + 1) % 1) * ROUND) % ROUND;
+    const k1 = k0 + Math.max(2, Math.round(ROUND / 16));
+    P.turn.set(pts[k0], pts[k1 % ROUND]);
+    Q.turn.set(ell[k0], ell[k1 % ROUND]);
+  }
+
+  function setCircle(c) {
+    state.circle = c;
+    circleButton.setAttribute("aria-pressed", c ? "true" : "false");
+    makeViews();
+    update();
   }
 
   function clear(g) { while (g.firstChild) { g.removeChild(g.firstChild); } }
@@ -231,10 +333,14 @@
     update();
   }
 
-  JV.onReset(function () { state.x0 = start.x0.slice(); field.input.blur(); setZoom(false); });
+  JV.onReset(function () {
+    state.x0 = start.x0.slice(); field.input.blur(); state.circle = false;
+    circleButton.setAttribute("aria-pressed", "false"); setZoom(false);
+  });
   JV.help("Drag the green dot (x0), or type it; Tab reaches it, arrow keys move it " +
           "(Shift: 10\u00d7, Alt: 0.1\u00d7). " +
-          "Zoom in: everything shrinks around x0. R or Reset: back to the start.");
+          "Zoom in: everything shrinks around x0. Circle \u2192 ellipse: a circle at x0, its image " +
+          "under F and the ellipse of J(x0). R or Reset: back to the start.");
   window.addEventListener("resize", update);
   makeViews();
   update();
