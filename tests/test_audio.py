@@ -234,3 +234,48 @@ def test_decode_refuses_bad_files(tmp_path):
             c.mux(p)
     with pytest.raises(JacvizError, match="has no audio stream"):
         audio.decode(video)
+
+
+# -- the lecture's soundtrack, made piece by piece -------------------------------------------
+@pytest.mark.parametrize("pieces", [[RATE * 9], [1, 4799, 4800, 4801, 333, RATE * 3, 77, RATE]],
+                         ids=["whole", "ragged"])
+def test_loudness_meter_piece_by_piece_is_the_whole(pieces):
+    """The meter fed in pieces of any size (across 100 ms steps, the filter's state carried)
+    gives the loudness of the whole track."""
+    x = speech_like(seed=5)[:sum(pieces)]
+    meter, at = audio.LoudnessMeter(), 0
+    for n in pieces:
+        meter.add(x[at:at + n])
+        at += n
+    assert meter.loudness() == pytest.approx(audio.loudness(x), abs=1e-6)
+    assert audio.LoudnessMeter().loudness() == -math.inf
+
+
+def test_level_is_normalise_of_the_clips_placed_anywhere():
+    """Clips levelled together, then placed with other gaps: each clip is what normalise
+    makes of it in the track they are levelled in, the placed track meets the targets,
+    and a clip is the same wherever it lands (the limiter works within milliseconds)."""
+    rng = np.random.default_rng(7)
+    clips = [speech_like(seed=s)[:int(RATE * (1.5 + s))] for s in range(4)]
+    clips[2] = clips[2] * 8  # one loud clip: the limiter must act on it
+    levelled = audio.level(clips + [None], gap=1.0)
+    assert levelled[-1] is None and [len(c) for c in levelled[:-1]] == [len(c) for c in clips]
+    # against normalise on the very track level builds (1 s of silence before each clip)
+    g = RATE
+    track = np.concatenate([np.concatenate([np.zeros(g, np.float32), c]) for c in clips]
+                           + [np.zeros(g, np.float32)])
+    whole = audio.normalise(track)
+    at = g
+    for c, lv in zip(clips, levelled):
+        assert np.array_equal(lv, whole[at:at + len(c)])
+        at += len(c) + g
+    # placed with gaps of 1.3 s to 4 s: the targets hold
+    offsets = np.cumsum(rng.uniform(1.3, 4.0, len(clips)))
+    placed, t = [], 0.0
+    for c, lv, gap in zip(clips, levelled, offsets):
+        placed.append((float(gap) + t, lv))
+        t += len(c) / RATE
+    mixed = audio.mix(placed, duration=placed[-1][0] + 3)
+    assert audio.loudness(mixed) == pytest.approx(-16.0, abs=0.1)
+    assert audio.true_peak(mixed) <= -1.0 - audio.CODEC_HEADROOM + 0.06
+    assert audio.true_peak(levelled[2]) == pytest.approx(audio.true_peak(mixed), abs=0.01)

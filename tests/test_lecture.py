@@ -163,6 +163,11 @@ def test_loudness(toned):
     track = audio.decode(toned["out"] / "lecture.mp4")
     assert audio.loudness(track) == pytest.approx(-16.0, abs=1.0)
     assert audio.true_peak(track) <= -1.0
+    # the soundtrack was encoded while the scenes rendered, and measured by the encoder's own
+    # decoder: the figures in lecture.json are those of the file
+    measured = toned["meta"]["audio"]
+    assert measured["lufs"] == pytest.approx(audio.loudness(track), abs=0.02)
+    assert measured["true_peak_dbtp"] == pytest.approx(audio.true_peak(track), abs=0.02)
 
 
 def test_transcript_script_and_command(toned):
@@ -451,9 +456,18 @@ def gone(pid: int) -> bool:
     return state == b"Z"
 
 
-def test_interrupt_mid_render(tmp_path):
+@pytest.mark.parametrize("voiced", [False, True], ids=["silent", "tones"])
+def test_interrupt_mid_render(tmp_path, voiced):
     """Held while the scene's frames are being encoded, then SIGINT: exit 130, one line,
-    no output folder, no staging folder, no temporary file, no child left."""
+    no output folder, no staging folder, no temporary file, no child left.  Voiced, the
+    soundtrack's threads (levelling, encoding) and the cards' child are running then."""
+    voice = ["--voice", "none"]
+    if voiced:
+        rec = tmp_path / "rec"
+        rec.mkdir()
+        for k, beat in enumerate(beat_ids(["jacobian-grid"], tmp_path)):
+            audio.encode_file(rec / f"{beat}.wav", tone(2.0, 300 + 40 * k))
+        voice = ["--voice", str(rec)]
     fifo = tmp_path / "stages"
     os.mkfifo(fifo)
     fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
@@ -463,7 +477,7 @@ def test_interrupt_mid_render(tmp_path):
     work.mkdir()
     env = dict(os.environ, JACVIZ_STAGE_LOG=str(fifo), JACVIZ_HOLD_AT="frames", TMPDIR=str(tmp))
     proc = subprocess.Popen([sys.executable, "-m", "jacviz", "lecture", "jacobian-grid",
-                             "--voice", "none", "--out", "out", "--quiet", *SIZE], cwd=work,
+                             *voice, "--out", "out", "--quiet", *SIZE], cwd=work,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         buffer, held = b"", False

@@ -142,3 +142,42 @@ def test_bad_input_leaves_the_previous_file(clips, tmp_path):
         mux.join([], out)
     assert out.read_bytes() == b"previous lecture"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_soundtrack_encoded_in_pieces_then_copied(clips, tmp_path):
+    """A soundtrack handed over in pieces (silence between them), encoded in its own
+    thread, measured by its own decoder, then copied into the join: the file holds the
+    pieces where they were put, and its loudness and true peak are what was measured."""
+    seconds = 20 / 15
+    t = np.arange(int(RATE * 0.4)) / RATE
+    a = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    b = (0.5 * np.sin(2 * np.pi * 660 * t)).astype(np.float32)
+    track = mux.Soundtrack(tmp_path / "sound.m4a")
+    track.put(int(0.1 * RATE), a)
+    track.put(int(0.8 * RATE), b)
+    n = int(round(seconds * RATE))
+    track.finish(n)
+    lufs, peak = track.measure()
+    out = tmp_path / "lecture.mp4"
+    report = mux.join(clips, out, audio=track, chapters=[(0.0, seconds, "all")])
+    assert report.copied == clips
+    sound = audio.decode(out)
+    assert len(sound) == pytest.approx(n, abs=1024)  # AAC decodes whole frames of 1024
+    spans = audio.spans(sound)
+    assert [round(s, 2) for s, _ in spans] == pytest.approx([0.1, 0.8], abs=0.02)
+    assert [round(e, 2) for _, e in spans] == pytest.approx([0.5, 1.2], abs=0.02)
+    assert lufs == pytest.approx(audio.loudness(sound), abs=0.02)
+    assert peak == pytest.approx(audio.true_peak(sound), abs=0.02)
+    # the packets are the soundtrack file's own
+    def payloads(path):
+        with av.open(str(path)) as c:
+            return [bytes(p) for p in c.demux(audio=0) if p.size]
+    assert payloads(out) == payloads(tmp_path / "sound.m4a")
+
+
+def test_soundtrack_refuses_overlapping_pieces(tmp_path):
+    track = mux.Soundtrack(tmp_path / "sound.m4a")
+    track.put(0, np.zeros(RATE, np.float32))
+    track.put(RATE // 2, np.zeros(RATE, np.float32))
+    with pytest.raises(JacvizError, match="overlaps the one before"):
+        track.finish(RATE * 3)

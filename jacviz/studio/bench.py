@@ -517,8 +517,12 @@ TARGETS.update({"lecture_overhead": ("<=", 0.05), "tts_speed": (">=", 5),
 
 def bench_lecture(scenes):
     """lecture_overhead: a cold lecture's wall time outside the scenes' renders and the
-    speech (the script's dry runs, the cards, mixing, the join, the captions) over the
-    renders (with the speech: ``overhead_with_speech`` in the details); lecture_edit: the lecture
+    speech (the cards, levelling and encoding the soundtrack, the join, the captions) over
+    the renders (with the speech: ``overhead_with_speech`` in the details).  A render
+    includes its TeX preparation, which is the dry run that also gives the scene's script.
+    The cards and the soundtrack are made beside the renders (a child process, two
+    threads): ``cpu_s`` in the details is the CPU the whole lecture took, its children
+    included; lecture_edit: the lecture
     again after one beat's text changed, over the cold one; tts_speed: piper's seconds
     of speech per CPU-second.  In a scratch folder, with a scratch voice cache."""
     import tempfile
@@ -536,9 +540,10 @@ def bench_lecture(scenes):
             names = list(scenes)
             req = LectureRequest([(n, resolve_params(n)) for n in names], voice="piper",
                                  out=tmp / "lecture", force=True, voice_cache=tmp / "voice")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), os.times()
             cold = build(req, say=lambda *a: None)
-            cold_s = time.perf_counter() - t0
+            cold_s, c1 = time.perf_counter() - t0, os.times()
+            cold_cpu = sum(c1[:4]) - sum(c0[:4])
             beats = beats_of(req)
             beat_id, text = beats[len(beats) // 2]
             script = tmp / "script.toml"
@@ -552,6 +557,7 @@ def bench_lecture(scenes):
     speed = tts_speed(voice=Piper())
     speak = cold.timings.get("speak", 0.0)
     rows = {"cold_s": cold_s, "renders_s": cold.render_seconds, "speak_s": speak,
+            "cpu_s": cold_cpu,
             "steps_s": cold.timings, "edit_s": edit_s, "edit_steps_s": edit.timings,
             "edit_rendered": edit.rendered, "lecture_s": cold.duration, "scenes": names,
             "quality": req.quality, "tts": speed,

@@ -89,9 +89,11 @@ class LectureRequest:
 
 
 # -- the script ----------------------------------------------------------------------------
-def _default_script(name: str, params) -> list[tuple[str, str]]:
+def _default_script(name: str, params, dry_runs: dict | None = None) -> list[tuple[str, str]]:
     """The scene's default script, from the clip cache when the same scene, parameters
-    and sources made it before (a dry run of the scene otherwise)."""
+    and sources made it before (a dry run of the scene otherwise: its seconds noted in
+    ``dry_runs``, keyed by scene; that dry run prepared the scene's TeX, so its render
+    need not run another)."""
     from .sources import source_digest
 
     blob = json.dumps({"scene": name, "params": params.as_dict(), "source": source_digest()},
@@ -101,7 +103,10 @@ def _default_script(name: str, params) -> list[tuple[str, str]]:
         return [(str(i), str(t)) for i, t in json.loads(path.read_text(encoding="utf-8"))]
     except (OSError, ValueError, TypeError):
         pass
+    t0 = time.perf_counter()
     beats = default_script(name, params)
+    if dry_runs is not None:
+        dry_runs[name] = time.perf_counter() - t0
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -113,11 +118,11 @@ def _default_script(name: str, params) -> list[tuple[str, str]]:
     return beats
 
 
-def beats_of(request: LectureRequest) -> list[tuple[str, str]]:
+def beats_of(request: LectureRequest, dry_runs: dict | None = None) -> list[tuple[str, str]]:
     """Every beat's id and text, in lecture order (the default script, then --script)."""
     beats = []
     for name, params in request.scenes:
-        beats += _default_script(name, params)
+        beats += _default_script(name, params, dry_runs)
     if request.script is not None:
         beats = read_script(request.script, beats)
     return beats
@@ -136,9 +141,13 @@ def section_of(name: str) -> tuple[str, str]:
 
 def _card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
     """One card clip at ``path`` (from the clip cache when it is there)."""
-    key = _clip_key("card", request, heading=heading, lines=list(lines), seconds=seconds)
-    _cached(key, path, lambda dst: _render_card(dst, request, heading, lines, seconds))
+    _cached(_card_key(request, heading, lines, seconds), path,
+            lambda dst: _render_card(dst, request, heading, lines, seconds))
     return path
+
+
+def _card_key(request: LectureRequest, heading: str, lines, seconds: float) -> str:
+    return _clip_key("card", request, heading=heading, lines=list(lines), seconds=seconds)
 
 
 def _render_card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
@@ -165,6 +174,65 @@ def _render_card(path: Path, request: LectureRequest, heading: str, lines, secon
         made = Path(card.renderer.file_writer.movie_file_path)
     made.replace(path)
     return path
+
+
+class _Cards:
+    """The lecture's cards, rendered ahead by a forked child process while the scenes
+    render (a card is a manim render of its own, about a second each).  The child only
+    fills the clip cache; :meth:`get` waits for it and then takes each card from the
+    cache, or renders the card itself when the child could not (so a failed or killed
+    child costs time, never a card).  Fork before any thread starts."""
+
+    def __init__(self, request: LectureRequest, specs: dict, work: Path):
+        from ..core import signals
+
+        self.request, self.specs, self.pid = request, specs, None
+        todo = {k: v for k, v in specs.items()
+                if not (clip_cache() / f"{_card_key(request, *v[1:])}.mp4").exists()}
+        if not todo:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: every card into the cache, then gone
+            from .shard import _flush_and_exit, _private_tmp
+
+            code = 1
+            try:
+                log = os.open(work / "cards.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+                _private_tmp(work / "tmp-cards")
+                stage("cards")
+                for path, heading, lines, seconds in todo.values():
+                    _card(path.with_name(f"ahead-{path.name}"), request, heading, lines, seconds)
+                code = 0
+            except BaseException:  # noqa: BLE001 (a signal or an error: the parent makes the card)
+                code = signals.exit_status() if signals.received() is not None else 1
+            finally:
+                _flush_and_exit(code)
+        self.pid = pid
+
+    def get(self, key: str) -> Path:
+        self.wait()
+        path, heading, lines, seconds = self.specs[key]
+        return _card(path, self.request, heading, lines, seconds)
+
+    def wait(self) -> None:
+        while self.pid is not None:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.pid = None
+            else:
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        from ..core import signals
+
+        if self.pid is not None:
+            signals.stop_children([self.pid])
+            self.pid = None
 
 
 def clip_cache() -> Path:
@@ -242,8 +310,12 @@ class Lecture:
     #: their renders took (seconds)
     rendered: list[str] = field(default_factory=list)
     render_seconds: float = 0.0
-    #: wall seconds per step: script, speak, cards, render, mix, join, measure, write
+    #: wall seconds per step: script, speak, cards, render, level, encode, join, write (and
+    #: mix, measure when the soundtrack is mixed anew)
     timings: dict = field(default_factory=dict)
+    #: the scenes whose script came from a dry run this time, and its seconds: the dry run
+    #: is the render's TeX preparation (counted in ``render_seconds`` when the scene renders)
+    dry_runs: dict = field(default_factory=dict)
 
 
 class _Clock:
@@ -296,9 +368,11 @@ def _scene_clip(request: LectureRequest, name: str, params, mine, speeches, dst:
     from .request import RenderRequest
 
     seconds = _beat_seconds(request, mine, speeches)
+    prepared = done.dry_runs.get(name)
     req = RenderRequest(name, params, quality=request.quality, resolution=request.resolution,
                         fps=request.fps, out=dst, media_dir=dst.parent / f"media-{name}",
-                        progress=request.progress, jobs=request.jobs)
+                        progress=request.progress, jobs=request.jobs,
+                        tex_ready=prepared is not None)
 
     def make(path):
         say(f"rendering {name}")
@@ -306,7 +380,8 @@ def _scene_clip(request: LectureRequest, name: str, params, mine, speeches, dst:
         with narrated(script={i.split(".", 1)[1]: speeches[i].text for i in mine},
                       beat_seconds=seconds):
             render(req)
-        done.render_seconds += time.perf_counter() - t0
+        # the render's own preparation was the script's dry run, earlier
+        done.render_seconds += time.perf_counter() - t0 + (prepared or 0.0)
 
     key = _clip_key("scene", request, scene=name, params=params.as_dict(), beat_seconds=seconds)
     with clock("render"):
@@ -367,61 +442,134 @@ def _join(clips, out: Path, placed, total: float, chapters, title: str, silent: 
     return report, measured
 
 
+class _Sound:
+    """The soundtrack, made while the scenes render: every beat's speech levelled at
+    once in one thread (:func:`jacviz.studio.audio.level`: the gain and limiter of the
+    whole narration, known before any beat is placed), then each scene's beats encoded
+    by :class:`jacviz.studio.mux.Soundtrack` in another as soon as the scene's clip
+    says where they fall.  Both work beside the next scene's render; after the last
+    one only the encoder's tail is left.  The track as encoded is measured by the
+    encoder's own decoder (:meth:`finish`)."""
+
+    def __init__(self, speeches, ids, pause: float, path: Path):
+        import threading
+
+        from .mux import Soundtrack
+
+        self.ids = [i for i in ids if speeches[i].audio is not None and len(speeches[i].audio)]
+        self._levelled: dict = {}
+        self._error: BaseException | None = None
+        clips = [speeches[i].audio for i in self.ids]
+        self._thread = threading.Thread(target=self._level, args=(clips, max(pause, 0.4)),
+                                        name="level", daemon=True)
+        self._thread.start()
+        self.track = Soundtrack(path)
+
+    def _level(self, clips, gap: float) -> None:
+        try:
+            self._levelled = dict(zip(self.ids, audio.level(clips, gap=gap)))
+        except BaseException as exc:  # handed to the main thread by put()
+            self._error = exc
+
+    def put(self, timed) -> None:
+        """One scene's beats (:class:`jacviz.studio.captions.TimedBeat`, lecture times)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        for b in timed:
+            x = self._levelled.get(b.id)
+            if x is not None:
+                self.track.put(int(round(b.start * audio.RATE)), x)
+
+    def finish(self, total: float) -> tuple[float, float]:
+        """The track padded to ``total`` seconds and encoded: ``(LUFS, dBTP)`` as encoded."""
+        self.track.finish(int(round(total * audio.RATE)))
+        return self.track.measure()
+
+    def abort(self) -> None:
+        self.track.abort()
+
+
 def build(request: LectureRequest, say=print) -> Lecture:
     """Make the lecture (see the module docstring).  ``say``: progress lines."""
-    from .mux import probe
+    from .mux import join, probe
 
     if not request.scenes:
         raise JacvizError("no scenes to make a lecture of")
     target = request.target
     target.check(OUTPUTS)  # before any work
     clock = _Clock()
+    dry_runs: dict = {}
     with clock("script"):
-        beats = beats_of(request)
+        beats = beats_of(request, dry_runs)
     ids = [i for i, _ in beats]
     voice, speeches, fell_back = _speak(request, beats, clock)
     silent = request.voice == "none"
-    done = Lecture(target.path, 0.0, [], [], fell_back, 0)
+    done = Lecture(target.path, 0.0, [], [], fell_back, 0, dry_runs=dry_runs)
     with target.staging() as stage_dir:
         work = stage_dir / ".work"
         work.mkdir()
         clips: list[Path] = []
         chapters_at: list[tuple[int, str]] = []  # (index of the section card's clip, title)
-        scene_beats: list[tuple[int, list[str]]] = []  # (index of the scene's clip, beat ids)
-        with clock("cards"):
-            clips.append(_card(work / "title.mp4", request, request.title,
-                               [*(t for t in (request.course, request.lecturer) if t),
-                                plural(len(request.scenes), "chapter")], TITLE_SECONDS))
-        for name, params in request.scenes:
+        specs = {"title": (work / "title.mp4", request.title,
+                           [*(t for t in (request.course, request.lecturer) if t),
+                            plural(len(request.scenes), "chapter")], TITLE_SECONDS),
+                 "end": (work / "end.mp4", "Thank you", [request.title, "Made with jacviz"],
+                         END_SECONDS)}
+        for name, _ in request.scenes:
             sec, idea = section_of(name)
-            mine = [i for i in ids if i.startswith(name + ".")]
-            chapters_at.append((len(clips), f"{sec} {idea}".strip()))
+            specs[name] = (work / f"section-{name}.mp4", sec, [idea], SECTION_SECONDS)
+        cards = _Cards(request, specs, work)  # before any thread starts: it forks
+        sound = None if silent else _Sound(speeches, ids, request.pause, work / "soundtrack.m4a")
+        try:
+            lengths: list[float] = []  # where every clip starts: the sums of those before
+            timed: list[captions.TimedBeat] = []
+            placed = []
+            for name, params in request.scenes:
+                sec, idea = section_of(name)
+                mine = [i for i in ids if i.startswith(name + ".")]
+                clip = _scene_clip(request, name, params, mine, speeches, work / f"{name}.mp4",
+                                   clock, say, done)
+                with clock("cards"):  # made meanwhile by the child (waited for, once)
+                    for key in (("title", name) if not clips else (name,)):
+                        clips.append(cards.get(key))
+                        lengths.append(float(probe(clips[-1]).duration))
+                chapters_at.append((len(clips) - 1, f"{sec} {idea}".strip()))
+                t, p = _place(clip, sum(lengths), mine, speeches, silent)
+                clips.append(clip)
+                lengths.append(float(probe(clip).duration))
+                timed += t
+                placed += p
+                if sound is not None:
+                    with clock("level"):  # waits only if the levelling is not done yet
+                        sound.put(t)
             with clock("cards"):
-                clips.append(_card(work / f"section-{name}.mp4", request, sec, [idea],
-                                   SECTION_SECONDS))
-            scene_beats.append((len(clips), mine))
-            clips.append(_scene_clip(request, name, params, mine, speeches,
-                                     work / f"{name}.mp4", clock, say, done))
-        with clock("cards"):
-            clips.append(_card(work / "end.mp4", request, "Thank you",
-                               [request.title, "Made with jacviz"], END_SECONDS))
-        # where every clip starts in the lecture
-        lengths = [float(probe(c).duration) for c in clips]
-        starts = [sum(lengths[:k]) for k in range(len(clips))]
-        total = sum(lengths)
-        timed: list[captions.TimedBeat] = []
-        placed = []
-        for k, mine in scene_beats:
-            t, p = _place(clips[k], starts[k], mine, speeches, silent)
-            timed += t
-            placed += p
-        chapters = []
-        for n, (k, title) in enumerate(chapters_at):
-            a = 0.0 if n == 0 else starts[k]
-            b = starts[chapters_at[n + 1][0]] if n + 1 < len(chapters_at) else total
-            chapters.append(captions.Chapter(a, b, title))
-        report, measured = _join(clips, stage_dir / "lecture.mp4", placed, total, chapters,
-                                 request.title, silent, clock)
+                clips.append(cards.get("end"))
+            lengths.append(float(probe(clips[-1]).duration))
+            starts = [sum(lengths[:k]) for k in range(len(clips))]
+            total = sum(lengths)
+            chapters = []
+            for n, (k, title) in enumerate(chapters_at):
+                a = 0.0 if n == 0 else starts[k]
+                b = starts[chapters_at[n + 1][0]] if n + 1 < len(chapters_at) else total
+                chapters.append(captions.Chapter(a, b, title))
+            report, measured = None, None
+            if sound is not None:
+                with clock("encode"):  # what the encoder has left after the last scene
+                    measured = sound.finish(total)
+                if measured[1] <= audio.CEILING_DBTP:
+                    stage("join")
+                    with clock("join"):
+                        report = join(clips, stage_dir / "lecture.mp4", audio=sound.track,
+                                      chapters=[(c.start, c.end, c.title) for c in chapters],
+                                      metadata={"title": request.title})
+            if report is None:  # no voice, or AAC lifted a peak over the ceiling: mixed anew
+                report, measured = _join(clips, stage_dir / "lecture.mp4", placed, total,
+                                         chapters, request.title, silent, clock)
+        finally:
+            cards.stop()
+            if sound is not None:
+                sound.abort()
         with clock("write"):
             cue_list = captions.lecture_cues(timed)
             files = {

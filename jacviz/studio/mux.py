@@ -24,6 +24,7 @@ temporary file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import os
@@ -223,6 +224,150 @@ def _audio_packets(track: np.ndarray, stream, seconds: float):
         yield float(packet.dts * packet.time_base), packet
 
 
+class Soundtrack:
+    """An AAC track encoded while the video is still being made, in a background thread.
+
+    ``put(start, samples)`` hands over a piece of the track (float32 mono at 48 kHz,
+    ``start`` in samples, pieces in order of time and never overlapping; the gaps are
+    digital silence); ``finish(n)`` pads it with silence to ``n`` samples and waits for
+    the encoder.  :func:`join` then copies its packets beside the video's (``soundtrack=``),
+    as it copies clips.  Each packet is also decoded as it is made, so the track *as
+    encoded* is measured without reading the file again: :meth:`measure` gives its
+    integrated loudness (the K-weighted energy kept per 100 ms step, the filter's state
+    carried from piece to piece: the same figure as :func:`jacviz.studio.audio.loudness`
+    on the decoded file) and its true peak.  The encoder is ffmpeg's (C, it lets other
+    threads run): in a lecture it works beside the scenes' renders."""
+
+    def __init__(self, path: Path):
+        import queue
+        import threading
+
+        self.path = Path(path)
+        self._queue: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._pos = 0           # samples handed to the encoder so far
+        self._decoded: list[np.ndarray] = []
+        self._meter = None
+        self._thread = threading.Thread(target=self._run, name="soundtrack", daemon=True)
+        self._thread.start()
+
+    def put(self, start: int, samples) -> None:
+        self._check()
+        self._queue.put((int(start), np.asarray(samples, dtype=np.float32)))
+
+    def finish(self, n: int) -> None:
+        """Silence to ``n`` samples, the encoder flushed and the file closed."""
+        self._queue.put((int(n), None))
+        self._queue.put(None)
+        self._thread.join()
+        self._check()
+
+    def abort(self) -> None:
+        """Stop the encoder without finishing (an error or an interrupt elsewhere)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _check(self) -> None:
+        if self._error is not None:
+            err, self._error = self._error, None
+            if isinstance(err, JacvizError):
+                raise err
+            raise JacvizError(f"encoding the soundtrack failed: {' '.join(str(err).split())[:160]}")
+
+    def measure(self) -> tuple[float, float]:
+        """``(LUFS, dBTP)`` of the track as encoded (after :meth:`finish`)."""
+        from . import audio
+
+        decoded = np.concatenate(self._decoded) if self._decoded else np.zeros(0, np.float32)
+        decoded = decoded[:self._pos]  # the decoder's last frame is padded to a whole frame
+        return self._meter.loudness(), audio.true_peak(decoded)
+
+    def _run(self) -> None:
+        import av
+
+        from . import audio
+
+        try:
+            with av.open(str(self.path), "w", format="mp4") as container:
+                stream = container.add_stream("aac", rate=RATE, layout="mono")
+                stream.bit_rate = AAC_BITRATE
+                stream.options = dict(AAC_OPTIONS)
+                size = stream.codec_context.frame_size or 1024
+                self._meter = audio.LoudnessMeter()
+                decoder = None
+                pending = np.zeros(0, np.float32)
+                sent = 0  # samples encoded (whole frames)
+
+                def out(packets):
+                    nonlocal decoder
+                    for packet in packets:
+                        if decoder is None:
+                            decoder = av.CodecContext.create("aac", "r")
+                            decoder.extradata = stream.codec_context.extradata
+                        for frame in decoder.decode(packet):
+                            a = frame.to_ndarray()[0].astype(np.float32)
+                            if frame.pts is not None and frame.pts < 0:  # the encoder's priming
+                                a = a[min(len(a), -frame.pts):]
+                            if len(a):
+                                self._decoded.append(a)
+                                self._meter.add(a)
+                        container.mux(packet)
+
+                def encode(block):
+                    nonlocal pending, sent
+                    pending = np.concatenate([pending, block]) if len(pending) else block
+                    whole = len(pending) // size * size
+                    for k in range(0, whole, size):
+                        frame = av.AudioFrame.from_ndarray(
+                            np.ascontiguousarray(pending[k:k + size].reshape(1, -1)),
+                            format="fltp", layout="mono")
+                        frame.sample_rate = RATE
+                        frame.pts = sent
+                        frame.time_base = Fraction(1, RATE)
+                        sent += size
+                        out(stream.encode(frame))
+                    pending = pending[whole:]
+
+                while True:
+                    item = self._queue.get()
+                    if item is None:
+                        break
+                    start, samples = item
+                    if start < self._pos:
+                        raise JacvizError(f"a piece of the soundtrack at {start / RATE:.3f} s "
+                                          f"overlaps the one before (it ends at "
+                                          f"{self._pos / RATE:.3f} s)")
+                    gap = start - self._pos
+                    while gap > 0:  # silence, a few seconds at a time
+                        step = min(gap, RATE * 8)
+                        encode(np.zeros(step, np.float32))
+                        gap -= step
+                    self._pos = start
+                    if samples is None:  # the end: the last partial frame, then the flush
+                        if len(pending):
+                            frame = av.AudioFrame.from_ndarray(
+                                np.ascontiguousarray(pending.reshape(1, -1)), format="fltp",
+                                layout="mono")
+                            frame.sample_rate = RATE
+                            frame.pts = sent
+                            frame.time_base = Fraction(1, RATE)
+                            sent += len(pending)
+                            pending = np.zeros(0, np.float32)
+                            out(stream.encode(frame))
+                        out(stream.encode(None))
+                        if decoder is not None:
+                            for frame in decoder.decode(None):
+                                a = frame.to_ndarray()[0].astype(np.float32)
+                                self._decoded.append(a)
+                                self._meter.add(a)
+                        continue
+                    encode(samples)
+                    self._pos += len(samples)
+        except BaseException as exc:  # handed to the caller's thread (put, finish)
+            self._error = exc
+
+
 def _write(parts: list[ClipInfo], tmp: Path, audio, chapters, metadata, duration: Fraction) -> None:
     import av
 
@@ -234,7 +379,7 @@ def _write(parts: list[ClipInfo], tmp: Path, audio, chapters, metadata, duration
             template = first.streams.video[0]
             video = container.add_stream_from_template(template)
         audio_stream = None
-        if audio is not None:
+        if audio is not None and not isinstance(audio, Soundtrack):
             audio_stream = container.add_stream("aac", rate=RATE, layout="mono")
             audio_stream.bit_rate = AAC_BITRATE
             audio_stream.options = dict(AAC_OPTIONS)
@@ -246,15 +391,31 @@ def _write(parts: list[ClipInfo], tmp: Path, audio, chapters, metadata, duration
         streams = [_video_packets(parts, video)]
         if audio_stream is not None:
             streams.append(_audio_packets(audio, audio_stream, float(duration)))
-        # interleaved by time, as a player reads them
-        for _, packet in heapq.merge(*streams, key=lambda item: item[0]):
-            container.mux(packet)
+        with contextlib.ExitStack() as stack:
+            if isinstance(audio, Soundtrack):  # encoded already: its packets copied
+                source = stack.enter_context(av.open(str(audio.path)))
+                copied = container.add_stream_from_template(source.streams.audio[0])
+                streams.append(_copied_packets(source, copied))
+            # interleaved by time, as a player reads them
+            for _, packet in heapq.merge(*streams, key=lambda item: item[0]):
+                container.mux(packet)
+
+
+def _copied_packets(source, out_stream):
+    stream = source.streams.audio[0]
+    for packet in source.demux(stream):
+        if packet.dts is None or packet.size == 0:
+            continue
+        seconds = float(packet.dts * stream.time_base)
+        packet.stream = out_stream
+        yield seconds, packet
 
 
 def join(clips, out, audio: np.ndarray | None = None, chapters=None,
          metadata: dict | None = None) -> JoinReport:
     """One mp4 at ``out`` from ``clips`` (paths), with ``audio`` (float32 mono at
-    48 kHz, at most as long as the video; None: no audio track) and ``chapters``
+    48 kHz, at most as long as the video, encoded here; a finished :class:`Soundtrack`,
+    copied; None: no audio track) and ``chapters``
     (``(start, end, title)`` in seconds).  See the module docstring."""
     import tempfile
 
@@ -265,7 +426,11 @@ def join(clips, out, audio: np.ndarray | None = None, chapters=None,
     infos = [probe(c) for c in clips]
     ref = _reference(infos)
     duration = sum((i.duration for i in infos), Fraction(0))
-    if audio is not None:
+    if isinstance(audio, Soundtrack):
+        if audio._pos > round(duration * RATE):
+            raise JacvizError(f"the soundtrack ({audio._pos / RATE:.3f} s) is longer than the "
+                              f"video ({float(duration):.3f} s)")
+    elif audio is not None:
         audio = np.asarray(audio, dtype=np.float32)
         if audio.ndim != 1:
             raise JacvizError("the soundtrack must be mono (one channel)")

@@ -34,7 +34,8 @@ def render(request: RenderRequest) -> list[Path]:
     if fmt.kind == "clip" and request.jobs > 1:
         return render_forked(request, request.jobs)
     cls = registry.scene_class(request.scene)
-    prepare_tex(cls, request.params)
+    if not request.tex_ready:
+        prepare_tex(cls, request.params)
     with tempconfig(request.manim_config(request.media(), request.target.stem)):
         scene = cls(params=request.params, skip_animations=fmt.kind == "still")
         scene.render()

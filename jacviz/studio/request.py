@@ -165,6 +165,9 @@ class RenderRequest:
     disable_caching: bool = True
     jobs: int = 1  # processes (shards) for one clip; see jacviz.studio.shard
     scheduler: str | None = None  # a Dask scheduler's address: the shards run there
+    #: the scene's TeX was just prepared in this process by a dry run with these parameters
+    #: (the lecture's script): the render skips its own (one process only)
+    tex_ready: bool = False
     extra: dict = field(default_factory=dict)  # further manim config (tests, benchmarks)
 
     def __post_init__(self):
