@@ -456,37 +456,47 @@ class _Sound:
 
         from .mux import Soundtrack
 
+        import queue
+
         self.ids = [i for i in ids if speeches[i].audio is not None and len(speeches[i].audio)]
-        self._levelled: dict = {}
         self._error: BaseException | None = None
+        self._scenes: queue.Queue = queue.Queue()
+        self.track = Soundtrack(path)
         clips = [speeches[i].audio for i in self.ids]
-        self._thread = threading.Thread(target=self._level, args=(clips, max(pause, 0.4)),
+        self._thread = threading.Thread(target=self._run, args=(clips, max(pause, 0.4)),
                                         name="level", daemon=True)
         self._thread.start()
-        self.track = Soundtrack(path)
 
-    def _level(self, clips, gap: float) -> None:
+    def _run(self, clips, gap: float) -> None:
+        """Level, then hand each scene's beats to the encoder as they come (so the main
+        thread never waits for the levelling before the end)."""
         try:
-            self._levelled = dict(zip(self.ids, audio.level(clips, gap=gap)))
-        except BaseException as exc:  # handed to the main thread by put()
+            levelled = dict(zip(self.ids, audio.level(clips, gap=gap)))
+            while (timed := self._scenes.get()) is not None:
+                for b in timed:
+                    x = levelled.get(b.id)
+                    if x is not None:
+                        self.track.put(int(round(b.start * audio.RATE)), x)
+        except BaseException as exc:  # handed to the main thread by finish()
             self._error = exc
 
     def put(self, timed) -> None:
         """One scene's beats (:class:`jacviz.studio.captions.TimedBeat`, lecture times)."""
-        self._thread.join()
         if self._error is not None:
             raise self._error
-        for b in timed:
-            x = self._levelled.get(b.id)
-            if x is not None:
-                self.track.put(int(round(b.start * audio.RATE)), x)
+        self._scenes.put(list(timed))
 
     def finish(self, total: float) -> tuple[float, float]:
         """The track padded to ``total`` seconds and encoded: ``(LUFS, dBTP)`` as encoded."""
+        self._scenes.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
         self.track.finish(int(round(total * audio.RATE)))
         return self.track.measure()
 
     def abort(self) -> None:
+        self._scenes.put(None)
         self.track.abort()
 
 
@@ -541,8 +551,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
                 timed += t
                 placed += p
                 if sound is not None:
-                    with clock("level"):  # waits only if the levelling is not done yet
-                        sound.put(t)
+                    sound.put(t)
             with clock("cards"):
                 clips.append(cards.get("end"))
             lengths.append(float(probe(clips[-1]).duration))
@@ -555,7 +564,7 @@ def build(request: LectureRequest, say=print) -> Lecture:
                 chapters.append(captions.Chapter(a, b, title))
             report, measured = None, None
             if sound is not None:
-                with clock("encode"):  # what the encoder has left after the last scene
+                with clock("encode"):  # what the levelling and encoder have left by now
                     measured = sound.finish(total)
                 if measured[1] <= audio.CEILING_DBTP:
                     stage("join")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -246,8 +247,9 @@ class Soundtrack:
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self._pos = 0           # samples handed to the encoder so far
-        self._decoded: list[np.ndarray] = []
         self._meter = None
+        self._peak = -math.inf  # dBTP of the track as decoded so far
+        self._tail = np.zeros(6, np.float32)  # the silence true_peak pads a track with
         self._thread = threading.Thread(target=self._run, name="soundtrack", daemon=True)
         self._thread.start()
 
@@ -277,11 +279,25 @@ class Soundtrack:
 
     def measure(self) -> tuple[float, float]:
         """``(LUFS, dBTP)`` of the track as encoded (after :meth:`finish`)."""
+        return self._meter.loudness(), self._peak
+
+    def _peak_of(self, chunk, last: bool = False) -> None:
+        """The true peak, piece by piece: a sample's interpolated points need the 6 samples
+        either side, so each piece is taken with the 12 before it, and its last 6 wait
+        for the next piece (the track starts and ends with 6 samples of silence, as
+        :func:`jacviz.studio.audio.true_peak` pads it)."""
         from . import audio
 
-        decoded = np.concatenate(self._decoded) if self._decoded else np.zeros(0, np.float32)
-        decoded = decoded[:self._pos]  # the decoder's last frame is padded to a whole frame
-        return self._meter.loudness(), audio.true_peak(decoded)
+        x = np.concatenate([self._tail, np.asarray(chunk, np.float32)])
+        if len(x) <= 12:
+            self._tail = x
+            return
+        floor = 10 ** (self._peak / 20) if math.isfinite(self._peak) else 0.0
+        env = audio._peaks(x, RATE, floor)[6:len(x) if last else -6]
+        top = float(env.max()) if len(env) else 0.0
+        if top > 0:
+            self._peak = max(self._peak, 20 * math.log10(top))
+        self._tail = x[-12:]
 
     def _run(self) -> None:
         import av
@@ -293,11 +309,10 @@ class Soundtrack:
                 stream = container.add_stream("aac", rate=RATE, layout="mono")
                 stream.bit_rate = AAC_BITRATE
                 stream.options = dict(AAC_OPTIONS)
-                size = stream.codec_context.frame_size or 1024
                 self._meter = audio.LoudnessMeter()
                 decoder = None
-                pending = np.zeros(0, np.float32)
-                sent = 0  # samples encoded (whole frames)
+                sent = 0  # samples handed to the encoder
+                fresh: list[np.ndarray] = []  # decoded, not yet metered
 
                 def out(packets):
                     nonlocal decoder
@@ -310,24 +325,26 @@ class Soundtrack:
                             if frame.pts is not None and frame.pts < 0:  # the encoder's priming
                                 a = a[min(len(a), -frame.pts):]
                             if len(a):
-                                self._decoded.append(a)
-                                self._meter.add(a)
+                                fresh.append(a)
                         container.mux(packet)
 
                 def encode(block):
-                    nonlocal pending, sent
-                    pending = np.concatenate([pending, block]) if len(pending) else block
-                    whole = len(pending) // size * size
-                    for k in range(0, whole, size):
-                        frame = av.AudioFrame.from_ndarray(
-                            np.ascontiguousarray(pending[k:k + size].reshape(1, -1)),
-                            format="fltp", layout="mono")
-                        frame.sample_rate = RATE
-                        frame.pts = sent
-                        frame.time_base = Fraction(1, RATE)
-                        sent += size
-                        out(stream.encode(frame))
-                    pending = pending[whole:]
+                    # any length: PyAV cuts it into the encoder's frames of 1024 (its FIFO)
+                    nonlocal sent
+                    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block.reshape(1, -1)),
+                                                       format="fltp", layout="mono")
+                    frame.sample_rate = RATE
+                    frame.pts = sent
+                    frame.time_base = Fraction(1, RATE)
+                    sent += len(block)
+                    out(stream.encode(frame))
+
+                def meter():
+                    if fresh:
+                        chunk = np.concatenate(fresh)
+                        fresh.clear()
+                        self._meter.add(chunk)
+                        self._peak_of(chunk)
 
                 while True:
                     item = self._queue.get()
@@ -339,31 +356,23 @@ class Soundtrack:
                                           f"overlaps the one before (it ends at "
                                           f"{self._pos / RATE:.3f} s)")
                     gap = start - self._pos
-                    while gap > 0:  # silence, a few seconds at a time
+                    while gap > 0:  # silence, some seconds at a time
                         step = min(gap, RATE * 8)
                         encode(np.zeros(step, np.float32))
                         gap -= step
                     self._pos = start
-                    if samples is None:  # the end: the last partial frame, then the flush
-                        if len(pending):
-                            frame = av.AudioFrame.from_ndarray(
-                                np.ascontiguousarray(pending.reshape(1, -1)), format="fltp",
-                                layout="mono")
-                            frame.sample_rate = RATE
-                            frame.pts = sent
-                            frame.time_base = Fraction(1, RATE)
-                            sent += len(pending)
-                            pending = np.zeros(0, np.float32)
-                            out(stream.encode(frame))
+                    if samples is None:  # the end: the encoder (and its FIFO) flushed
                         out(stream.encode(None))
                         if decoder is not None:
                             for frame in decoder.decode(None):
-                                a = frame.to_ndarray()[0].astype(np.float32)
-                                self._decoded.append(a)
-                                self._meter.add(a)
+                                fresh.append(frame.to_ndarray()[0].astype(np.float32))
+                        meter()
+                        self._peak_of(np.zeros(6, np.float32), last=True)  # the end: silence
                         continue
-                    encode(samples)
+                    if len(samples):
+                        encode(samples)
                     self._pos += len(samples)
+                    meter()
         except BaseException as exc:  # handed to the caller's thread (put, finish)
             self._error = exc
 
