@@ -164,13 +164,19 @@ class JacvizScene(Scene):
     def _watch_layout(self, when: float) -> None:
         """Sample the texts on screen for the reading clock; where a text first appears,
         run the rules on reading (the frame as it is now)."""
-        found = layout.texts_with_roles(self.mobjects)
+        shown = self.layout_mobjects()
+        found = layout.texts_with_roles(shown)
         beat = self._open_beat[0] if self._open_beat else ""
         self._reading_clock.sample(found, when, beat)
         new = [m for m, _, _ in found if id(m) not in self._texts_seen]
         if new:
             self._texts_seen.update((id(m), m) for m in new)
-            self._add_problems(layout.reading(self.mobjects, beat, found))
+            self._add_problems(layout.reading(shown, beat, found))
+
+    def layout_mobjects(self) -> list:
+        """What the layout check reads: the mobjects on screen, where they are drawn.  A 3-D
+        scene overrides this to give its 3-D mobjects at their projections."""
+        return self.mobjects
 
     def _add_problems(self, problems) -> None:
         have = set(self.layout_problems)
@@ -245,7 +251,7 @@ class JacvizScene(Scene):
         if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
         if self.check_layout:
-            self._add_problems(layout.check(self.mobjects, beat=name))
+            self._add_problems(layout.check(self.layout_mobjects(), beat=name))
         if self.capture_keyframes:
             self.renderer.update_frame(self)
             self.keyframes.append((name, np.array(self.renderer.get_frame())))

@@ -20,6 +20,8 @@ SCENES = {
                         "§2: near a point a nonlinear map looks like its Jacobian"),
     "level-sets": ("jacviz.scenes.level_sets", "LevelSets",
                    "§3: dz/dt = grad f . r'(t) along a curve, and tangents to level sets"),
+    "surface": ("jacviz.scenes.surface", "Surface",
+                "§2, §3: the surface z = f(x, y), its level curves, tangent plane and a lifted curve"),
     "composition": ("jacviz.scenes.composition", "Composition",
                     "§4, §8: Jacobians multiply, and the shapes force the order"),
     "path-sums": ("jacviz.scenes.path_sums", "PathSums",

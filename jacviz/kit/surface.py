@@ -1,0 +1,307 @@
+"""A surface z = f(x, y) in 3-D, drawn from the core's numbers, with its parts by name.
+
+:class:`SurfaceView` maps data (x, y, z) to the scene's 3-D space (x and y at one scale, so
+right angles on the floor stay right; z at its own) and makes the parts:
+``get_surface()`` (the shaded surface, from ``jacviz.core.surface.sample_surface``),
+``get_floor()``, ``get_axes()``, ``get_floor_levels()`` and ``get_lifted_levels()`` (level
+curves on the floor and at their heights), ``get_tangent_plane()`` (a patch of the plane
+z0 + grad f . (x - x0)), ``get_patch()`` (a small piece of the surface, finer, for the
+zoom), ``get_curve()`` / ``get_floor_curve()`` (a curve lifted onto the surface and its
+shadow r(t) on the floor).  What must be read (labels, the dot, the gradient arrow and the
+right angle) is drawn flat, fixed in the frame, at the projection of its 3-D anchor
+(:meth:`SurfaceView.screen` with the scene's camera): ``get_gradient()``, ``get_right_angle()``,
+``get_dot()``, ``get_labels()``.
+
+:class:`SurfaceCamera` is manim's ``ThreeDCamera`` with three changes: a screen shift (the
+picture sits left of the readouts), a look point (:meth:`SurfaceCamera.look_at`) in place of
+manim's frame centre (which shifts fixed-in-frame texts too), and mobjects marked
+``jacviz_in_frame`` (:func:`in_frame`) drawn fixed in the frame with all their family, also
+parts a live readout makes afresh every frame.
+
+Speed (issue 19): the surface is built once and only projected per frame (the camera moves,
+nothing is re-triangulated); 24 x 24 faces keep the silhouette smooth at 480p.
+
+Example::
+
+    class SurfaceExample(ThreeDScene):
+        def construct(self):
+            from jacviz import Map
+            from jacviz.core.surface import sample_surface
+            f = Map("(x, y) -> x^2 + y^2")
+            view = SurfaceView((-1.5, 1.5), (-1.5, 1.5), (0.0, 4.5))
+            self.set_camera_orientation(phi=60 * DEGREES, theta=-50 * DEGREES)
+            self.add(view.get_axes(), view.get_surface(sample_surface(f, (-1.5, 1.5), (-1.5, 1.5), 25)))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (DEGREES, Camera, Dot, Line, ValueTracker, ManimColor, MathTex, Polygon, Surface, ThreeDCamera,
+                   VGroup, VMobject, always_redraw, interpolate_color)
+
+from ..core.fmt import tex_num
+from . import style
+from .layout import roles
+
+SURFACE_LOW = "#27415F"  # the surface's colours, low to high (neither forward nor backward)
+SURFACE_HIGH = "#7A8FB0"
+PLANE = style.HIGHLIGHT
+RESOLUTION = 24  # faces per side of the surface
+
+
+def in_frame(*mobs):
+    """Mark mobjects to be drawn fixed in the frame (with everything they hold, now or later)."""
+    for m in mobs:
+        m.jacviz_in_frame = True
+    return mobs[0] if len(mobs) == 1 else mobs
+
+
+def _marked(mob) -> bool:
+    return bool(getattr(mob, "jacviz_in_frame", False))
+
+
+def in_frame_family(mobjects) -> set:
+    """Every mobject drawn fixed in the frame: the marked ones and all they hold."""
+    out = set()
+
+    def walk(m):
+        if _marked(m):
+            out.update(m.get_family())
+            return
+        for s in m.submobjects:
+            walk(s)
+
+    for m in mobjects:
+        walk(m)
+    return out
+
+
+class SurfaceCamera(ThreeDCamera):
+    """A ThreeDCamera for jacviz's 3-D scenes (see the module's docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.screen_shift = np.zeros(3)
+        self.look = [ValueTracker(0.0) for _ in range(3)]
+        self._marked_fixed: set = set()
+        #: the scene whose marked mobjects are fixed in the frame (set by the scene)
+        self.scene = None
+
+    def capture_mobjects(self, mobjects, **kwargs):
+        mobjects = list(mobjects)
+        # the marks are read on the scene's tree: the renderer also hands the camera loose
+        # parts (a static frame's family members), and a live readout makes new parts
+        self.fixed_in_frame_mobjects -= self._marked_fixed
+        self._marked_fixed = in_frame_family(self.scene.mobjects if self.scene is not None
+                                             else mobjects)
+        self.fixed_in_frame_mobjects |= self._marked_fixed
+        super().capture_mobjects(mobjects, **kwargs)
+
+    def look_point(self) -> np.ndarray:
+        """The 3-D scene point drawn where the screen shift puts the picture's centre."""
+        return np.array([t.get_value() for t in self.look])
+
+    def transform_points_pre_display(self, mobject, points):
+        points = Camera.transform_points_pre_display(self, mobject, points)
+        if mobject in self.fixed_in_frame_mobjects:
+            return points
+        return self.project_points(points - self.look_point()) + self.screen_shift
+
+    def screen_points(self, points) -> np.ndarray:
+        """Where 3-D scene points are drawn, in frame coordinates (shape (k, 3))."""
+        pts = np.asarray(points, dtype=float).reshape(-1, 3)
+        self.reset_rotation_matrix()
+        out = self.project_points(pts - self.look_point()) + self.screen_shift
+        out[:, 2] = 0.0
+        return out
+
+    def look_at(self, point) -> list:
+        """Animations that move the look point (the camera's frame centre stays put: manim's
+        moving frame centre also shifts what is fixed in the frame)."""
+        return [t.animate.set_value(float(v)) for t, v in zip(self.look, point)]
+
+
+class SurfaceView:
+    """Data (x, y, z) in the box xlim x ylim x zlim, as the scene's 3-D space.
+
+    x and y share one scale (``size`` scene units for the longer side), z is scaled to
+    ``height``; the box is centred on the scene's origin."""
+
+    def __init__(self, xlim, ylim, zlim, size: float = 4.6, height: float = 2.6):
+        self.xlim = tuple(float(v) for v in xlim)
+        self.ylim = tuple(float(v) for v in ylim)
+        self.zlim = tuple(float(v) for v in zlim)
+        span = max(self.xlim[1] - self.xlim[0], self.ylim[1] - self.ylim[0])
+        self.s = size / span
+        self.sz = height / max(self.zlim[1] - self.zlim[0], 1e-12)
+        self.c = np.array([sum(self.xlim) / 2, sum(self.ylim) / 2, sum(self.zlim) / 2])
+
+    # -- coordinates -------------------------------------------------------------------
+    def to_scene(self, pts) -> np.ndarray:
+        """Data points (..., 3) (or (..., 2) on the floor) as scene points (..., 3)."""
+        p = np.asarray(pts, dtype=float)
+        if p.shape[-1] == 2:
+            p = np.concatenate([p, np.full(p.shape[:-1] + (1,), self.zlim[0])], axis=-1)
+        return (p - self.c) * np.array([self.s, self.s, self.sz])
+
+    def floor(self, pts2) -> np.ndarray:
+        return self.to_scene(np.asarray(pts2, dtype=float)[..., :2])
+
+    def at_height(self, pts2, z) -> np.ndarray:
+        p = np.asarray(pts2, dtype=float).reshape(-1, 2)
+        zz = np.broadcast_to(np.asarray(z, dtype=float), (len(p),)).reshape(-1, 1)
+        return self.to_scene(np.concatenate([p, zz], axis=1))
+
+    # -- parts in 3-D --------------------------------------------------------------------
+    def _faces(self, samples, color_low, color_high, opacity, stroke, stroke_width):
+        """A manim Surface through the sampled points (``samples.Z`` on xs x ys)."""
+        xs, ys, Z = samples.xs, samples.ys, samples.Z
+        nx, ny = len(xs) - 1, len(ys) - 1
+        x0, y0, dx, dy = xs[0], ys[0], (xs[-1] - xs[0]) / nx, (ys[-1] - ys[0]) / ny
+        zlo, zhi = self.zlim
+
+        def point(u, v):
+            i, j = int(round((u - x0) / dx)), int(round((v - y0) / dy))
+            return self.to_scene([xs[i], ys[j], Z[j, i]])
+
+        surf = Surface(point, u_range=(xs[0], xs[-1]), v_range=(ys[0], ys[-1]),
+                       resolution=(nx, ny), fill_opacity=opacity, stroke_width=stroke_width,
+                       stroke_color=stroke, should_make_jagged=False)
+        lo, hi = ManimColor(color_low), ManimColor(color_high)
+        for face in surf:  # coloured by height (the faces' corners, in data)
+            z = float(np.mean(face.points[:, 2])) / self.sz + self.c[2]
+            k = 0.0 if zhi <= zlo else min(1.0, max(0.0, (z - zlo) / (zhi - zlo)))
+            face.set_fill(interpolate_color(lo, hi, k), opacity=opacity)
+        return surf
+
+    def get_surface(self, samples, opacity: float = 0.78):
+        """The shaded surface over the sampled grid (faces: the grid's cells)."""
+        return self._faces(samples, SURFACE_LOW, SURFACE_HIGH, opacity, "#10151C", 0.5)
+
+    def get_patch(self, samples, opacity: float = 0.9):
+        """A small piece of the surface (finer samples), for the zoom."""
+        return self._faces(samples, SURFACE_HIGH, SURFACE_HIGH, opacity, "#10151C", 0.6)
+
+    def get_tangent_plane(self, plane, half: float, samples: int = 7, opacity: float = 0.45):
+        """The tangent plane over the square x0 +- half (``plane``: a core TangentPlane)."""
+        from ..core.surface import SurfaceSamples, square_grid
+
+        g = square_grid(plane.x0, half, samples)
+        s = SurfaceSamples(g[0, :, 0], g[:, 0, 1], plane(g))
+        return self._faces(s, PLANE, PLANE, opacity, PLANE, 0.8)
+
+    def get_floor(self):
+        """The floor's rectangle, at the bottom of the z range."""
+        (a, b), (c, d) = self.xlim, self.ylim
+        corners = self.floor(np.array([[a, c], [b, c], [b, d], [a, d]]))
+        return Polygon(*corners, stroke_color=style.MUTED, stroke_width=1.2, fill_opacity=0)
+
+    def get_axes(self):
+        """Three axis lines from the floor's back corner (x, y along the floor's edges, z up)."""
+        (a, b), (c, d), (zl, zh) = self.xlim, self.ylim, self.zlim
+        o = self.to_scene([a, d, zl])
+        return VGroup(Line(o, self.to_scene([b, d, zl])), Line(o, self.to_scene([a, c, zl])),
+                      Line(o, self.to_scene([a, d, zh]))).set_stroke(style.MUTED, 2.2)
+
+    def axis_anchors(self) -> dict:
+        """3-D scene points where the axis names and end ticks go."""
+        (a, b), (c, d), (zl, zh) = self.xlim, self.ylim, self.zlim
+        return {"x": self.to_scene([b, d, zl]), "y": self.to_scene([a, c, zl]),
+                "z": self.to_scene([a, d, zh]), "x0": self.to_scene([a, d, zl])}
+
+    def polyline(self, pts3, color, width=style.CURVE_STROKE, opacity=1.0):
+        line = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
+        line.set_points_as_corners(np.asarray(pts3, dtype=float))
+        return line
+
+    def get_floor_levels(self, contours, color=style.MUTED):
+        """Level curves on the floor: ``contours`` as the core's ``level_lines`` gives them."""
+        return VGroup(*[VGroup(*[self.polyline(self.floor(p), color) for p in polys])
+                        for polys in contours])
+
+    def get_lifted_levels(self, contours, levels, color=style.INK):
+        """The same level curves at their heights z = c, on the surface."""
+        return VGroup(*[VGroup(*[self.polyline(self.at_height(p, c), color, 1.8, 0.85)
+                                 for p in polys]) for polys, c in zip(contours, levels)])
+
+    def get_curve(self, along, color=style.POINT, width=4.0):
+        """The curve lifted onto the surface: (r(t), f(r(t)))."""
+        from ..core.surface import lifted_points
+
+        return self.polyline(self.to_scene(lifted_points(along)), color, width)
+
+    def get_floor_curve(self, along, color=style.INK):
+        """The curve r(t) itself, on the floor."""
+        return self.polyline(self.floor(along.point), color, 2.5, 0.8)
+
+    def drop_line(self, x2, z):
+        """A dashed line from (x, y) on the floor up to (x, y, z)."""
+        return style.dashed(self.floor(x2), self.at_height(x2, z)[0], style.MUTED, 1.6)
+
+    # -- parts drawn flat, fixed in the frame ------------------------------------------------
+    def get_gradient(self, screen, x0, grad, scale: float):
+        """The gradient on the floor at x0 (``scale`` data units per unit of gradient), as a
+        flat arrow between the projections of its ends; follows the camera."""
+        a, b = np.asarray(x0, dtype=float), np.asarray(x0, dtype=float) + scale * np.asarray(grad)
+
+        def make():
+            p, q = screen(self.floor(np.array([a, b])))
+            return roles.subject(style.arrow(p, q, style.BACKWARD, stroke_width=5))
+        return in_frame(always_redraw(make))
+
+    def get_right_angle(self, screen, x0, u, v, size: float):
+        """The square marking the right angle between directions u and v at x0 on the floor
+        (``size`` in data units)."""
+        x0 = np.asarray(x0, dtype=float)
+        u, v = (np.asarray(w, dtype=float) / np.linalg.norm(w) * size for w in (u, v))
+
+        def make():
+            p = screen(self.floor(np.array([x0 + u, x0 + u + v, x0 + v])))
+            return VMobject(stroke_color=style.INK, stroke_width=2.5).set_points_as_corners(p)
+        return in_frame(always_redraw(make))
+
+    def get_dot(self, screen, where, color=style.POINT, radius=0.08):
+        """A dot at the projection of ``where()`` (a 3-D scene point); follows the camera."""
+        dot = Dot(radius=radius, color=color)
+        dot.add_updater(lambda m: m.move_to(screen(where())[0]))
+        dot.update()
+        return in_frame(dot)
+
+    def get_label(self, screen, tex, anchor, offset=(0.0, 0.0), color=style.INK,
+                  font_size=style.SMALL, role=roles.label, away=None):
+        """A TeX label at the projection of the 3-D ``anchor`` plus an offset in the frame;
+        with ``away`` (a 3-D point), the offset's length along the direction from away's
+        projection to the anchor's (the offset itself where they meet)."""
+        lab = role(MathTex(tex, font_size=font_size, color=color))
+        off = np.array([offset[0], offset[1], 0.0])
+
+        def place(m):
+            p = screen(anchor)[0]
+            shift = off
+            if away is not None:
+                d = p - screen(away)[0]
+                if np.linalg.norm(d) > 0.3:
+                    d = d / np.linalg.norm(d)
+                    # far enough along d that the label's box clears the axis's end
+                    reach = abs(d[0]) * m.width / 2 + abs(d[1]) * m.height / 2
+                    shift = d * (reach + np.linalg.norm(off))
+            m.move_to(p + shift)
+        lab.add_updater(place)
+        lab.update()
+        return in_frame(lab)
+
+    def get_labels(self, screen, names):
+        """The axis names (x, y and z = f(x, y)) and the z range's ends, at the axes' tips."""
+        k = self.axis_anchors()
+        xs, ys = names
+        return in_frame(VGroup(
+            self.get_label(screen, xs, k["x"], (0.15, 0.0), role=roles.tick, away=k["x0"]),
+            self.get_label(screen, ys, k["y"], (0.15, 0.0), role=roles.tick, away=k["x0"]),
+            self.get_label(screen, "z", k["z"], (0.0, 0.3), role=roles.tick),
+            self.get_label(screen, tex_num(self.zlim[1]), k["z"], (-0.4, 0.0),
+                           style.MUTED, style.TINY, roles.tick),
+            self.get_label(screen, tex_num(self.zlim[0]), k["x0"], (-0.4, 0.0),
+                           style.MUTED, style.TINY, roles.tick)))
+
+
+__all__ = ["SurfaceCamera", "SurfaceView", "in_frame", "in_frame_family", "DEGREES"]
