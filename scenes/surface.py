@@ -158,7 +158,7 @@ class SurfaceParams(SceneParams):
                 self_check(Chain([c, f]), [t])
         zs = [samples.Z.min(), samples.Z.max(), *corners]
         zlo, zhi, _ = nice_range(min(zs), max(zs), 2)
-        view = SurfaceView(xr, yr, (zlo, zhi))
+        view = SurfaceView(xr, yr, (zlo, zhi), theta=self.theta)
         g = float(np.linalg.norm(plane.grad))  # drawn 0.1 to 0.45 of the range long
         gscale = 1.0 if g == 0 or 0.1 * span <= g <= 0.45 * span else nice_floor(0.3 * span / g)
         return SurfaceNumbers(f=f, samples=samples, plane=plane, view=view, levels=levels,
@@ -325,7 +325,7 @@ class Surface(JacvizScene, ThreeDScene):
         self.panel(rows + gap_rows[:1], [0.0, 0.4, 0.2, 0.35, 0.2, 0.5])
         self.wait(1.5)
         patch = VGroup(v.get_patch(n.patch), v.get_tangent_plane(p, n.zhalf, samples=5,
-                                                                  opacity=0.3))
+                                                                  opacity=0.0, stroke_width=2.5))
         big = VGroup(self.surf, self.plane_mob, self.floor_levels, self.axes, self.drop)
         self.play(FadeOut(big), FadeOut(self.labels), FadeIn(patch), run_time=1.0)
         top = v.to_scene([p.x0[0], p.x0[1], p.z0])

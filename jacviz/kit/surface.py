@@ -36,8 +36,10 @@ Example::
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, Camera, Dot, Line, ValueTracker, ManimColor, MathTex, Polygon, Surface, ThreeDCamera,
+from manim import (DEGREES, DOWN, LEFT, OUT, Camera, Dot, Line, ValueTracker, ManimColor, MathTex, Polygon, Surface, ThreeDCamera,
                    VGroup, VMobject, always_redraw, interpolate_color)
+from manim.mobject.three_d.three_d_utils import get_3d_vmob_unit_normal
+from manim.utils.color.core import get_shaded_rgb
 
 from ..core.fmt import tex_num
 from . import style
@@ -47,6 +49,7 @@ SURFACE_LOW = "#27415F"  # the surface's colours, low to high (neither forward n
 SURFACE_HIGH = "#7A8FB0"
 PLANE = style.HIGHLIGHT
 RESOLUTION = 24  # faces per side of the surface
+LIGHT = 9 * DOWN + 7 * LEFT + 10 * OUT  # manim's ThreeDCamera's light, fixed in space
 
 
 def in_frame(*mobs):
@@ -97,6 +100,24 @@ class SurfaceCamera(ThreeDCamera):
         self.fixed_in_frame_mobjects |= self._marked_fixed
         super().capture_mobjects(mobjects, **kwargs)
 
+    def modified_rgbas(self, vmobject, rgbas):
+        if getattr(vmobject, "jacviz_baked", False):
+            return rgbas  # shaded once, when made
+        return super().modified_rgbas(vmobject, rgbas)
+
+    def get_mobjects_to_display(self, *args, **kwargs):
+        mobjects = Camera.get_mobjects_to_display(self, *args, **kwargs)
+        rot = self.get_rotation_matrix()
+        look = self.look_point()
+
+        def depth(mob) -> float:
+            if not getattr(mob, "shade_in_3d", False):
+                return np.inf
+            c = getattr(mob, "jacviz_centre", None)
+            c = mob.get_z_index_reference_point() if c is None else c
+            return float(np.dot(c - look, rot.T)[2])
+        return sorted(mobjects, key=depth)
+
     def look_point(self) -> np.ndarray:
         """The 3-D scene point drawn where the screen shift puts the picture's centre."""
         return np.array([t.get_value() for t in self.look])
@@ -127,7 +148,8 @@ class SurfaceView:
     x and y share one scale (``size`` scene units for the longer side), z is scaled to
     ``height``; the box is centred on the scene's origin."""
 
-    def __init__(self, xlim, ylim, zlim, size: float = 4.6, height: float = 2.6):
+    def __init__(self, xlim, ylim, zlim, size: float = 4.6, height: float = 2.6,
+                 theta: float = -55.0):
         self.xlim = tuple(float(v) for v in xlim)
         self.ylim = tuple(float(v) for v in ylim)
         self.zlim = tuple(float(v) for v in zlim)
@@ -135,6 +157,10 @@ class SurfaceView:
         self.s = size / span
         self.sz = height / max(self.zlim[1] - self.zlim[0], 1e-12)
         self.c = np.array([sum(self.xlim) / 2, sum(self.ylim) / 2, sum(self.zlim) / 2])
+        # the axes start at the floor's corner farthest from a camera at angle theta (degrees)
+        th = np.radians(theta)
+        self.corner = (self.xlim[0] if np.cos(th) >= 0 else self.xlim[1],
+                       self.ylim[0] if np.sin(th) > 0 else self.ylim[1])
 
     # -- coordinates -------------------------------------------------------------------
     def to_scene(self, pts) -> np.ndarray:
@@ -168,10 +194,18 @@ class SurfaceView:
                        resolution=(nx, ny), fill_opacity=opacity, stroke_width=stroke_width,
                        stroke_color=stroke, should_make_jagged=False)
         lo, hi = ManimColor(color_low), ManimColor(color_high)
-        for face in surf:  # coloured by height (the faces' corners, in data)
-            z = float(np.mean(face.points[:, 2])) / self.sz + self.c[2]
+        for face in surf:  # coloured by height, shaded once (the light does not move)
+            centre = face.get_center()
+            z = float(centre[2]) / self.sz + self.c[2]
             k = 0.0 if zhi <= zlo else min(1.0, max(0.0, (z - zlo) / (zhi - zlo)))
-            face.set_fill(interpolate_color(lo, hi, k), opacity=opacity)
+            rgb = interpolate_color(lo, hi, k).to_rgb()
+            normal = get_3d_vmob_unit_normal(face, 0)
+            if normal[2] < 0:
+                normal = -normal
+            shaded = np.clip(get_shaded_rgb(np.array(rgb), centre, normal, LIGHT), 0, 1)
+            face.set_fill(ManimColor.from_rgb(shaded), opacity=opacity)
+            face.jacviz_baked = True  # SurfaceCamera: no shading per frame
+            face.jacviz_centre = centre  # ... and the depth order from this centre
         return surf
 
     def get_surface(self, samples, opacity: float = 0.78):
@@ -182,13 +216,14 @@ class SurfaceView:
         """A small piece of the surface (finer samples), for the zoom."""
         return self._faces(samples, SURFACE_HIGH, SURFACE_HIGH, opacity, "#10151C", 0.6)
 
-    def get_tangent_plane(self, plane, half: float, samples: int = 7, opacity: float = 0.45):
+    def get_tangent_plane(self, plane, half: float, samples: int = 7, opacity: float = 0.45,
+                          stroke_width: float = 0.8):
         """The tangent plane over the square x0 +- half (``plane``: a core TangentPlane)."""
         from ..core.surface import SurfaceSamples, square_grid
 
         g = square_grid(plane.x0, half, samples)
         s = SurfaceSamples(g[0, :, 0], g[:, 0, 1], plane(g))
-        return self._faces(s, PLANE, PLANE, opacity, PLANE, 0.8)
+        return self._faces(s, PLANE, PLANE, opacity, PLANE, stroke_width)
 
     def get_floor(self):
         """The floor's rectangle, at the bottom of the z range."""
@@ -196,18 +231,25 @@ class SurfaceView:
         corners = self.floor(np.array([[a, c], [b, c], [b, d], [a, d]]))
         return Polygon(*corners, stroke_color=style.MUTED, stroke_width=1.2, fill_opacity=0)
 
+    def _ends(self):
+        """The axes' corner and the far ends of x and y along the floor's edges."""
+        (a, b), (c, d), (xo, yo) = self.xlim, self.ylim, self.corner
+        return (xo, yo), (b if xo == a else a), (d if yo == c else c)
+
     def get_axes(self):
         """Three axis lines from the floor's back corner (x, y along the floor's edges, z up)."""
-        (a, b), (c, d), (zl, zh) = self.xlim, self.ylim, self.zlim
-        o = self.to_scene([a, d, zl])
-        return VGroup(Line(o, self.to_scene([b, d, zl])), Line(o, self.to_scene([a, c, zl])),
-                      Line(o, self.to_scene([a, d, zh]))).set_stroke(style.MUTED, 2.2)
+        (xo, yo), xe, ye = self._ends()
+        zl, zh = self.zlim
+        o = self.to_scene([xo, yo, zl])
+        return VGroup(Line(o, self.to_scene([xe, yo, zl])), Line(o, self.to_scene([xo, ye, zl])),
+                      Line(o, self.to_scene([xo, yo, zh]))).set_stroke(style.MUTED, 2.2)
 
     def axis_anchors(self) -> dict:
         """3-D scene points where the axis names and end ticks go."""
-        (a, b), (c, d), (zl, zh) = self.xlim, self.ylim, self.zlim
-        return {"x": self.to_scene([b, d, zl]), "y": self.to_scene([a, c, zl]),
-                "z": self.to_scene([a, d, zh]), "x0": self.to_scene([a, d, zl])}
+        (xo, yo), xe, ye = self._ends()
+        zl, zh = self.zlim
+        return {"x": self.to_scene([xe, yo, zl]), "y": self.to_scene([xo, ye, zl]),
+                "z": self.to_scene([xo, yo, zh]), "x0": self.to_scene([xo, yo, zl])}
 
     def polyline(self, pts3, color, width=style.CURVE_STROKE, opacity=1.0):
         line = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)

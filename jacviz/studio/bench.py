@@ -569,7 +569,31 @@ def bench_lecture(scenes):
             "detail_lecture": rows}
 
 
-PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu", "lecture")
+# -- the 3-D scene against the 2-D one it lifts -------------------------------------------------
+TARGETS["surface_vs_level_sets"] = ("<=", 3)
+
+
+def bench_surface(repeats=2):
+    """surface_vs_level_sets: `jacviz render surface` at 480p15 over `jacviz render level-sets`,
+    one process each (--jobs 1), rendered alternately side by side, TeX warm for both."""
+    pairs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("surface", "level-sets"):  # TeX compiled once, not timed
+            _cli(["preview", name, "--out", f"{tmp}/{name}.png"], tmp)
+        for k in range(repeats):  # new names each time: nothing cached by the last
+            s = _cli(["render", "surface", "--jobs", "1", "--out", f"{tmp}/s-{k}.mp4", "--quiet"],
+                     tmp)
+            ls = _cli(["render", "level-sets", "--jobs", "1", "--out", f"{tmp}/l-{k}.mp4",
+                       "--quiet"], tmp)
+            pairs.append((s, ls))
+    return {"surface_vs_level_sets": median_ratio(pairs),
+            "detail_surface": {"surface_s": statistics.median(a for a, _ in pairs),
+                               "level_sets_s": statistics.median(b for _, b in pairs),
+                               "pairs": pairs}}
+
+
+PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu", "lecture",
+         "surface")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
@@ -602,6 +626,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         "overhead": lambda: bench_overhead(scenes[:2] if quick else scenes),
         "make": bench_make,
         "cpu": lambda: bench_cpu(scenes[:2] if quick else scenes, 1 if quick else 3),
+        "surface": lambda: bench_surface(1 if quick else 2),
         "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"][:2] if quick
                                          else [n for n in scenes if n != "practice"]),
     }
