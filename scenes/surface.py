@@ -450,7 +450,8 @@ def say_surface(n) -> str:
 
 def say_levels(drawn) -> str:
     if not drawn:
-        return "None of the chosen levels is reached over this square."
+        return ("None of the chosen levels is reached over this square. The surface stays "
+                "above or below every one of them.")
     return (f"Cut the surface at the heights {join_words(say_num(c, 3) for c in drawn)}. Each "
             f"cut is a level curve: drawn on the floor, and lifted to its height on the surface.")
 
@@ -463,16 +464,17 @@ def say_plane(p) -> str:
 
 def say_zoom(n) -> str:
     return (f"Zoom in on the point. Over a square of half-width {say_num(n.half)}, the surface "
-            f"and the plane differ by up to {say_num(n.gap)}. {ZOOM} times closer, by at most "
+            f"and the plane differ by up to {say_num(n.gap)}. {say_num(ZOOM)} times closer, by at most "
             f"{say_num(n.zgap, 2)}: the surface looks flat. That is local linearity.")
 
 
 def say_gradient(p, scale) -> str:
     if p.critical:
         return ("The gradient is zero here: the tangent plane is level, and this is a critical "
-                "point of f.")
-    return (f"On the floor, the gradient {say_vec(p.grad)} points straight across the level "
-            f"curve through the point: it is perpendicular to it, as the square shows.")
+                "point of f. No level curve through it has a direction to be perpendicular to.")
+    return (f"Back on the floor, draw the gradient, {say_vec(p.grad)}, at the point. It points "
+            f"straight across the level curve through the point: the two are perpendicular, as "
+            f"the square shows.")
 
 
 def say_curve(t, t0, t1, a, flat) -> str:

@@ -100,8 +100,8 @@ class SurfaceSamples:
 
 def sample_surface(f: Map, xlim, ylim, nx: int, ny: int | None = None) -> SurfaceSamples:
     """f on an (nx x ny)-point grid of the box, every value finite; otherwise a
-    NumericError saying where: the first grid point (by distance from the box's centre,
-    then by position) where f is not finite."""
+    NumericError saying where: the first grid point (row by row from the corner
+    (xlim[0], ylim[0])) where f is not finite, and how many are."""
     _need_surface_map(f)
     ny = nx if ny is None else ny
     xs = np.linspace(float(xlim[0]), float(xlim[1]), nx)

@@ -1,0 +1,30 @@
+"""Random scalar functions f(x, y), points, curves inside the ranges, levels, ranges and camera
+angles, for surface."""
+
+from hypothesis import strategies as st
+
+from sweeps.common import map_text
+
+CURVES = ["t -> ({a}*cos(t), {b}*sin(t))", "t -> (t, {a}*t)", "t -> ({a}*t, {b}*t^2)",
+          "s -> ({a}*sin(s), {b}*cos(2*s))"]
+
+
+@st.composite
+def _draw(draw):
+    names = draw(st.sampled_from([["x", "y"], ["x1", "x2"], ["u", "v"]]))
+    r = draw(st.sampled_from([1.0, 1.5, 2.0]))
+    half = lambda: draw(st.integers(-4, 4)) / 4 * r * 0.75  # noqa: E731 - inside the ranges
+    a, b = (draw(st.integers(1, 4)) / 4 * 0.9 for _ in range(2))
+    curve = draw(st.sampled_from(CURVES + [""])).format(a=a, b=b)
+    levels = draw(st.lists(st.integers(-8, 16), min_size=1, max_size=5, unique=True))
+    return {"f": draw(map_text(names, 1)), "point": f"{half()},{half()}",
+            "curve": curve, "t_range": "-0.9,0.9" if "t^2" in curve or "(t," in curve else "0,6.28",
+            "levels": ",".join(str(c / 2) for c in levels),
+            "x_range": f"{-r},{r}", "y_range": f"{-r},{r}",
+            "phi": str(draw(st.integers(30, 80))), "theta": str(draw(st.integers(-170, 170)))}
+
+
+STRATEGY = _draw()
+
+# draws that once failed the layout check, kept: they run first in every sweep, always
+EXAMPLES: list[dict] = []
