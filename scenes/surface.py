@@ -16,11 +16,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, Create, FadeIn, FadeOut, ThreeDScene, ValueTracker,
+from manim import (DEGREES, Create, FadeIn, FadeOut, ThreeDScene, ValueTracker,
                    VGroup, Write, linear, smooth)
 
 from jacviz import Chain, Curve, JacvizError, Map, NumericError, self_check
-from jacviz.core.fmt import fmt_num, nice_floor, nice_range, plain_expr, plain_vec, tex_expr, tex_num, tex_tuple
+from jacviz.core.fmt import (fmt_num, nice_floor, nice_range, plain_expr, plain_vec, tex_expr,
+                             tex_num, tex_tuple)
 from jacviz.core.grids import level_lines, nonfinite_along
 from jacviz.core.spoken import join_words, say_num, say_vec
 from jacviz.core.surface import (TangentPlane, level_through, lift_curve, outside_box, plane_gap,
@@ -157,7 +158,7 @@ class SurfaceParams(SceneParams):
             for t in (t_range[0], 0.5 * sum(t_range)):
                 self_check(Chain([c, f]), [t])
         zs = [samples.Z.min(), samples.Z.max(), *corners]
-        zlo, zhi, _ = nice_range(min(zs), max(zs), 2)
+        zlo, zhi, _ = nice_range(min(zs), max(zs), 8)
         view = SurfaceView(xr, yr, (zlo, zhi), theta=self.theta)
         g = float(np.linalg.norm(plane.grad))  # drawn 0.1 to 0.45 of the range long
         gscale = 1.0 if g == 0 or 0.1 * span <= g <= 0.45 * span else nice_floor(0.3 * span / g)
@@ -324,8 +325,7 @@ class Surface(JacvizScene, ThreeDScene):
         rows = [self.f_mob, *self.plane_rows]
         self.panel(rows + gap_rows[:1], [0.0, 0.4, 0.2, 0.35, 0.2, 0.5])
         self.wait(1.5)
-        patch = VGroup(v.get_patch(n.patch), v.get_tangent_plane(p, n.zhalf, samples=5,
-                                                                  opacity=0.0, stroke_width=2.5))
+        patch = VGroup(v.get_patch(n.patch), v.get_plane_grid(p, n.zhalf))
         big = VGroup(self.surf, self.plane_mob, self.floor_levels, self.axes, self.drop)
         self.play(FadeOut(big), FadeOut(self.labels), FadeIn(patch), run_time=1.0)
         top = v.to_scene([p.x0[0], p.x0[1], p.z0])
@@ -354,14 +354,13 @@ class Surface(JacvizScene, ThreeDScene):
         if p.critical:
             note = style.math(r"\nabla f(x_0) = 0:\ \text{a critical point}", style.WARN)
             self.panel(base + [note], [0.0, 0.4, 0.2, 0.45])
-            self.extra = VGroup()
+            self.extra, self.grad_mob, self.square = VGroup(), None, None
             self.wait(2)
             return
         u = p.grad
         tvec = np.array([-u[1], u[0]])
         size = 0.06 * max(v.xlim[1] - v.xlim[0], v.ylim[1] - v.ylim[0])
-        level = v.polyline(v.floor(n.through), style.HIGHLIGHT, 3.5) if n.through is not None \
-            else VGroup()
+        level = [] if n.through is None else [v.polyline(v.floor(n.through), style.HIGHLIGHT, 3.5)]
         self.grad_mob = v.get_gradient(self.screen, p.x0, p.grad, n.gscale)
         self.square = v.get_right_angle(self.screen, p.x0, u, tvec, size)
         foot = v.get_dot(self.screen, lambda: v.floor(p.x0), style.POINT, 0.06)
@@ -371,10 +370,10 @@ class Surface(JacvizScene, ThreeDScene):
         if n.gscale != 1:
             rows.append(style.math(rf"\text{{arrow drawn at }} {tex_num(n.gscale)}\times",
                                    style.MUTED, style.TINY))
-        self.play(Create(level), FadeIn(foot), run_time=1.0)
+        self.play(*[Create(m) for m in level], FadeIn(foot), run_time=1.0)
         self.play(FadeIn(self.grad_mob), FadeIn(self.square), run_time=1.0)
         self.panel(base + rows, [0.0, 0.4, 0.2, 0.45] + [0.2] * (len(rows) - 1))
-        self.extra = VGroup(level, foot, self.grad_mob, self.square)
+        self.extra = VGroup(*level, foot, self.grad_mob, self.square)
         self.wait(2.5)
 
     def ride_curve(self):
@@ -391,8 +390,10 @@ class Surface(JacvizScene, ThreeDScene):
                f"z({t}) runs from {fmt_num(zlo)} to {fmt_num(zhi)} and dz/d{t} = grad f . r'({t})"
                f" reaches {fmt_num(rate)} in size.")))
         for m in (self.grad_mob, self.square):
-            m.clear_updaters()
-        self.play(FadeOut(self.extra), FadeOut(self.point_dot), FadeOut(self.drop), run_time=0.6)
+            if m is not None:  # they fade out where they are
+                m.clear_updaters()
+        self.play(*[FadeOut(m) for m in (self.extra, self.point_dot, self.drop)
+                    if m.family_members_with_points()], run_time=0.6)
         tr = ValueTracker(t0)
         st = functools.lru_cache(maxsize=4096)(
             lambda tt: lift_curve(n.f, n.curve, np.array([tt])).at(0))
@@ -420,7 +421,6 @@ class Surface(JacvizScene, ThreeDScene):
         self.ride = VGroup(dot, shadow)
 
     def top_view(self):
-        n = self.n
         self.beat("top-view", "From straight above, the surface becomes the level-sets picture: "
                               "the level curves f = c on the plane.", say=say_top())
         gone = [m for m in (getattr(self, "ride", None),) if m is not None]
@@ -464,8 +464,8 @@ def say_plane(p) -> str:
 
 def say_zoom(n) -> str:
     return (f"Zoom in on the point. Over a square of half-width {say_num(n.half)}, the surface "
-            f"and the plane differ by up to {say_num(n.gap)}. {say_num(ZOOM)} times closer, by at most "
-            f"{say_num(n.zgap, 2)}: the surface looks flat. That is local linearity.")
+            f"and the plane differ by up to {say_num(n.gap)}. {say_num(ZOOM)} times closer, by "
+            f"at most {say_num(n.zgap, 2)}: the surface looks flat. That is local linearity.")
 
 
 def say_gradient(p, scale) -> str:

@@ -205,3 +205,43 @@ def test_a_config_file_and_no_curve(tmp_path):
     frames = keyframes("surface", params, resolution=(128, 72), work=tmp_path)
     assert [n for n, _ in frames] == ["surface", "level-curves", "tangent-plane", "zoom",
                                       "gradient", "top-view"]
+
+
+def test_a_critical_point_has_a_level_plane_and_no_arrow(tmp_path):
+    from jacviz.studio.dry_run import keyframes
+    from jacviz.studio.request import resolve_params
+
+    params = resolve_params("surface", {"point": "0,0"})
+    n = params.built
+    assert n.plane.critical and n.plane.coefficients == pytest.approx((0, 0, 0))
+    assert n.through is None and n.gap == pytest.approx(2 * n.half ** 2)
+    frames, problems = keyframes("surface", params, resolution=(128, 72), work=tmp_path,
+                                 check_layout=True)
+    assert [name for name, _ in frames][4] == "gradient" and not problems, problems
+
+
+def test_the_kits_docstring_example_draws_a_surface(tmp_path):
+    """SurfaceView's docstring example runs (as the kit's other components' do)."""
+    import inspect
+    import re
+    import textwrap
+
+    from manim import tempconfig
+
+    from jacviz.kit.surface import SurfaceView
+
+    code = re.search(r"\.\. code-block:: python\n\n(.*)", inspect.getdoc(SurfaceView), re.S)
+    namespace = {}
+    exec("from manim import *\nfrom jacviz.kit import *\nfrom jacviz import *", namespace)
+    exec(textwrap.dedent(code.group(1)), namespace)
+    opts = {"pixel_width": 427, "pixel_height": 240, "media_dir": str(tmp_path), "frame_rate": 5,
+            "write_to_movie": False, "disable_caching": True, "verbosity": "WARNING",
+            "progress_bar": "none"}
+    with tempconfig(opts):
+        scene = namespace["SurfaceViewExample"](skip_animations=True)
+        scene.render()
+        scene.renderer.update_frame(scene)
+        frame = np.array(scene.renderer.get_frame())
+    assert len(scene.mobjects[1]) == 24 * 24  # the faces
+    lit = frame[..., :3].max(axis=-1) > 60
+    assert lit.mean() > 0.1  # the surface fills a good part of the frame

@@ -21,23 +21,14 @@ parts a live readout makes afresh every frame.
 Speed (issue 19): the surface is built once and only projected per frame (the camera moves,
 nothing is re-triangulated); 24 x 24 faces keep the silhouette smooth at 480p.
 
-Example::
-
-    class SurfaceExample(ThreeDScene):
-        def construct(self):
-            from jacviz import Map
-            from jacviz.core.surface import sample_surface
-            f = Map("(x, y) -> x^2 + y^2")
-            view = SurfaceView((-1.5, 1.5), (-1.5, 1.5), (0.0, 4.5))
-            self.set_camera_orientation(phi=60 * DEGREES, theta=-50 * DEGREES)
-            self.add(view.get_axes(), view.get_surface(sample_surface(f, (-1.5, 1.5), (-1.5, 1.5), 25)))
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, Camera, Dot, Line, ValueTracker, ManimColor, MathTex, Polygon, Surface, ThreeDCamera,
-                   VGroup, VMobject, always_redraw, interpolate_color)
+from manim import (DEGREES, DOWN, LEFT, OUT, Camera, Dot, Line, ManimColor, MathTex, Polygon,
+                   Surface, ThreeDCamera, ValueTracker, VGroup, VMobject, always_redraw,
+                   interpolate_color)
 from manim.mobject.three_d.three_d_utils import get_3d_vmob_unit_normal
 from manim.utils.color.core import get_shaded_rgb
 
@@ -146,7 +137,22 @@ class SurfaceView:
     """Data (x, y, z) in the box xlim x ylim x zlim, as the scene's 3-D space.
 
     x and y share one scale (``size`` scene units for the longer side), z is scaled to
-    ``height``; the box is centred on the scene's origin."""
+    ``height``; the box is centred on the scene's origin.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        class SurfaceViewExample(ThreeDScene):
+            def construct(self):
+                from jacviz.core.surface import sample_surface
+                from jacviz.kit.surface import SurfaceView
+                f = Map("(x, y) -> x^2 + y^2")
+                view = SurfaceView((-1.5, 1.5), (-1.5, 1.5), (0.0, 4.5))
+                self.set_camera_orientation(phi=60 * DEGREES, theta=-55 * DEGREES)
+                samples = sample_surface(f, (-1.5, 1.5), (-1.5, 1.5), 25)
+                self.add(view.get_axes(), view.get_surface(samples))
+    """
 
     def __init__(self, xlim, ylim, zlim, size: float = 4.6, height: float = 2.6,
                  theta: float = -55.0):
@@ -161,6 +167,9 @@ class SurfaceView:
         th = np.radians(theta)
         self.corner = (self.xlim[0] if np.cos(th) >= 0 else self.xlim[1],
                        self.ylim[0] if np.sin(th) > 0 else self.ylim[1])
+        # ... and x and y run along the front edges, so that their names stay outside
+        self.front = (self.xlim[1] if np.cos(th) > 1e-9 else self.xlim[0],
+                      self.ylim[0] if np.sin(th) < 1e-9 else self.ylim[1])
 
     # -- coordinates -------------------------------------------------------------------
     def to_scene(self, pts) -> np.ndarray:
@@ -179,7 +188,8 @@ class SurfaceView:
         return self.to_scene(np.concatenate([p, zz], axis=1))
 
     # -- parts in 3-D --------------------------------------------------------------------
-    def _faces(self, samples, color_low, color_high, opacity, stroke, stroke_width):
+    def _faces(self, samples, color_low, color_high, opacity, stroke, stroke_width,
+               stroke_opacity=1.0):
         """A manim Surface through the sampled points (``samples.Z`` on xs x ys)."""
         xs, ys, Z = samples.xs, samples.ys, samples.Z
         nx, ny = len(xs) - 1, len(ys) - 1
@@ -192,7 +202,8 @@ class SurfaceView:
 
         surf = Surface(point, u_range=(xs[0], xs[-1]), v_range=(ys[0], ys[-1]),
                        resolution=(nx, ny), fill_opacity=opacity, stroke_width=stroke_width,
-                       stroke_color=stroke, should_make_jagged=False)
+                       stroke_color=stroke, stroke_opacity=stroke_opacity,
+                       should_make_jagged=False)
         lo, hi = ManimColor(color_low), ManimColor(color_high)
         for face in surf:  # coloured by height, shaded once (the light does not move)
             centre = face.get_center()
@@ -210,11 +221,12 @@ class SurfaceView:
 
     def get_surface(self, samples, opacity: float = 0.78):
         """The shaded surface over the sampled grid (faces: the grid's cells)."""
-        return self._faces(samples, SURFACE_LOW, SURFACE_HIGH, opacity, "#10151C", 0.5)
+        # the mesh faint: it shows the shape without a texture the encoder must keep
+        return self._faces(samples, SURFACE_LOW, SURFACE_HIGH, opacity, "#10151C", 0.5, 0.35)
 
     def get_patch(self, samples, opacity: float = 0.9):
         """A small piece of the surface (finer samples), for the zoom."""
-        return self._faces(samples, SURFACE_HIGH, SURFACE_HIGH, opacity, "#10151C", 0.6)
+        return self._faces(samples, SURFACE_HIGH, SURFACE_HIGH, opacity, "#10151C", 0.6, 0.5)
 
     def get_tangent_plane(self, plane, half: float, samples: int = 7, opacity: float = 0.45,
                           stroke_width: float = 0.8):
@@ -225,30 +237,40 @@ class SurfaceView:
         s = SurfaceSamples(g[0, :, 0], g[:, 0, 1], plane(g))
         return self._faces(s, PLANE, PLANE, opacity, PLANE, stroke_width)
 
+    def get_plane_grid(self, plane, half: float, lines: int = 5, width: float = 2.5):
+        """The tangent plane over x0 +- half as a grid of lines (drawn over the surface's faces:
+        where the two cannot be told apart, the grid shows the plane lying on the surface)."""
+        from ..core.surface import square_grid
+
+        g = square_grid(plane.x0, half, lines)
+        z = plane(g)
+        pts = self.to_scene(np.concatenate([g, z[..., None]], axis=-1))
+        return VGroup(*[self.polyline(pts[i], PLANE, width) for i in range(lines)],
+                      *[self.polyline(pts[:, j], PLANE, width) for j in range(lines)])
+
     def get_floor(self):
         """The floor's rectangle, at the bottom of the z range."""
         (a, b), (c, d) = self.xlim, self.ylim
         corners = self.floor(np.array([[a, c], [b, c], [b, d], [a, d]]))
         return Polygon(*corners, stroke_color=style.MUTED, stroke_width=1.2, fill_opacity=0)
 
-    def _ends(self):
-        """The axes' corner and the far ends of x and y along the floor's edges."""
-        (a, b), (c, d), (xo, yo) = self.xlim, self.ylim, self.corner
-        return (xo, yo), (b if xo == a else a), (d if yo == c else c)
-
     def get_axes(self):
-        """Three axis lines from the floor's back corner (x, y along the floor's edges, z up)."""
-        (xo, yo), xe, ye = self._ends()
+        """The x and y axes along the floor's front edges (seen from the camera at ``theta``),
+        each from its least value to its largest, and the z axis up from the back corner."""
+        (a, b), (c, d), (xo, yo), (xf, yf) = self.xlim, self.ylim, self.corner, self.front
         zl, zh = self.zlim
-        o = self.to_scene([xo, yo, zl])
-        return VGroup(Line(o, self.to_scene([xe, yo, zl])), Line(o, self.to_scene([xo, ye, zl])),
-                      Line(o, self.to_scene([xo, yo, zh]))).set_stroke(style.MUTED, 2.2)
+        return VGroup(Line(self.to_scene([a, yf, zl]), self.to_scene([b, yf, zl])),
+                      Line(self.to_scene([xf, c, zl]), self.to_scene([xf, d, zl])),
+                      Line(self.to_scene([xo, yo, zl]), self.to_scene([xo, yo, zh]))
+                      ).set_stroke(style.MUTED, 2.2)
 
     def axis_anchors(self) -> dict:
-        """3-D scene points where the axis names and end ticks go."""
-        (xo, yo), xe, ye = self._ends()
+        """3-D scene points where the axis names (at each axis's largest value) and the z
+        range's ends go; "xs" and "ys" are the starts of x and y."""
+        (a, b), (c, d), (xo, yo), (xf, yf) = self.xlim, self.ylim, self.corner, self.front
         zl, zh = self.zlim
-        return {"x": self.to_scene([xe, yo, zl]), "y": self.to_scene([xo, ye, zl]),
+        return {"x": self.to_scene([b, yf, zl]), "y": self.to_scene([xf, d, zl]),
+                "xs": self.to_scene([a, yf, zl]), "ys": self.to_scene([xf, c, zl]),
                 "z": self.to_scene([xo, yo, zh]), "x0": self.to_scene([xo, yo, zl])}
 
     def polyline(self, pts3, color, width=style.CURVE_STROKE, opacity=1.0):
@@ -315,6 +337,8 @@ class SurfaceView:
         with ``away`` (a 3-D point), the offset's length along the direction from away's
         projection to the anchor's (the offset itself where they meet)."""
         lab = role(MathTex(tex, font_size=font_size, color=color))
+        # a backdrop: a label may sit over the surface (the z axis's foot, behind it)
+        lab.add_background_rectangle(color=style.BACKGROUND, opacity=0.8, buff=0.05)
         off = np.array([offset[0], offset[1], 0.0])
 
         def place(m):
@@ -337,13 +361,14 @@ class SurfaceView:
         k = self.axis_anchors()
         xs, ys = names
         return in_frame(VGroup(
-            self.get_label(screen, xs, k["x"], (0.15, 0.0), role=roles.tick, away=k["x0"]),
-            self.get_label(screen, ys, k["y"], (0.15, 0.0), role=roles.tick, away=k["x0"]),
+            self.get_label(screen, xs, k["x"], (0.15, 0.0), role=roles.tick, away=k["xs"]),
+            self.get_label(screen, ys, k["y"], (0.15, 0.0), role=roles.tick, away=k["ys"]),
             self.get_label(screen, "z", k["z"], (0.0, 0.3), role=roles.tick),
             self.get_label(screen, tex_num(self.zlim[1]), k["z"], (-0.4, 0.0),
                            style.MUTED, style.TINY, roles.tick),
             self.get_label(screen, tex_num(self.zlim[0]), k["x0"], (-0.4, 0.0),
-                           style.MUTED, style.TINY, roles.tick)))
+                           style.MUTED, style.TINY, roles.tick,
+                           away=self.to_scene([*self.c[:2], self.zlim[0]]))))
 
 
 __all__ = ["SurfaceCamera", "SurfaceView", "in_frame", "in_frame_family", "DEGREES"]
