@@ -299,7 +299,7 @@ class Surface(JacvizScene, ThreeDScene):
         top = v.to_scene([x0[0], x0[1], p.z0])
         self.point_dot = v.get_dot(self.screen, lambda: top)
         self.drop = v.drop_line(x0, p.z0)
-        self.plane_mob = v.get_tangent_plane(p, n.half)
+        self.plane_mob = VGroup(v.get_tangent_plane(p, n.half), v.get_plane_grid(p, n.half, 7, 1.6))
         self.play(FadeOut(self.lifted), Create(self.drop), FadeIn(self.point_dot), run_time=1.0)
         rows = [style.math(rf"x_0 = {tex_tuple(x0)},\ z_0 = {tex_num(p.z0)}", style.POINT),
                 ColoredTex((r"\nabla f(x_0) = ", style.BACKWARD),

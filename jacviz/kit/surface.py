@@ -222,7 +222,7 @@ class SurfaceView:
     def get_surface(self, samples, opacity: float = 0.78):
         """The shaded surface over the sampled grid (faces: the grid's cells)."""
         # the mesh faint: it shows the shape without a texture the encoder must keep
-        return self._faces(samples, SURFACE_LOW, SURFACE_HIGH, opacity, "#10151C", 0.5, 0.35)
+        return self._faces(samples, SURFACE_LOW, SURFACE_HIGH, opacity, "#10151C", 0.5, 0.18)
 
     def get_patch(self, samples, opacity: float = 0.9):
         """A small piece of the surface (finer samples), for the zoom."""
@@ -361,8 +361,8 @@ class SurfaceView:
         k = self.axis_anchors()
         xs, ys = names
         return in_frame(VGroup(
-            self.get_label(screen, xs, k["x"], (0.15, 0.0), role=roles.tick, away=k["xs"]),
-            self.get_label(screen, ys, k["y"], (0.15, 0.0), role=roles.tick, away=k["ys"]),
+            self.get_label(screen, xs, k["x"], (0.3, 0.0), role=roles.tick, away=k["xs"]),
+            self.get_label(screen, ys, k["y"], (0.3, 0.0), role=roles.tick, away=k["ys"]),
             self.get_label(screen, "z", k["z"], (0.0, 0.3), role=roles.tick),
             self.get_label(screen, tex_num(self.zlim[1]), k["z"], (-0.4, 0.0),
                            style.MUTED, style.TINY, roles.tick),
