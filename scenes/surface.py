@@ -31,7 +31,10 @@ from jacviz.kit.readout import stack
 from jacviz.kit.surface import RESOLUTION, SurfaceCamera, SurfaceView, in_frame
 
 PANEL_LEFT = 2.05  # the readout panel, from here to the right margin
-SHIFT = np.array([-2.55, -0.45, 0.0])  # where the 3-D picture sits in the frame
+# where the 3-D picture sits in the frame: left of the panel, below the title (x0, x1, y0, y1),
+# with room for the axis names
+PICTURE = (-style.frame_width() / 2 + style.MARGIN + 0.45, PANEL_LEFT - 0.45,
+           style.content_bottom() + 0.45, style.CONTENT_TOP - 0.35)
 SAMPLES = 361  # along the curve
 ZOOM = 25  # the zoomed patch is this many times smaller than the plane's first patch
 
@@ -215,9 +218,7 @@ class Surface(JacvizScene, ThreeDScene):
     def construct(self):
         n = self.n
         self.view = n.view
-        self.camera.screen_shift = SHIFT
-        self.set_camera_orientation(phi=self.params.phi * DEGREES,
-                                    theta=self.params.theta * DEGREES)
+        self.fit_picture()
         self.pw = style.frame_width() / 2 - style.MARGIN - PANEL_LEFT
         self.top, self.bottom = style.CONTENT_TOP, style.content_bottom()
         self.show_surface()
@@ -228,6 +229,29 @@ class Surface(JacvizScene, ThreeDScene):
         if n.along is not None:
             self.ride_curve()
         self.top_view()
+
+    def fit_picture(self):
+        """The camera's zoom and the picture's shift that put the box of the surface (seen at
+        phi, theta, and from above at the end) inside PICTURE, as large as fits."""
+        v, cam = self.view, self.camera
+        corners = v.to_scene(np.array([[x, y, z] for x in v.xlim for y in v.ylim
+                                       for z in v.zlim]))
+        cam.screen_shift = np.zeros(3)
+        extents = []
+        for phi, theta, focal in ((0.0, -90.0, 400.0),
+                                  (self.params.phi, self.params.theta, 20.0)):
+            self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES,
+                                        focal_distance=focal, zoom=1.0)
+            extents.append(self.screen(corners))
+        x0, x1, y0, y1 = PICTURE
+        lo, hi = extents[1].min(axis=0), extents[1].max(axis=0)  # the view at phi, theta
+        mid = (lo + hi) / 2
+        both = np.concatenate(extents) - mid
+        zoom = min(1.25, (x1 - x0) / 2 / np.abs(both[:, 0]).max(),
+                   (y1 - y0) / 2 / np.abs(both[:, 1]).max())
+        cam.screen_shift = np.array([(x0 + x1) / 2, (y0 + y1) / 2, 0.0]) - zoom * mid
+        self.zoom0 = float(zoom)
+        self.set_camera_orientation(zoom=self.zoom0)
 
     def panel(self, rows, gaps, bottom=None, *more):
         """The panel shows these rows (stacked from the top, fixed in the frame): rows shown
@@ -294,7 +318,7 @@ class Surface(JacvizScene, ThreeDScene):
         self.beat("tangent-plane",
                   f"At x0 = {plain_vec(x0)}: z0 = f(x0) = {fmt_num(p.z0)} and grad f(x0) = "
                   f"{plain_vec(p.grad)}; the tangent plane is z = {fmt_num(p.z0)} + "
-                  f"{plain_vec(p.grad)} . (x - x0) = {plane_text(a, b, c)}.",
+                  f"{plain_vec(p.grad)} . (x - x0) = {plane_text(a, b, c, n.f.input_names)}.",
                   say=say_plane(p))
         top = v.to_scene([x0[0], x0[1], p.z0])
         self.point_dot = v.get_dot(self.screen, lambda: top)
@@ -305,7 +329,8 @@ class Surface(JacvizScene, ThreeDScene):
                 ColoredTex((r"\nabla f(x_0) = ", style.BACKWARD),
                            (tex_tuple(p.grad), style.BACKWARD)),
                 style.math(r"z = z_0 + \nabla f(x_0)\cdot(x - x_0)", style.HIGHLIGHT),
-                style.math("z = " + plane_tex(a, b, c), style.HIGHLIGHT)]
+                style.math("z = " + plane_tex(a, b, c, [tex_expr(s) for s in n.f.inputs]),
+                           style.HIGHLIGHT)]
         self.play(FadeIn(self.plane_mob), run_time=1.2)
         self.plane_rows = rows
         self.panel([self.f_mob, *rows], [0.0, 0.4, 0.2, 0.35, 0.2])
@@ -329,7 +354,7 @@ class Surface(JacvizScene, ThreeDScene):
         big = VGroup(self.surf, self.plane_mob, self.floor_levels, self.axes, self.drop)
         self.play(FadeOut(big), FadeOut(self.labels), FadeIn(patch), run_time=1.0)
         top = v.to_scene([p.x0[0], p.x0[1], p.z0])
-        zoom = 2.4 / (n.zhalf * v.s)
+        zoom = self.zoom0 * 2.4 / (n.zhalf * v.s)
         self.move_camera(zoom=zoom, added_anims=self.camera.look_at(top), run_time=3,
                          rate_func=smooth)
         self.remove(*self.camera.look)
@@ -345,10 +370,11 @@ class Surface(JacvizScene, ThreeDScene):
             f"On the floor, grad f(x0) = {plain_vec(p.grad)} (blue) is perpendicular to the "
             f"level curve f = {fmt_num(p.z0)} through x0 (the square marks the right angle)."))
         patch, big = self.zoomed
-        self.move_camera(zoom=1.0, added_anims=self.camera.look_at(np.zeros(3)), run_time=2,
-                         rate_func=smooth)
-        self.remove(*self.camera.look)
-        self.play(FadeOut(patch), FadeIn(VGroup(*[m for m in big if m is not self.plane_mob])),
+        self.play(FadeOut(patch), run_time=0.6)
+        self.camera.zoom_tracker.set_value(self.zoom0)  # back out, in a cut
+        for t in self.camera.look:
+            t.set_value(0.0)
+        self.play(FadeIn(VGroup(*[m for m in big if m is not self.plane_mob])),
                   FadeIn(self.labels), run_time=1.0)
         base = [self.f_mob, *self.plane_rows[:2]]
         if p.critical:
@@ -433,12 +459,27 @@ class Surface(JacvizScene, ThreeDScene):
 
 
 # -- the plane's equation, written from the core's coefficients --------------------------------
-def plane_text(a, b, c) -> str:
-    return f"{fmt_num(a)} x + {fmt_num(b)} y + {fmt_num(c)}".replace("+ -", "- ")
+def _plane(coefs, names, num, sep) -> str:
+    """a x + b y + c with the inputs' names, zero terms left out, 1 x written x."""
+    out = []
+    for k, name in zip(coefs, names):
+        text = num(k)
+        if text in ("0", "-0"):
+            continue
+        if name and text in ("1", "-1"):
+            text = text[:-1]
+        out.append(text + (sep + name if name and text not in ("", "-") else name))
+    if not out:
+        return "0"
+    return " + ".join(out).replace("+ -", "- ")
 
 
-def plane_tex(a, b, c) -> str:
-    return f"{tex_num(a)}x + {tex_num(b)}y + {tex_num(c)}".replace("+ -", "- ")
+def plane_text(a, b, c, names=("x", "y")) -> str:
+    return _plane((a, b, c), (*names, ""), fmt_num, " ")
+
+
+def plane_tex(a, b, c, names=("x", "y")) -> str:
+    return _plane((a, b, c), (*names, ""), tex_num, "")
 
 
 # -- narration: each beat in words, numbers from the core -------------------------------------

@@ -245,3 +245,11 @@ def test_the_kits_docstring_example_draws_a_surface(tmp_path):
     assert len(scene.mobjects[1]) == 24 * 24  # the faces
     lit = frame[..., :3].max(axis=-1) > 60
     assert lit.mean() > 0.1  # the surface fills a good part of the frame
+
+
+def test_the_planes_equation_as_written():
+    from jacviz.scenes.surface import plane_tex, plane_text
+
+    assert plane_text(1.2, 1.6, -1.0) == "1.2 x + 1.6 y - 1"
+    assert plane_text(1.0, 0.0, 0.0) == "x" and plane_text(0.0, 0.0, 0.0) == "0"
+    assert plane_tex(-1.0, 0.5, 2.0, ["u", "v"]) == "-u + 0.5v + 2"

@@ -367,8 +367,7 @@ class SurfaceView:
             self.get_label(screen, tex_num(self.zlim[1]), k["z"], (-0.4, 0.0),
                            style.MUTED, style.TINY, roles.tick),
             self.get_label(screen, tex_num(self.zlim[0]), k["x0"], (-0.4, 0.0),
-                           style.MUTED, style.TINY, roles.tick,
-                           away=self.to_scene([*self.c[:2], self.zlim[0]]))))
+                           style.MUTED, style.TINY, roles.tick)))
 
 
 __all__ = ["SurfaceCamera", "SurfaceView", "in_frame", "in_frame_family", "DEGREES"]
