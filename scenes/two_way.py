@@ -22,21 +22,43 @@ from jacviz.core.maps import image_gaps
 from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
-from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
+from jacviz.kit.layout.base import texts
+from jacviz.kit.layout.timing import needed_seconds
+from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid, projection_pair
 
 FWD, BWD, PT, INK, HL, MUTED = (style.FORWARD, style.BACKWARD, style.POINT, style.INK,
                                 style.HIGHLIGHT, style.MUTED)
 
 
+FREE = "zwsrqpabcehjkmn"  # letters for spaces without a stem of their own (then z_k)
+
+
 def space_names(chain):
-    """(TeX, plain) name of every space: the stem of its coordinates' names (x1, x2 -> x);
-    z_k where a space has no common stem or shares it with another."""
+    """(TeX, plain) name of every space: the stem of its coordinates' names (x1, x2 -> x).
+    A space with no common stem, or with one another space shares, or with one that is
+    also a coordinate's name elsewhere (an input named y beside an output space y), takes
+    a letter no space and no coordinate uses; z_k only when every such letter is taken.
+    So no two things on screen share a name: the space, its point s_0, its arrow ds."""
+    coords = [set(names) for names in chain.space_names]
     stems = []
     for names in chain.space_names:
         s = {re.sub(r"[_0-9]+$", "", nm) for nm in names}
         stems.append(s.pop() if len(s) == 1 and "" not in s else None)
-    return [(tex_name(s), s) if s and stems.count(s) == 1 else (f"z_{{{k}}}", f"z{k}")
-            for k, s in enumerate(stems)]
+    taken = set().union(*coords) | {s for s in stems if s} | {"d", "f", "D", "T", "s", "grad"}
+    taken |= {mp.name for mp in chain.maps}
+    out = []
+    for k, s in enumerate(stems):
+        elsewhere = set().union(*(c for j, c in enumerate(coords) if j != k))
+        if s and stems.count(s) == 1 and s not in elsewhere and s not in ("d", "s", "T"):
+            out.append((tex_name(s), s))
+            continue
+        free = next((c for c in FREE if c not in taken), None)
+        if free is None:
+            out.append((f"z_{{{k}}}", f"z{k}"))
+        else:
+            taken.add(free)
+            out.append((free, free))
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,6 +164,18 @@ class TwoWay(JacvizScene):
         nm = self.n.names[k]
         return f"grad_{nm[1]}" if plain else rf"\mathrm{{grad}}_{{{nm[0]}}}"
 
+    def comp(self, k):
+        """TeX of the maps from the input to space k: f_1, f_2 o f_1, f_k o ... o f_1."""
+        F = [m[0] for m in self.n.maps[:k]]
+        return F[0] if k == 1 else rf"{F[1]}\circ {F[0]}" if k == 2 else \
+            rf"{F[-1]}\circ\cdots\circ {F[0]}"
+
+    @staticmethod
+    def reading(*mobs) -> float:
+        """Seconds the texts in ``mobs`` need to be read (the layout check's reading time:
+        1 s + 0.25 s a word), the longest of them, and a little more."""
+        return max((needed_seconds(t) for t in texts(list(mobs))), default=0.0) + 0.1
+
     def at(self, k, plain=False):
         return f"{self.n.names[k][1]}0" if plain else f"{{{self.n.names[k][0]}}}_0"
 
@@ -163,49 +197,75 @@ class TwoWay(JacvizScene):
                   *[GrowArrow(a) if isinstance(a, Arrow) else Write(a)
                     for link in self.links for a in link], run_time=1.0)
         self.play(FadeIn(self.defs), run_time=0.8)
-        self.wait(1.5)
+        self.wait(max(1.5, self.reading(self.defs)))
 
     def layout(self):
-        """Panels, map arrows, the scales, every arrow, curve and label, the bands below."""
+        """Panels, map arrows, every arrow, curve and label, the bands below.  Each space is
+        drawn with its own scales, one for its arrow d and its true image, one for its
+        gradient (each arrow's label says its scale), and a 3-D space is projected on the
+        two coordinates that keep most of both arrows (its title says which)."""
         n, tr = self.n, self.n.tr
         self.grid = grid = panel_grid(n.K + 1, style.CONTENT_TOP, (-0.25, -2.15))
         self.panels, self.feet = [], VGroup()
         for k, (d, (nm, _)) in enumerate(zip(n.dims, n.names)):
             coords = [tex_name(c) for c in n.chain.space_names[k]]
-            drawn = rf"\!:\ {coords[0]},{coords[1]}\ \text{{drawn}}" if d == 3 else ""
+            drawn = projection_pair([tr.pushforward[k], tr.pullback[k]]) if d == 3 else (0, 1)
+            onto = (rf"\ \text{{on}}\ {coords[drawn[0]]},{coords[drawn[1]]}" if d == 3 else "")
             p = SpacePanel(d, coords, tr.points[k], width=grid.width, height=grid.height,
-                           center=grid.centers[k], title_height=grid.head - 0.14,
-                           title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + drawn)
-            p.dot_mob = p.dot()
+                           center=grid.centers[k], title_height=grid.head - 0.14, drawn=drawn,
+                           title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + onto)
+            p.dot_mob = p.dot(radius=0.05).set_z_index(0)  # under the arrows, never on them
             self.panels.append(p)
             self.feet.add(self.foot(k, ColoredTex((f"{self.at(k)} = {tex_vec(tr.points[k])}", PT))))
         self.links = map_links(self.panels, [m[0] for m in n.maps], grid)
-        # one magnification for perturbations and their true images, one scale for gradients
-        self.M = SpacePanel.common_scale(self.panels, [
-            np.vstack([tr.pushforward[k][None, :], tr.images[k] - tr.points[k]])
-            for k in range(n.K + 1)])
-        self.S = SpacePanel.common_scale(self.panels, tr.pullback)
+        # each space its own scales: one for its arrow d and the arrow's true image (the
+        # image cut at the window's edge when it would leave the arrow too short), one for
+        # its gradient
+        cover = [tr.images[k] - tr.points[k] for k in range(n.K + 1)]
+        self.M = [p.own_scale(tr.pushforward[k], cover[k] if k else None)
+                  for k, p in enumerate(self.panels)]
+        self.S = [p.own_scale(tr.pullback[k], kind="backward") for k, p in enumerate(self.panels)]
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
         size = style.TINY if grid.width < 3.4 else style.SMALL
         for k, p in enumerate(self.panels):
-            ends = [p.arrow_ends(tr.pushforward[k], self.M),
-                    p.arrow_ends(tr.pullback[k], self.S, "backward")]
+            ends = [p.arrow_ends(tr.pushforward[k], self.M[k]),
+                    p.arrow_ends(tr.pullback[k], self.S[k], "backward")]
             self.fwd.append(style.forward_arrow(*ends[0]).set_z_index(3))
             self.bwd.append(style.backward_arrow(*ends[1], stroke_width=5).set_z_index(1))
             stuff = [p.axes, p.tick_labels, p.dot_mob, self.fwd[k], self.bwd[k]]
             if k > 0:  # wide and under the arrow: where the two coincide the curve is a halo
-                cur = p.curve(tr.images[k], kind="forward", scale=self.M).set_z_index(2)
+                cur = p.curve(tr.images[k], kind="forward", scale=self.M[k],
+                              clip=True).set_z_index(2)
                 stuff.append(VGroup(cur, Dot(cur.get_end(), radius=0.06, color=HL).set_z_index(2)))
                 self.curves.add(stuff[-1])
             labels = p.place_labels([ColoredTex((self.d(k), FWD), font_size=size),
                                      ColoredTex((self.g(k), BWD), font_size=size)], ends, stuff)
             self.flab.append(labels[0]), self.blab.append(labels[1])
+        self.scales = self.panel_scales()
         top = min(f.get_bottom()[1] for f in self.feet) - 0.08
         self.bands = Bands(top, style.content_bottom(), 1.5 if max(n.dims) == 3 else 1.1)
         c = self.bands.count  # the band of each kind of row, when there are 3, 2 or 1
         self.band_of = dict(forward=0, image=min(c - 1, 1), backward=min(c - 1, 1),
                             duality=2 if c == 3 else 0)
         self.defs = self.definitions(top, style.content_bottom())
+
+    def panel_scales(self):
+        """Each panel's own scales at the right of its title row: [x M_k] for its arrow d
+        (orange), [x S_k] for its gradient (blue); the title moves left to make room."""
+        out = []
+        for k, p in enumerate(self.panels):
+            pair = [ColoredTex((rf"[\times{tex_num(m)}]", col), font_size=style.TINY)
+                    for m, col in ((self.M[k], FWD), (self.S[k], BWD))]
+            VGroup(*pair).arrange(RIGHT, buff=0.12)
+            style.fit(VGroup(*pair), p.box.width * 0.55)
+            VGroup(*pair).next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
+            room = p.box.width - VGroup(*pair).width - 0.15
+            if p.title.width > room:
+                style.fit(p.title, room)
+            p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
+            VGroup(*pair).set_y(p.title.get_y())
+            out.append(pair)
+        return out
 
     def foot(self, k, mob):
         style.fit(mob, self.grid.width, self.grid.foot - 0.1)
@@ -258,11 +318,13 @@ class TwoWay(JacvizScene):
         n, push = self.n, self.n.tr.pushforward
         steps = ", ".join(f"{self.d(k + 1, True)} = D{n.maps[k][1]}({self.at(k, True)}) "
                           f"{self.d(k, True)} = {plain_vec(push[k + 1])}" for k in range(n.K))
+        scales = ", ".join(f"{self.d(k, True)} x {fmt_num(m)}" for k, m in enumerate(self.M))
         self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
-                  f"map first: {steps}. The arrows are drawn {fmt_num(self.M)} times longer than "
-                  f"they are.", say=say_push(self))
+                  f"map first: {steps}. Each space draws its arrow at its own scale, shown "
+                  f"above its panel: {scales}.", say=say_push(self))
         self.play(FadeOut(self.defs), *self.note(0, (self.fwd_names(), FWD), (
-            rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=0.6)
+            r"\ \text{drawn}\ [\times k]:\ k\text{ times longer}", FWD)),
+                  *[FadeIn(sc[0]) for sc in self.scales], run_time=0.6)
         self.sweep("forward")
 
     def sweep(self, kind):
@@ -278,6 +340,8 @@ class TwoWay(JacvizScene):
             self.play(Indicate(self.links[k], color=style.KIND_COLOR[kind]), *self.bands.step(
                 self.band_of[kind], self.equation(kind, k), k, kind, "left" if fwd else "right"))
             self.play(TransformFromCopy(arrows[src], arrows[dst]), FadeIn(labels[dst]))
+            step = self.bands.held[self.band_of[kind]][1]  # on screen since the last play
+            self.wait(max(0.0, self.reading(*[m for _, m in step]) - 1.0))
         self.wait(1.5)
 
     # -- beat 3 -------------------------------------------------------------------------
@@ -298,23 +362,23 @@ class TwoWay(JacvizScene):
         for k in (n.K - 1, n.K):
             c = self.compared[k] = n.image_vs_prediction(k, "tex")  # as drawn (tests read it)
             rows.add(ColoredTex(
-                (rf"{n.names[k][0]}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
+                (rf"{self.comp(k)}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
                 (rf"{self.at(k)} + {self.d(k)} = {c.b}", FWD),
                 (r"\ \ \text{coincide}" if c.equal else rf"\ \ {c.note}" if c.note else "",
                  MUTED)))
         rows.arrange(RIGHT, buff=0.6)
         if rows.width > style.safe_width() / 0.9:  # too long for one line: one under the other
             rows.arrange(DOWN, buff=0.12)
-        imgs = [n.names[k][0] + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
+        imgs = [self.comp(k) + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
         legend = ColoredTex((r"\text{curve: the true image }s\mapsto " + imgs[0] + (
             r",\ " if n.K == 2 else r",\dots,") + imgs[1] + r",\ 0\le s\le 1", HL),
                             (r"\qquad \text{arrow: the linear prediction}", FWD),
                             font_size=style.TINY)
         self.play(*[Create(c) for c in self.curves], *self.note(
             0, (self.fwd_names(), FWD), (r"\text{ and their true images}", HL),
-            (rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=1.5)
+            (r"\ \text{drawn}\ [\times k]", FWD)), run_time=1.5)
         self.play(*self.bands.put(self.band_of["image"], VGroup(legend, rows).arrange(DOWN)))
-        self.wait(2.0)
+        self.wait(max(2.0, self.reading(legend, rows)))
 
     # -- beat 4 -------------------------------------------------------------------------
     def pull_back(self):
@@ -322,11 +386,13 @@ class TwoWay(JacvizScene):
         steps = ", ".join(f"{self.g(k, True)} = D{n.maps[k][1]}({self.at(k, True)})^T "
                           f"{self.g(k + 1, True)} = {plain_vec(pull[k])}"
                           for k in reversed(range(n.K)))
+        scales = ", ".join(f"{self.g(k, True)} x {fmt_num(m)}" for k, m in enumerate(self.S))
         self.beat("pull-back", f"Pull the gradient {self.g(n.K, True)} = {plain_vec(pull[-1])} "
-                  f"back with the transposes, outer map first: {steps}. Gradients are drawn "
-                  f"{fmt_num(self.S)} times their length.", say=say_pull(self))
+                  f"back with the transposes, outer map first: {steps}. Each space draws its "
+                  f"gradient at its own scale, shown above its panel: {scales}.", say=say_pull(self))
         self.play(*self.bands.clear(self.band_of["backward"], "backward"),
-                  *self.note(1, (rf"\text{{gradients drawn }}\times{tex_num(self.S)}", BWD)),
+                  *self.note(1, (r"\text{gradients drawn }[\times k]", BWD)),
+                  *[FadeIn(sc[1]) for sc in self.scales],
                   *[c.animate.set_opacity(0.4) for c in self.curves], run_time=0.6)
         self.sweep("backward")
 

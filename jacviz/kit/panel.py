@@ -185,15 +185,25 @@ class SpacePanel(VGroup):
         return roles.subject(arr) if kind in ("forward", "backward") else arr
 
     def curve(self, points, color=style.HIGHLIGHT, stroke_width: float = 9, opacity: float = 0.8,
-              kind: str | None = None, scale: float = 1.0):
+              kind: str | None = None, scale: float = 1.0, clip: bool = False):
         """A polyline through space points (e.g. the true image of an arrow), drawn
         ``scale`` times magnified about the point, like an arrow drawn with that scale.
-        Points that are not finite are left out."""
+        Points that are not finite are left out; with ``clip`` the line ends where it
+        first leaves the panel's range (it runs on out of the window)."""
         pts = self._drawn(points)
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         if len(pts) == 0:
             pts = self.p[None, :]
         pts = self.p + scale * (pts - self.p)
+        if clip:  # up to the first point out of the window
+            x0, y0, x1, y1 = self.window()
+            scr = self.to_screen(pts)
+            out = (scr[:, 0] < x0 - 1e-9) | (scr[:, 0] > x1 + 1e-9)
+            if self.space_dim > 1:
+                out |= (scr[:, 1] < y0 - 1e-9) | (scr[:, 1] > y1 + 1e-9)
+            pts = pts[: int(np.argmax(out))] if out.any() else pts
+            if len(pts) == 0:
+                pts = self.p[None, :]
         scr = self.to_screen(np.vstack([pts, pts[-1:]]) if len(pts) == 1 else pts)
         if kind is not None:
             scr = scr + self.lane(kind) + (UP * 0.2 if self.space_dim == 1 else 0)
@@ -222,6 +232,59 @@ class SpacePanel(VGroup):
                 best = min(best, (self.lo[i] - self.p[i]) / d[neg].min())
         return float(best)
 
+    def window(self, margin: float = 0.12) -> tuple[float, float, float, float]:
+        """Where drawn vectors may reach, on screen (x0, y0, x1, y1): the axes' range on the
+        sides of the tick labels (left and below; on a number line both ends), the box less
+        ``margin`` on the others."""
+        lo, hi = self.to_screen(self.lo), self.to_screen(self.hi)
+        box = self.box
+        if self.space_dim == 1:
+            return lo[0], box.get_bottom()[1] + margin, hi[0], box.get_top()[1] - margin
+        return (lo[0], lo[1], max(hi[0], box.get_right()[0] - margin),
+                max(hi[1], box.get_top()[1] - margin))
+
+    def own_scale(self, vec, cover=None, fill: float = 0.6, most: float = 0.9,
+                  min_px: float = 24.0, kind: str = "forward") -> float:
+        """This panel's own scale for the vector ``vec`` drawn at the point (rounded down to
+        two significant digits): the largest that keeps it, and every offset in ``cover``
+        (a true image's points minus the point, magnified with it), within ``fill`` of the
+        way from the point to the edge of :meth:`window` (room for labels), or up to
+        ``most`` of it where that is needed for ``min_px`` (pixels at 854x480; the layout
+        check wants 20).  When ``cover`` would still leave the arrow shorter, the arrow
+        alone decides: draw the cover with :meth:`curve`'s ``clip``.  1 for a vector of no
+        length here."""
+        from .layout.base import px
+
+        start = self.to_screen(self.p) + self.lane(kind)
+        x0, y0, x1, y1 = self.window()
+
+        def reach(offsets) -> float:  # the largest t keeping start + t * offset inside
+            best = np.inf
+            for off in offsets:
+                v = self.to_screen(self.p + off) - self.to_screen(self.p)
+                for d, lo, hi, c in ((v[0], x0, x1, start[0]), (v[1], y0, y1, start[1])):
+                    if d > 1e-12:
+                        best = min(best, (hi - c) / d)
+                    elif d < -1e-12:
+                        best = min(best, (lo - c) / d)
+            return max(best, 0.0)
+
+        vec = self._drawn(vec)[0]
+        length = float(np.linalg.norm(self.to_screen(self.p + vec) - self.to_screen(self.p)))
+        if not np.isfinite(length) or length <= 0:
+            return 1.0
+        need = 1.1 * min_px / px(length)  # the scale that makes the arrow min_px long, and a bit
+
+        def scale(room):
+            return two_digits(fill * room if fill * room >= need else min(most * room, need))
+
+        alone = scale(reach([vec]))
+        if cover is None or not len(np.atleast_2d(cover)):
+            return alone
+        pts = self._drawn(cover)
+        both = scale(reach([vec, *pts[np.all(np.isfinite(pts), axis=1)]]))
+        return both if px(both * length) >= min_px else alone
+
     @staticmethod
     def common_scale(panels, offsets, fill: float = 0.85) -> float:
         """One round scale (:func:`jacviz.core.fmt.nice_floor`) for vectors drawn in several
@@ -249,6 +312,31 @@ class SpacePanel(VGroup):
         else:
             start, end = arrow_or_start, end_or_obstacles
         return place_label(label, start, end, obstacles or [], self.box)
+
+
+def two_digits(b: float) -> float:
+    """The largest number of two significant digits not above b (a panel's own scale);
+    1 for a bound that is not positive and finite."""
+    if not math.isfinite(b) or b <= 0:
+        return 1.0
+    k = math.floor(math.log10(b)) - 1
+    return float(math.floor(b / 10.0 ** k * (1 + 1e-12)) * 10.0 ** k)
+
+
+def projection_pair(vectors) -> tuple[int, int]:
+    """The two coordinates of R^3 a panel draws so that every one of ``vectors`` (e.g. a
+    pushed-forward arrow and a pulled-back gradient) keeps as much of its length as it
+    can: the pair whose worst share of a vector's length is largest ((0, 1) first on a
+    tie).  A vector of no length counts as kept whole."""
+    vecs = [np.asarray(v, dtype=float) for v in vectors]
+    best, pair = -1.0, (0, 1)
+    for cand in ((0, 1), (0, 2), (1, 2)):
+        shares = [float(np.linalg.norm(v[list(cand)]) / np.linalg.norm(v))
+                  if np.all(np.isfinite(v)) and np.linalg.norm(v) > 0 else 1.0 for v in vecs]
+        worst = min(shares, default=1.0)
+        if worst > best + 1e-9:
+            best, pair = worst, cand
+    return pair
 
 
 def sample_points(mobs) -> np.ndarray:
