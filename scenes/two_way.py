@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, FadeIn, FadeOut,
-                   GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
+                   GrowArrow, Indicate, ReplacementTransform, SurroundingRectangle, TransformFromCopy,
+                   VGroup, Write)
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import (coincide, compare, dot_terms, fmt_num, plain_vec, plural, tex_num,
@@ -22,7 +23,8 @@ from jacviz.core.maps import image_gaps
 from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
-from jacviz.kit.layout.base import texts
+from jacviz.kit.layout import roles
+from jacviz.kit.layout.base import px, texts
 from jacviz.kit.layout.timing import needed_seconds
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid, projection_pair
 
@@ -222,9 +224,32 @@ class TwoWay(JacvizScene):
         # image cut at the window's edge when it would leave the arrow too short), one for
         # its gradient
         cover = [tr.images[k] - tr.points[k] for k in range(n.K + 1)]
-        self.M = [p.own_scale(tr.pushforward[k], cover[k] if k else None)
-                  for k, p in enumerate(self.panels)]
-        self.S = [p.own_scale(tr.pullback[k], kind="backward") for k, p in enumerate(self.panels)]
+        self.M, self.S, self.scales = [], [], []
+        for k, p in enumerate(self.panels):  # the note of its scales in the corner it blocks least
+            def scales(avoid=()):
+                return (p.own_scale(tr.pushforward[k], cover[k] if k else None, avoid=avoid),
+                        p.own_scale(tr.pullback[k], kind="backward", avoid=avoid))
+
+            def shown(ms):  # the arrows' lengths on screen at these scales, up to 40 px
+                return min([40.0] + [px(np.linalg.norm(np.subtract(*p.arrow_ends(v, m, kind))))
+                                     for v, m, kind in ((tr.pushforward[k], ms[0], "forward"),
+                                                        (tr.pullback[k], ms[1], "backward"))
+                                     if np.any(p._drawn(v))])
+
+            first, best = scales(), None
+            dot = p.to_screen(p.p)
+            for i, corner in enumerate(CORNERS if p.space_dim > 1 else ("head",)):
+                box = _grown(VGroup(*self.scale_note(p, first, corner)), 0.12)
+                if box[0] - 0.15 <= dot[0] <= box[2] + 0.15 and box[1] - 0.15 <= dot[1] <= box[3] + 0.15:
+                    continue  # on the point, or on its arrows' lanes
+                ms = scales([box])
+                ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.12)])
+                score = shown(ms) - 0.1 * i
+                if best is None or score > best[0]:
+                    best = (score, ms, corner)
+            _, (m, sc), corner = best if best else (0, first, "head")
+            self.M.append(m), self.S.append(sc)
+            self.scales.append(self.scale_note(p, (m, sc), corner))
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
         size = style.TINY if grid.width < 3.4 else style.SMALL
         for k, p in enumerate(self.panels):
@@ -239,9 +264,9 @@ class TwoWay(JacvizScene):
                 stuff.append(VGroup(cur, Dot(cur.get_end(), radius=0.06, color=HL).set_z_index(2)))
                 self.curves.add(stuff[-1])
             labels = p.place_labels([ColoredTex((self.d(k), FWD), font_size=size),
-                                     ColoredTex((self.g(k), BWD), font_size=size)], ends, stuff)
+                                     ColoredTex((self.g(k), BWD), font_size=size)], ends,
+                                    stuff + list(self.scales[k]), tips=True)
             self.flab.append(labels[0]), self.blab.append(labels[1])
-        self.scales = self.panel_scales()
         top = min(f.get_bottom()[1] for f in self.feet) - 0.08
         self.bands = Bands(top, style.content_bottom(), 1.5 if max(n.dims) == 3 else 1.1)
         c = self.bands.count  # the band of each kind of row, when there are 3, 2 or 1
@@ -249,23 +274,30 @@ class TwoWay(JacvizScene):
                             duality=2 if c == 3 else 0)
         self.defs = self.definitions(top, style.content_bottom())
 
-    def panel_scales(self):
-        """Each panel's own scales at the right of its title row: [x M_k] for its arrow d
-        (orange), [x S_k] for its gradient (blue); the title moves left to make room."""
-        out = []
-        for k, p in enumerate(self.panels):
-            pair = [ColoredTex((rf"[\times{tex_num(m)}]", col), font_size=style.TINY)
-                    for m, col in ((self.M[k], FWD), (self.S[k], BWD))]
-            VGroup(*pair).arrange(RIGHT, buff=0.12)
-            style.fit(VGroup(*pair), p.box.width * 0.55)
-            VGroup(*pair).next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
-            room = p.box.width - VGroup(*pair).width - 0.15
-            if p.title.width > room:
-                style.fit(p.title, room)
+    @staticmethod
+    def scale_note(p, scales, corner):
+        """A panel's own scales, [x M] for its arrow d (orange) and [x S] for its gradient
+        (blue), in a corner: top right of the box, or inside the axes (clear of the tick
+        labels, which are left of and below them) at their top left or bottom right."""
+        pair = [roles.label(ColoredTex((rf"[\times{tex_scale(m)}]", col), font_size=style.TINY))
+                for m, col in zip(scales, (FWD, BWD))]
+        note = VGroup(*pair).arrange(RIGHT, buff=0.16)
+        if corner == "head":  # no corner is free: beside the title, above the box
+            note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
+            style.fit(p.title, max(p.box.width - note.width - 0.2, 0.5))
             p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
-            VGroup(*pair).set_y(p.title.get_y())
-            out.append(pair)
-        return out
+            note.set_y(p.title.get_y())
+        elif corner == "top right":
+            note.align_to(p.box, UP + RIGHT).shift(DOWN * 0.05 + LEFT * 0.12)
+        elif corner == "top left":
+            note.align_to(p.axes, UP + LEFT).shift(RIGHT * 0.08)
+            note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.05 - note.height / 2))
+        else:
+            note.align_to(p.axes, DOWN + RIGHT).shift(UP * 0.05)
+        for m in pair:  # on the panel's own colour: the axes' lines do not run through it
+            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
+                                               fill_color=style.PANEL))
+        return pair
 
     def foot(self, k, mob):
         style.fit(mob, self.grid.width, self.grid.foot - 0.1)
@@ -423,6 +455,23 @@ class TwoWay(JacvizScene):
         self.play(*self.bands.put(self.band_of["duality"], row.arrange(RIGHT, buff=0.5)))
         self.play(Circumscribe(VGroup(row, pairs), color=HL), run_time=1.2)
         self.wait(2.0)
+
+
+CORNERS = ("top right", "top left", "bottom right")
+
+
+def tex_scale(m: float) -> str:
+    """A panel's scale for TeX: 15, 0.65, 2.9 . 10^6 (two digits, short)."""
+    if m != 0 and not 1e-3 <= abs(m) < 1e4:
+        mant, ex = f"{m:.1e}".split("e")
+        return rf"{mant.rstrip('0').rstrip('.')}\cdot 10^{{{int(ex)}}}"
+    return tex_num(m)
+
+
+def _grown(mob, by: float) -> tuple:
+    """A mobject's screen box (x0, y0, x1, y1), grown by ``by`` on every side."""
+    return (mob.get_left()[0] - by, mob.get_bottom()[1] - by, mob.get_right()[0] + by,
+            mob.get_top()[1] + by)
 
 
 # -- narration: what each beat says, read from the trace -----------------------------------

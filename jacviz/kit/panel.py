@@ -163,6 +163,10 @@ class SpacePanel(VGroup):
         """The offset of a kind of arrow: on a number line forward above, backward below."""
         return UP * self.LANE.get(kind, 0.0) if self.space_dim == 1 else 0 * UP
 
+    def curve_lift(self, kind: str | None) -> np.ndarray:
+        """A curve of a kind beside its arrow: on a number line 0.2 above the arrow's lane."""
+        return UP * 0.2 if self.space_dim == 1 and kind is not None else 0 * UP
+
     def dot(self, radius: float = 0.07):
         """The point, as a dot."""
         return style.point_dot(self.to_screen(self.p), radius=radius).set_z_index(4)
@@ -206,7 +210,7 @@ class SpacePanel(VGroup):
                 pts = self.p[None, :]
         scr = self.to_screen(np.vstack([pts, pts[-1:]]) if len(pts) == 1 else pts)
         if kind is not None:
-            scr = scr + self.lane(kind) + (UP * 0.2 if self.space_dim == 1 else 0)
+            scr = scr + self.lane(kind) + self.curve_lift(kind)
         cur = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
         cur.set_points_as_corners(scr)
         return cur
@@ -244,7 +248,7 @@ class SpacePanel(VGroup):
                 max(hi[1], box.get_top()[1] - margin))
 
     def own_scale(self, vec, cover=None, fill: float = 0.6, most: float = 0.9,
-                  min_px: float = 24.0, kind: str = "forward") -> float:
+                  min_px: float = 24.0, kind: str = "forward", avoid=()) -> float:
         """This panel's own scale for the vector ``vec`` drawn at the point (rounded down to
         two significant digits): the largest that keeps it, and every offset in ``cover``
         (a true image's points minus the point, magnified with it), within ``fill`` of the
@@ -252,21 +256,25 @@ class SpacePanel(VGroup):
         ``most`` of it where that is needed for ``min_px`` (pixels at 854x480; the layout
         check wants 20).  When ``cover`` would still leave the arrow shorter, the arrow
         alone decides: draw the cover with :meth:`curve`'s ``clip``.  1 for a vector of no
-        length here."""
+        length here.  ``avoid``: screen boxes (x0, y0, x1, y1) that the arrow and the cover
+        stay out of (a note in a corner of the panel)."""
         from .layout.base import px
 
-        start = self.to_screen(self.p) + self.lane(kind)
         x0, y0, x1, y1 = self.window()
 
         def reach(offsets) -> float:  # the largest t keeping start + t * offset inside
             best = np.inf
-            for off in offsets:
+            for i, off in enumerate(offsets):
+                start = self.to_screen(self.p) + self.lane(kind) + (
+                    self.curve_lift(kind) if i else 0)  # after the arrow, a curve's points
                 v = self.to_screen(self.p + off) - self.to_screen(self.p)
                 for d, lo, hi, c in ((v[0], x0, x1, start[0]), (v[1], y0, y1, start[1])):
                     if d > 1e-12:
                         best = min(best, (hi - c) / d)
                     elif d < -1e-12:
                         best = min(best, (lo - c) / d)
+                for r in avoid:  # a box (x0, y0, x1, y1) the drawing keeps out of
+                    best = min(best, _enters(start, v, r))
             return max(best, 0.0)
 
         vec = self._drawn(vec)[0]
@@ -293,13 +301,15 @@ class SpacePanel(VGroup):
         bound = min((fill * p.max_scale(o) for p, o in zip(panels, offsets)), default=np.inf)
         return nice_floor(bound)
 
-    def place_labels(self, labels, ends, obstacles) -> list:
+    def place_labels(self, labels, ends, obstacles, tips: bool = False) -> list:
         """Place labels one after another near their arrows (``ends``: (start, end) pairs),
         each covering the fewest obstacles and labels placed before it, keeping a little
-        farther from them than :meth:`place_label` and trying all round the tip."""
+        farther from them than :meth:`place_label` and trying all round the tip (with
+        ``tips``, clear of the arrowheads' boxes too, as of texts')."""
         stuff = list(obstacles)
         for lab, (start, end) in zip(labels, ends):
-            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True))
+            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True,
+                                     tips=tips))
         return list(labels)
 
     def place_label(self, label, arrow_or_start, end_or_obstacles=None, obstacles=None):
@@ -312,6 +322,24 @@ class SpacePanel(VGroup):
         else:
             start, end = arrow_or_start, end_or_obstacles
         return place_label(label, start, end, obstacles or [], self.box)
+
+
+def _enters(start, v, box) -> float:
+    """Where the ray start + t v (t >= 0) first meets ``box`` (x0, y0, x1, y1): that t, a
+    little less; inf when it never does (or starts inside it)."""
+    lo, hi = np.array(box[:2], dtype=float), np.array(box[2:], dtype=float)
+    s, d = np.asarray(start, dtype=float)[:2], np.asarray(v, dtype=float)[:2]
+    if np.all(s >= lo) and np.all(s <= hi):
+        return np.inf
+    t0, t1 = 0.0, np.inf
+    for i in range(2):
+        if abs(d[i]) < 1e-12:
+            if s[i] < lo[i] or s[i] > hi[i]:
+                return np.inf
+            continue
+        a, b = sorted(((lo[i] - s[i]) / d[i], (hi[i] - s[i]) / d[i]))
+        t0, t1 = max(t0, a), min(t1, b)
+    return 0.97 * t0 if t0 <= t1 else np.inf
 
 
 def two_digits(b: float) -> float:
@@ -355,7 +383,7 @@ def sample_points(mobs) -> np.ndarray:
 
 
 def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad: float = 0.04,
-                around: bool = False, clear: float = 0.08):
+                around: bool = False, clear: float = 0.08, tips: bool = False):
     """Put a label near an arrow's tip (or beside it, or behind its start; with ``around``
     also anywhere around the tip) where it covers the fewest points of ``obstacles``
     (within ``pad`` of it) and stays inside ``box``.
@@ -365,7 +393,8 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     text's box is taken only if every spot does.  A zero or very short arrow (its tip on
     the point and the point's label) is where this matters: the label goes beside both.
     When every spot near the tip is taken so (three labels round one point near a corner
-    of the box), spots in 16 directions and farther out are tried too."""
+    of the box), spots in 16 directions and farther out are tried too.  With ``tips`` the
+    arrowheads among the obstacles count by their boxes as texts do."""
     from .layout import _box, texts
 
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
@@ -393,7 +422,13 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     if around:
         cands += ring(8, (0.0, 0.25))
     pts = sample_points(obstacles)
-    boxes = np.array([_box(t) for t in texts(obstacles) if t is not label]).reshape(-1, 4)
+    boxes = [_box(t) for t in texts(obstacles) if t is not label]
+    if tips:  # arrowheads count by their boxes too (the layout check's contact rule)
+        from manim.mobject.geometry.tips import ArrowTip
+
+        boxes += [_box(m) for ob in obstacles for m in ob.get_family()
+                  if isinstance(m, ArrowTip) and m.has_points()]
+    boxes = np.array(boxes).reshape(-1, 4)
     if box is not None:
         bx0, by0 = box.get_left()[0] + 0.05, box.get_bottom()[1] + 0.05
         bx1, by1 = box.get_right()[0] - 0.05, box.get_top()[1] - 0.05
