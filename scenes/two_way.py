@@ -198,8 +198,9 @@ class TwoWay(JacvizScene):
         self.play(*[FadeIn(p.dot_mob, scale=0.5) for p in self.panels], FadeIn(self.feet),
                   *[GrowArrow(a) if isinstance(a, Arrow) else Write(a)
                     for link in self.links for a in link], run_time=1.0)
-        self.play(FadeIn(self.defs), run_time=0.8)
-        self.wait(max(1.5, self.reading(self.defs)))
+        for i, page in enumerate(self.defs):  # the maps, in pages when they are many
+            self.play(FadeIn(page), *([FadeOut(self.defs[i - 1])] if i else []), run_time=0.8)
+            self.wait(max(1.5, self.reading(page)))
 
     def layout(self):
         """Panels, map arrows, every arrow, curve and label, the bands below.  Each space is
@@ -238,10 +239,14 @@ class TwoWay(JacvizScene):
 
             first, best = scales(), None
             dot = p.to_screen(p.p)
-            for i, corner in enumerate(CORNERS if p.space_dim > 1 else ("head",)):
-                box = _grown(VGroup(*self.scale_note(p, first, corner)), 0.12)
+            marks = [_grown(t, 0.0) for t in texts([p.tick_labels, p.title])]
+            for i, corner in enumerate(CORNERS if p.space_dim > 1 else CORNERS_1D):
+                note = VGroup(*self.scale_note(p, first, corner))
+                box, near = _grown(note, 0.12), _grown(note, 0.07)
                 if box[0] - 0.15 <= dot[0] <= box[2] + 0.15 and box[1] - 0.15 <= dot[1] <= box[3] + 0.15:
                     continue  # on the point, or on its arrows' lanes
+                if any(_meet(near, m) for m in marks) or not _inside(note, p.box):
+                    continue  # on a tick label or the title, or out of the panel
                 ms = scales([box])
                 ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.12)])
                 score = shown(ms) - 0.1 * i
@@ -249,22 +254,23 @@ class TwoWay(JacvizScene):
                     best = (score, ms, corner)
             _, (m, sc), corner = best if best else (0, first, "head")
             self.M.append(m), self.S.append(sc)
-            self.scales.append(self.scale_note(p, (m, sc), corner))
+            self.scales.append(self.scale_note(p, (m, sc), corner, final=True))
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
         size = style.TINY if grid.width < 3.4 else style.SMALL
         for k, p in enumerate(self.panels):
             ends = [p.arrow_ends(tr.pushforward[k], self.M[k]),
                     p.arrow_ends(tr.pullback[k], self.S[k], "backward")]
-            self.fwd.append(style.forward_arrow(*ends[0]).set_z_index(3))
-            self.bwd.append(style.backward_arrow(*ends[1], stroke_width=5).set_z_index(1))
+            self.fwd.append(arrow_of(tr.pushforward[k], ends[0], FWD).set_z_index(3))
+            self.bwd.append(arrow_of(tr.pullback[k], ends[1], BWD, stroke_width=5).set_z_index(1))
             stuff = [p.axes, p.tick_labels, p.dot_mob, self.fwd[k], self.bwd[k]]
             if k > 0:  # wide and under the arrow: where the two coincide the curve is a halo
                 cur = p.curve(tr.images[k], kind="forward", scale=self.M[k],
                               clip=True).set_z_index(2)
                 stuff.append(VGroup(cur, Dot(cur.get_end(), radius=0.06, color=HL).set_z_index(2)))
                 self.curves.add(stuff[-1])
-            labels = p.place_labels([ColoredTex((self.d(k), FWD), font_size=size),
-                                     ColoredTex((self.g(k), BWD), font_size=size)], ends,
+            zero = [r"\ =\ 0" if not np.any(v) else "" for v in (tr.pushforward[k], tr.pullback[k])]
+            labels = p.place_labels([ColoredTex((self.d(k) + zero[0], FWD), font_size=size),
+                                     ColoredTex((self.g(k) + zero[1], BWD), font_size=size)], ends,
                                     stuff + list(self.scales[k]), tips=True)
             self.flab.append(labels[0]), self.blab.append(labels[1])
         top = min(f.get_bottom()[1] for f in self.feet) - 0.08
@@ -275,7 +281,7 @@ class TwoWay(JacvizScene):
         self.defs = self.definitions(top, style.content_bottom())
 
     @staticmethod
-    def scale_note(p, scales, corner):
+    def scale_note(p, scales, corner, final=False):
         """A panel's own scales, [x M] for its arrow d (orange) and [x S] for its gradient
         (blue), in a corner: top right of the box, or inside the axes (clear of the tick
         labels, which are left of and below them) at their top left or bottom right."""
@@ -284,11 +290,14 @@ class TwoWay(JacvizScene):
         note = VGroup(*pair).arrange(RIGHT, buff=0.16)
         if corner == "head":  # no corner is free: beside the title, above the box
             note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
-            style.fit(p.title, max(p.box.width - note.width - 0.2, 0.5))
-            p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
-            note.set_y(p.title.get_y())
+            if final:
+                style.fit(p.title, max(p.box.width - note.width - 0.2, 0.5))
+                p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
+                note.set_y(p.title.get_y())
+        elif corner == "bottom":  # a number line's: under the line, between its end labels
+            note.move_to(p.box).align_to(p.box, DOWN).shift(UP * 0.06)
         elif corner == "top right":
-            note.align_to(p.box, UP + RIGHT).shift(DOWN * 0.05 + LEFT * 0.12)
+            note.align_to(p.box, UP + RIGHT).shift(DOWN * 0.1 + LEFT * 0.12)
         elif corner == "top left":
             note.align_to(p.axes, UP + LEFT).shift(RIGHT * 0.08)
             note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.05 - note.height / 2))
@@ -300,24 +309,35 @@ class TwoWay(JacvizScene):
         return pair
 
     def foot(self, k, mob):
-        style.fit(mob, self.grid.width, self.grid.foot - 0.1)
+        style.fit(mob, self.grid.width + self.grid.gap - 0.2, self.grid.foot - 0.1)
         return mob.move_to(self.grid.foot_center(k))
 
     def definitions(self, top, bottom):
-        """The maps, with their symbolic Jacobians where these read well."""
-        for with_jacobian in ((True, False) if not self.grid.wrapped else (False,)):
-            cells = []
-            for (F, _), mp in zip(self.n.maps, self.n.chain.maps):
+        """The maps, with their symbolic Jacobians where these read well; in pages shown
+        one after another where all of them at once would be shrunk below a readable size."""
+        def cells(with_jacobian, maps):
+            out = []
+            for F, mp in maps:
                 ins = ", ".join(tex_name(s) for s in mp.input_names)
                 row = [ColoredTex(rf"{F}({ins}) = {tex_tuple(mp.outputs)}")]
                 if with_jacobian:
                     row += [ColoredTex(rf",\quad D{F} ="),
                             JacobianMatrix.symbolic(mp.jacobian_symbolic, font_size=style.SMALL)]
-                cells.append(VGroup(*row).arrange(RIGHT, buff=0.15))
-            group, scale = fit_grid(cells, top, bottom)
+                out.append(VGroup(*row).arrange(RIGHT, buff=0.15))
+            return out
+
+        maps = [(F, mp) for (F, _), mp in zip(self.n.maps, self.n.chain.maps)]
+        for with_jacobian in ((True, False) if not self.grid.wrapped else (False,)):
+            group, scale = fit_grid(cells(with_jacobian, maps), top, bottom)
             if scale >= 0.85:
-                break
-        return group
+                return [group]
+        pages = [maps]
+        while scale < READABLE and max(len(pg) for pg in pages) > 1:  # halve the longest
+            i = max(range(len(pages)), key=lambda j: len(pages[j]))
+            half = (len(pages[i]) + 1) // 2
+            pages[i:i + 1] = [pages[i][:half], pages[i][half:]]
+            scale = min(fit_grid(cells(False, pg), top, bottom)[1] for pg in pages)
+        return [fit_grid(cells(False, pg), top, bottom)[0] for pg in pages]
 
     def equation(self, kind, k):
         """Stage k forward (d_{k+1} = Df_k d_k) or backward (grad_k = Df_k^T grad_{k+1})."""
@@ -354,7 +374,7 @@ class TwoWay(JacvizScene):
         self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
                   f"map first: {steps}. Each space draws its arrow at its own scale, shown "
                   f"above its panel: {scales}.", say=say_push(self))
-        self.play(FadeOut(self.defs), *self.note(0, (self.fwd_names(), FWD), (
+        self.play(FadeOut(self.defs[-1]), *self.note(0, (self.fwd_names(), FWD), (
             r"\ \text{drawn}\ [\times k]:\ k\text{ times longer}", FWD)),
                   *[FadeIn(sc[0]) for sc in self.scales], run_time=0.6)
         self.sweep("forward")
@@ -458,6 +478,8 @@ class TwoWay(JacvizScene):
 
 
 CORNERS = ("top right", "top left", "bottom right")
+CORNERS_1D = ("bottom", "top right", "top left")  # a number line's free places
+READABLE = 0.8  # the least scale of a text at style.SMALL: 12 px high at 854x480
 
 
 def tex_scale(m: float) -> str:
@@ -466,6 +488,26 @@ def tex_scale(m: float) -> str:
         mant, ex = f"{m:.1e}".split("e")
         return rf"{mant.rstrip('0').rstrip('.')}\cdot 10^{{{int(ex)}}}"
     return tex_num(m)
+
+
+def arrow_of(vec, ends, color, **kw):
+    """A vector's arrow, the subject of its beat; a vector that is exactly 0 has none: a
+    dot marks the point (not an arrow: the label says "= 0")."""
+    if np.any(np.asarray(vec) != 0):
+        return roles.subject(style.arrow(*ends, color, **kw))
+    return roles.decoration(style.arrow(ends[0], ends[0], color))
+
+
+def _meet(a, b) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) intersect."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(mob, box) -> bool:
+    return (mob.get_left()[0] >= box.get_left()[0] + 0.03 and
+            mob.get_right()[0] <= box.get_right()[0] - 0.03 and
+            mob.get_bottom()[1] >= box.get_bottom()[1] + 0.03 and
+            mob.get_top()[1] <= box.get_top()[1] - 0.03)
 
 
 def _grown(mob, by: float) -> tuple:

@@ -348,7 +348,7 @@ def two_digits(b: float) -> float:
     if not math.isfinite(b) or b <= 0:
         return 1.0
     k = math.floor(math.log10(b)) - 1
-    return float(math.floor(b / 10.0 ** k * (1 + 1e-12)) * 10.0 ** k)
+    return float(f"{math.floor(b / 10.0 ** k * (1 + 1e-12))}e{k}")  # exact decimal digits
 
 
 def projection_pair(vectors) -> tuple[int, int]:
