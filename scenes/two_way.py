@@ -216,6 +216,7 @@ class TwoWay(JacvizScene):
             onto = (rf"\ \text{{on}}\ {coords[drawn[0]]},{coords[drawn[1]]}" if d == 3 else "")
             p = SpacePanel(d, coords, tr.points[k], width=grid.width, height=grid.height,
                            center=grid.centers[k], title_height=grid.head - 0.14, drawn=drawn,
+                           centred=0.4,
                            title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + onto)
             p.dot_mob = p.dot(radius=0.05).set_z_index(0)  # under the arrows, never on them
             self.panels.append(p)
@@ -287,7 +288,10 @@ class TwoWay(JacvizScene):
         labels, which are left of and below them) at their top left or bottom right."""
         pair = [roles.label(ColoredTex((rf"[\times{tex_scale(m)}]", col), font_size=style.TINY))
                 for m, col in zip(scales, (FWD, BWD))]
-        note = VGroup(*pair).arrange(RIGHT, buff=0.16)
+        for m in pair:  # on the panel's own colour: the axes' lines do not run through it
+            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
+                                               fill_color=style.PANEL))
+        note = VGroup(*pair).arrange(RIGHT, buff=0.1)
         if corner == "head":  # no corner is free: beside the title, above the box
             note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
             if final:
@@ -295,17 +299,14 @@ class TwoWay(JacvizScene):
                 p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
                 note.set_y(p.title.get_y())
         elif corner == "bottom":  # a number line's: under the line, between its end labels
-            note.move_to(p.box).align_to(p.box, DOWN).shift(UP * 0.06)
+            note.move_to(p.box).align_to(p.box, DOWN).shift(UP * 0.07)
         elif corner == "top right":
             note.align_to(p.box, UP + RIGHT).shift(DOWN * 0.1 + LEFT * 0.12)
         elif corner == "top left":
             note.align_to(p.axes, UP + LEFT).shift(RIGHT * 0.08)
-            note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.05 - note.height / 2))
+            note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.08 - note.height / 2))
         else:
             note.align_to(p.axes, DOWN + RIGHT).shift(UP * 0.05)
-        for m in pair:  # on the panel's own colour: the axes' lines do not run through it
-            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
-                                               fill_color=style.PANEL))
         return pair
 
     def foot(self, k, mob):
@@ -370,10 +371,9 @@ class TwoWay(JacvizScene):
         n, push = self.n, self.n.tr.pushforward
         steps = ", ".join(f"{self.d(k + 1, True)} = D{n.maps[k][1]}({self.at(k, True)}) "
                           f"{self.d(k, True)} = {plain_vec(push[k + 1])}" for k in range(n.K))
-        scales = ", ".join(f"{self.d(k, True)} x {fmt_num(m)}" for k, m in enumerate(self.M))
         self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
-                  f"map first: {steps}. Each space draws its arrow at its own scale, shown "
-                  f"above its panel: {scales}.", say=say_push(self))
+                  f"map first: {steps}. Each space draws its arrow at its own scale, k times "
+                  f"its length, shown in its panel as [x k].", say=say_push(self))
         self.play(FadeOut(self.defs[-1]), *self.note(0, (self.fwd_names(), FWD), (
             r"\ \text{drawn}\ [\times k]:\ k\text{ times longer}", FWD)),
                   *[FadeIn(sc[0]) for sc in self.scales], run_time=0.6)
@@ -438,10 +438,9 @@ class TwoWay(JacvizScene):
         steps = ", ".join(f"{self.g(k, True)} = D{n.maps[k][1]}({self.at(k, True)})^T "
                           f"{self.g(k + 1, True)} = {plain_vec(pull[k])}"
                           for k in reversed(range(n.K)))
-        scales = ", ".join(f"{self.g(k, True)} x {fmt_num(m)}" for k, m in enumerate(self.S))
         self.beat("pull-back", f"Pull the gradient {self.g(n.K, True)} = {plain_vec(pull[-1])} "
                   f"back with the transposes, outer map first: {steps}. Each space draws its "
-                  f"gradient at its own scale, shown above its panel: {scales}.", say=say_pull(self))
+                  f"gradient at its own scale, shown in its panel as [x k].", say=say_pull(self))
         self.play(*self.bands.clear(self.band_of["backward"], "backward"),
                   *self.note(1, (r"\text{gradients drawn }[\times k]", BWD)),
                   *[FadeIn(sc[1]) for sc in self.scales],

@@ -50,8 +50,10 @@ class SpacePanel(VGroup):
 
     def __init__(self, dim: int, names, point, *, width: float, height: float, center=ORIGIN,
                  cover=None, radius: float = 1.0, drawn=(0, 1), title: str | None = None,
-                 ticks: int = 4, tick_size=style.TINY, title_height: float = 0.45):
+                 ticks: int = 4, tick_size=style.TINY, title_height: float = 0.45,
+                 centred: float = 0.0):
         super().__init__()
+        self.centred = centred  # the least share of each axis's range on either side of the point
         self.space_dim = dim  # not ``dim``: manim's Mobject.dim is the ambient dimension (3)
         self.drawn = tuple(drawn[: min(dim, 2)]) if dim >= 2 else (0,)
         self.names = [names[i] for i in self.drawn]
@@ -90,6 +92,7 @@ class SpacePanel(VGroup):
         if dim == 1:
             r = radius * w / h
             a, b, st = nice_range(min(self.p[0] - r, lo[0]), max(self.p[0] + r, hi[0]), ticks)
+            a, b = self._centre(self.p[0], a, b, st)
             self.lo, self.hi = np.array([a]), np.array([b])
             self.axes = NumberLine(x_range=[a, b, st], length=w, color=style.MUTED,
                                    include_tip=False, stroke_width=2)
@@ -110,6 +113,8 @@ class SpacePanel(VGroup):
             step = max(rx[2], ry[2])
             ax, bx = math.floor(rx[0] / step) * step, math.ceil(rx[1] / step) * step
             ay, by = math.floor(ry[0] / step) * step, math.ceil(ry[1] / step) * step
+            ax, bx = self._centre(self.p[0], ax, bx, step)
+            ay, by = self._centre(self.p[1], ay, by, step)
             self.lo, self.hi = np.array([ax, ay]), np.array([bx, by])
             unit = min(w / (bx - ax), h / (by - ay))
             self.axes = Axes(x_range=[ax, bx, step], y_range=[ay, by, step],
@@ -118,6 +123,18 @@ class SpacePanel(VGroup):
                                           "stroke_width": 2}, tips=False)
             self.axes.move_to(center + RIGHT * 0.15 + UP * 0.1)
             self._ticks_2d(ax, bx, ay, by, tick_size)
+
+    def _centre(self, p, a, b, step):
+        """The range a..b widened by whole steps until at least ``centred`` of it lies on
+        either side of p (a point near an end leaves its arrows no room that way)."""
+        for _ in range(6):
+            if p - a < self.centred * (b - a):
+                a -= step
+            elif b - p < self.centred * (b - a):
+                b += step
+            else:
+                break
+        return a, b
 
     def _ticks_2d(self, ax, bx, ay, by, size):
         """Range labels along the bottom and left edges, then the axis names."""
