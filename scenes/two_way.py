@@ -216,7 +216,7 @@ class TwoWay(JacvizScene):
             onto = (rf"\ \text{{on}}\ {coords[drawn[0]]},{coords[drawn[1]]}" if d == 3 else "")
             p = SpacePanel(d, coords, tr.points[k], width=grid.width, height=grid.height,
                            center=grid.centers[k], title_height=grid.head - 0.14, drawn=drawn,
-                           centred=0.4,
+                           centred=0.3,
                            title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + onto)
             p.dot_mob = p.dot(radius=0.05).set_z_index(0)  # under the arrows, never on them
             self.panels.append(p)
@@ -243,13 +243,13 @@ class TwoWay(JacvizScene):
             marks = [_grown(t, 0.0) for t in texts([p.tick_labels, p.title])]
             for i, corner in enumerate(CORNERS if p.space_dim > 1 else CORNERS_1D):
                 note = VGroup(*self.scale_note(p, first, corner))
-                box, near = _grown(note, 0.12), _grown(note, 0.07)
+                box, near = _grown(note, 0.22), _grown(note, 0.07)
                 if box[0] - 0.15 <= dot[0] <= box[2] + 0.15 and box[1] - 0.15 <= dot[1] <= box[3] + 0.15:
                     continue  # on the point, or on its arrows' lanes
                 if any(_meet(near, m) for m in marks) or not _inside(note, p.box):
                     continue  # on a tick label or the title, or out of the panel
                 ms = scales([box])
-                ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.12)])
+                ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.22)])
                 score = shown(ms) - 0.1 * i
                 if best is None or score > best[0]:
                     best = (score, ms, corner)
@@ -291,7 +291,10 @@ class TwoWay(JacvizScene):
         for m in pair:  # on the panel's own colour: the axes' lines do not run through it
             m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
                                                fill_color=style.PANEL))
-        note = VGroup(*pair).arrange(RIGHT, buff=0.1)
+        stacked = corner.endswith("stacked")  # one under the other: narrower, for a crowded panel
+        corner = corner.replace(" stacked", "")
+        note = VGroup(*pair).arrange(DOWN, buff=0.08, aligned_edge=LEFT if "left" in corner else
+                                     RIGHT) if stacked else VGroup(*pair).arrange(RIGHT, buff=0.1)
         if corner == "head":  # no corner is free: beside the title, above the box
             note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
             if final:
@@ -476,8 +479,10 @@ class TwoWay(JacvizScene):
         self.wait(2.0)
 
 
-CORNERS = ("top right", "top left", "bottom right")
-CORNERS_1D = ("bottom", "top right", "top left")  # a number line's free places
+CORNERS = ("top right", "top left", "bottom right", "top right stacked", "top left stacked",
+           "bottom right stacked")
+CORNERS_1D = ("bottom", "top right", "top left", "top right stacked",
+              "top left stacked")  # a number line's free places
 READABLE = 0.8  # the least scale of a text at style.SMALL: 12 px high at 854x480
 
 
