@@ -25,6 +25,7 @@ from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, Sp
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.layout import roles
 from jacviz.kit.layout.base import px, texts
+from jacviz.kit.layout.reading import line_height_px
 from jacviz.kit.layout.timing import needed_seconds
 from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid, projection_pair
 
@@ -241,19 +242,27 @@ class TwoWay(JacvizScene):
             first, best = scales(), None
             dot = p.to_screen(p.p)
             marks = [_grown(t, 0.0) for t in texts([p.tick_labels, p.title])]
-            for i, corner in enumerate(CORNERS if p.space_dim > 1 else CORNERS_1D):
+            places = (CORNERS if p.space_dim > 1 else CORNERS_1D) + ("head",)
+            for i, corner in enumerate(places):  # the least bad place: every fault costs
                 note = VGroup(*self.scale_note(p, first, corner))
                 box, near = _grown(note, 0.22), _grown(note, 0.07)
-                if box[0] - 0.15 <= dot[0] <= box[2] + 0.15 and box[1] - 0.15 <= dot[1] <= box[3] + 0.15:
-                    continue  # on the point, or on its arrows' lanes
-                if any(_meet(near, m) for m in marks) or not _inside(note, p.box):
-                    continue  # on a tick label or the title, or out of the panel
-                ms = scales([box])
-                ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.22)])
-                score = shown(ms) - 0.1 * i
+                fault = 0.0
+                if corner == "head":  # beside the title, which must stay readable
+                    room = max(p.box.width - note.width - 0.2, 0.5)
+                    fault += 200 * (line_height_px(p.title) * min(1, room / p.title.width) < 12.2)
+                    box = None
+                else:
+                    fault += 200 * (near[0] - 0.08 <= dot[0] <= near[2] + 0.08 and
+                                    near[1] - 0.08 <= dot[1] <= near[3] + 0.08)  # on the point
+                    fault += 200 * (any(_meet(near, m) for m in marks) or not _inside(note, p.box))
+                ms = scales([box] if box else [])
+                if box:
+                    ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.22)])
+                length = shown(ms)
+                score = length - 100 * (length < 20.5) - fault - 0.1 * i
                 if best is None or score > best[0]:
                     best = (score, ms, corner)
-            _, (m, sc), corner = best if best else (0, first, "head")
+            _, (m, sc), corner = best
             self.M.append(m), self.S.append(sc)
             self.scales.append(self.scale_note(p, (m, sc), corner, final=True))
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
