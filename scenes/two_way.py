@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, FadeIn, FadeOut,
-                   GrowArrow, Indicate, ReplacementTransform, SurroundingRectangle, TransformFromCopy,
-                   VGroup, Write)
+                   GrowArrow, Indicate, ReplacementTransform, SurroundingRectangle,
+                   TransformFromCopy, VGroup, Write)
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import (coincide, compare, dot_terms, fmt_num, plain_vec, plural, tex_num,
