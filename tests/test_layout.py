@@ -38,10 +38,8 @@ DRAWS = int(os.environ.get("JACVIZ_SWEEP_DRAWS", str(SUITE_DRAWS)))
 KNOWN_VIOLATIONS = {  # issue 21
     ("local-linearity", "sweep"): {"arrow-length", "contact"},
     ("level-sets", "sweep"): {"arrow-hidden", "arrow-length", "contact"},
-    ("composition", "sweep"): {"text-height"},
     ("path-sums", "sweep"): {"contact", "text-height"},
     ("two-way", "sweep"): {"arrow-length", "contact", "text-height"},
-    ("tiny-network", "sweep"): {"arrow-length"},
 }
 
 
