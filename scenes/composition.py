@@ -154,7 +154,7 @@ class Composition(JacvizScene):
             if mat.kind != "symbolic":
                 item.add(MathTex(rf"\text{{at }} {self.spaces[i]} = {tex_vec(n.tr.points[i])}",
                                  font_size=style.TINY, color=M))
-            items.append(style.fit(item.arrange(DOWN, buff=0.15), slot))
+            items.append(style.fit(item.arrange(DOWN, buff=0.15), style.safe_width()))
         self._band(MatrixProduct(items, width=style.safe_width(), gap=0.8, indent=0))
         for it in items:
             self.play(FadeIn(it[0]), Write(it[1:]), run_time=0.5 if n.k > 2 else 0.8)
@@ -215,11 +215,10 @@ class Composition(JacvizScene):
         line1.arrange(RIGHT, buff=0.25)
         line2 = MatrixProduct(facs, res, lhs=MathTex(rf"D({self.h})({sp[0]}) =",
                                                        font_size=style.BODY), width=W)
-        if res.kind == "block":
-            line2.add(MathTex(r"\text{entries too long to read: at the point next}",
-                              font_size=style.TINY, color=M).next_to(res, RIGHT, buff=0.3))
-            style.fit(line2, W)
         parts = ([line1] if line1.width <= W and own.kind != "block" else []) + [line2]
+        if res.kind == "block":  # a line of its own: read at the size of the other notes
+            parts.append(MathTex(r"\text{entries too long to read here: the numbers at the "
+                                 r"point come next}", font_size=style.SMALL, color=M))
         self._band(VGroup(*parts).arrange(DOWN, buff=0.6))
         for p in parts:
             self.play(FadeIn(p), run_time=1.0)
@@ -230,9 +229,10 @@ class Composition(JacvizScene):
     def evaluate_at_point(self):
         n, tr, sp = self.n, self.n.tr, self.spaces
         J = tr.jacobian
-        grads = ("so grad h = " + plain_vec(J[0]) if len(J) == 1 else "row i is grad h_i, "
-                 "sideways: " + ", ".join(f"grad h{i + 1} = {plain_vec(r)}"
-                                          for i, r in enumerate(J)))
+        outs = n.chain.output_names
+        grads = (f"so grad {outs[0]} = " + plain_vec(J[0]) if len(J) == 1 else
+                 f"row i is grad {outs[0][:-1]}i, sideways: " + ", ".join(
+                     f"grad {o} = {plain_vec(r)}" for o, r in zip(outs, J)))
         self.beat("at-point", f"At {sp[0]} = {plain_vec(n.x0)}: " + ", ".join(
             f"{mp.name} at {plain_vec(p)} has D{mp.name} = {plain_mat(Jk)}" for mp, p, Jk in
             zip(n.chain.maps, tr.points, tr.jacobians)) + f"; their product is {plain_mat(J)}, "
@@ -246,13 +246,15 @@ class Composition(JacvizScene):
         res = JacobianMatrix.numeric(J, font_size=style.SMALL, color=P)
         prod = MatrixProduct(facs, res, width=W, labels=[rf"D{s}" for s in self.names[::-1]],
                              lhs=MathTex(rf"D({self.h}){tex_vec(n.x0)} =", font_size=style.SMALL))
-        grad = VGroup(*[VGroup(MathTex(r"\nabla h = Dh^{T} =" if len(J) == 1 else
-                                       rf"\nabla h_{{{i + 1}}} =", font_size=style.SMALL),
+        names = [tex_name(o) for o in outs]
+        grad = VGroup(*[VGroup(MathTex(rf"\nabla {names[0]} = D({self.h})^{{T}} =" if len(J) == 1
+                                       else rf"\nabla {o} =", font_size=style.SMALL),
                                JacobianMatrix.column_vector(r, font_size=style.SMALL, color=B))
-                        .arrange(RIGHT, buff=0.15) for i, r in enumerate(J)])
+                        .arrange(RIGHT, buff=0.15) for o, r in zip(names, J)])
         if len(J) > 1:
-            grad.add(MathTex(r"\text{row } i \text{ of } Dh \text{ is } \nabla h_i, "
-                             r"\text{ sideways}", font_size=style.TINY, color=M))
+            grad.add(MathTex(rf"\text{{row }} i \text{{ of }} D({self.h}) \text{{ is }} "
+                             rf"\nabla {tex_name(outs[0][:-1])}_i,\text{{ sideways}}",
+                             font_size=style.TINY, color=M))
         grad.arrange(RIGHT, buff=0.5)
         self._band(VGroup(pts, prod, grad).arrange(DOWN, buff=0.45))
         self.play(FadeIn(pts), FadeIn(prod), run_time=1.2)

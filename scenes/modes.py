@@ -24,9 +24,11 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, SurroundingRe
 
 from jacviz import Chain, JacvizError, Map, jacobian_costs, self_check
 from jacviz.core.costs import JacobianCosts
+from jacviz.core.fmt import tex_tuple, tex_vec
 from jacviz.core.spoken import say_int, say_num, say_shape, say_vec
 from jacviz.kit import (ChainStrip, ColoredTex, JacobianMatrix, JacvizScene, MatrixToFill,
-                        SceneParams, overlay, param, plain_mat, plain_vec, plural, style)
+                        SceneParams, overlay, param, plain_mat, plain_vec, plural, style, tex_name)
+from jacviz.kit.panel import fit_grid
 
 #: the default chain, its first map written for inputs x1..x4 (taken mod n for fewer)
 FIRST = ("{x1}*{x2}", "{x2} + {x3}^2", "{x3}*{x4} - {x1}")
@@ -118,6 +120,7 @@ class Modes(JacvizScene):
                "point": "1,2"}
 
     def construct(self):
+        self.show_maps()
         self.show_chain()
         self.by_columns()
         self.by_rows()
@@ -125,6 +128,9 @@ class Modes(JacvizScene):
         self.scalar_loss()
 
     # -- parts ---------------------------------------------------------------------------
+    def _names(self):
+        return [tex_name(mp.name) for mp in self.n.chain.maps]
+
     def _strip(self, dims, names):
         half = min(5.6, 1.3 * len(dims))
         return ChainStrip([_space(d) for d in dims], names,
@@ -143,7 +149,7 @@ class Modes(JacvizScene):
             vec = JacobianMatrix.column_vector(v, color=color, font_size=style.TINY)
             lab = first if k == 0 else last if k == len(vectors) - 1 else None
             mob = VGroup(style.math(lab, color), vec).arrange(DOWN, buff=0.1) if lab else VGroup(vec)
-            mobs.append(style.fit(mob, 3, 1.85))
+            mobs.append(style.fit(mob, 3, 1.95))
         row = self.strip.place_row(mobs, top=1.75)
         order = range(len(mobs)) if kind == "forward" else reversed(range(len(mobs)))
         order = list(order)
@@ -165,6 +171,29 @@ class Modes(JacvizScene):
         self.row = VGroup()
 
     # -- beats -----------------------------------------------------------------------------
+    def show_maps(self):
+        """The maps of the chain, inner first, and the point: what every number is of."""
+        n = self.n
+        self.beat("maps", f"The chain, inner map first: "
+                          + "; ".join(mp.text for mp in n.chain.maps)
+                          + f". The point: x = {plain_vec(n.x)}.", say=say_maps(n))
+        self.set_title(rf"A chain of {len(n.chain.maps)} maps, and a point")
+        cells = []
+        for name, mp in zip(self._names(), n.chain.maps):
+            ins = ", ".join(tex_name(s) for s in mp.input_names)
+            cells.append(style.math(rf"{name}({ins}) = {tex_tuple(mp.outputs)}",
+                                    font_size=style.BODY))
+        ins = n.chain.maps[0].input_names
+        point = ColoredTex(rf"({', '.join(tex_name(s) for s in ins)}) = {tex_vec(n.x)}",
+                           font_size=style.BODY)
+        top = self.title_mob.get_bottom()[1] - 0.4
+        defs, _ = fit_grid(cells, top, -1.6, columns=(1, 2))
+        point.next_to(defs, DOWN, buff=0.6)
+        self.play(FadeIn(defs, lag_ratio=0.3), run_time=1.2)
+        self.play(FadeIn(point), run_time=0.6)
+        self.wait(1)
+        self.intro = VGroup(defs, point)
+
     def show_chain(self):
         n = self.n
         chain = " -> ".join(f"R^{d}" for d in n.dims)
@@ -172,8 +201,9 @@ class Modes(JacvizScene):
                            + " ".join(f"J{k}" for k in range(len(n.dims) - 1, 0, -1))
                            + f" is {n.m}x{n.n}: {plural(n.n, 'column')}, {plural(n.m, 'row')}.",
                            say=say_chain(n))
+        self.play(FadeOut(self.intro), run_time=0.5)
         self.set_title("Forward mode builds columns, reverse mode builds rows")
-        self.strip = self._strip(n.dims, [f"f_{{{k + 1}}}" for k in range(len(n.dims) - 1)])
+        self.strip = self._strip(n.dims, self._names())
         self.fwd = self._matrix(style.FORWARD, -3.4, rf"n = {_passes(n.n, 'JVP')}\text{{: columns}}")
         self.bwd = self._matrix(style.BACKWARD, 3.4, rf"m = {_passes(n.m, 'VJP')}\text{{: rows}}")
         self.row = VGroup()
@@ -250,7 +280,7 @@ class Modes(JacvizScene):
         self.clear_except(self.title_mob, self.strip)
         self.set_title(r"A scalar loss: one pullback gives the whole gradient")
         if n.m > 1:
-            names = [f"f_{{{k + 1}}}" for k in range(len(n.dims) - 1)] + [r"\Sigma"]
+            names = self._names() + [r"\Sigma"]
             new = self._strip(n.loss.dims, names)
             self.play(FadeOut(self.strip), FadeIn(new), run_time=0.8)
             self.strip = new
@@ -273,6 +303,12 @@ class Modes(JacvizScene):
 # -- narration: what each beat says, read from the core's numbers --------------------------
 def _many(k: int, word: str) -> str:
     return f"{say_int(k)} {word if k == 1 else word + ('es' if word.endswith('s') else 's')}"
+
+
+def say_maps(n) -> str:
+    return (f"Here is a chain of {say_int(len(n.chain.maps))} maps, from {_many(n.n, 'input')} "
+            f"to {_many(n.m, 'output')}. Every number that follows is taken at the point "
+            f"{say_vec(n.x)}.")
 
 
 def say_chain(n) -> str:

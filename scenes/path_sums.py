@@ -174,8 +174,7 @@ class PathSums(JacvizScene):
         self.beat(f"graph-{gd.tag}", f"{'First' if gd.tag == 'A' else 'Second'} graph: {defs}. "
                   f"One node per coordinate (its value at {plain_vec(gd.x0)} in green), one arrow "
                   f"per partial derivative that is not zero. From {gd.inp.name} to {gd.out.name} "
-                  f"there are {gd.summary.paths} paths "
-                  f"({' x '.join(str(w) for w in gd.summary.widths)}, the inner layer widths).",
+                  f"{_paths_drawn(gd)}.",
                   say=say_graph(gd))
         self.clear_except()
         self.title_mob = None
@@ -324,8 +323,9 @@ class PathSums(JacvizScene):
                   f"partial times the head's adjoint, computed once and reused by every edge into "
                   f"it. {acc.mults} multiplications, one per edge, give the whole row "
                   f"{plain_vec(acc.result)}, with d{gd.out.name}/d{gd.inp.name} = "
-                  f"{fmt_num(acc.value(gd.inp))}; enumerating {en.paths} paths of {en.stages} "
-                  f"edges takes {en.mults} multiplications for this entry alone.",
+                  f"{fmt_num(acc.value(gd.inp))}; enumerating the {plural(en.live_paths, 'path')} "
+                  f"of {en.stages} edges along the arrows takes {en.live_mults} multiplications "
+                  f"for this entry alone{_dense_note(en)}.",
                   say=say_reverse(gd))
         W = self.panel_box[1] - self.panel_box[0]
         self.set_title(rf"Reverse accumulation: $\partial {tex_name(gd.out.name)}/\partial "
@@ -338,10 +338,14 @@ class PathSums(JacvizScene):
         lines = [_line(adjoint_parts(acc, n, gd.small), W) for n in shown]
         counts = [_line([(r"\text{reverse: }", B), (str(acc.mults), P), (
             r"\text{ multiplications, one per edge, for the row}", M)], W),
-                  _line([(r"\text{paths: }", H), (rf"\text{{{plural(en.paths, 'path')} of "
-                                                   rf"{en.stages} edges, }}{en.mults}", P),
+                  _line([(r"\text{paths: }", H), (rf"\text{{{plural(en.live_paths, 'path')} of "
+                                                   rf"{en.stages} edges, }}{en.live_mults}", P),
                          (r"\text{ multiplications, one entry}", M)], W)]
-        self._place(VGroup(rule, *lines, *counts).arrange(DOWN, aligned_edge=LEFT, buff=0.25))
+        if en.zero_paths:  # the dense product's paths, counted on the same graph
+            counts.append(_line([(rf"\text{{(dense product: {en.paths} paths, "
+                                  rf"{en.zero_paths} through a zero edge)}}", M)], W))
+        self._place(VGroup(rule, *lines, *counts).arrange(DOWN, aligned_edge=LEFT,
+                                                          buff=0.25 if len(counts) < 3 else 0.18))
         self.play(FadeOut(self.screen.sum_block), Write(rule), run_time=0.7)
         for st in cg.reverse_steps(acc):
             if st.back:
@@ -359,13 +363,31 @@ def _d(gd) -> str:
     return f"d {say_name(gd.out.name)} by d {say_name(gd.inp.name)}"
 
 
+def _paths_drawn(gd) -> str:
+    """How many paths the drawn graph has from the input to the output, and, when some
+    partials are identically zero, how many the dense product has (one convention: the
+    paths along drawn arrows, each of one edge per map)."""
+    en, widths = gd.enum, " x ".join(str(w) for w in gd.summary.widths)
+    if not en.zero_paths:
+        return f"there are {plural(en.paths, 'path')} ({widths}, the inner layer widths)"
+    return (f"there {'is' if en.live_paths == 1 else 'are'} {plural(en.live_paths, 'path')} "
+            f"along the arrows ({en.paths} in the dense product, {widths}; "
+            f"{en.zero_paths} of them pass through a zero edge)")
+
+
+def _dense_note(en) -> str:
+    return (f" ({en.paths} paths in the dense product, {en.zero_paths} of them through a zero "
+            f"edge)" if en.zero_paths else "")
+
+
 def say_graph(gd) -> str:
     first = ("Now the chain rule as a picture: a computation graph. " if gd.tag == "A" else
              "A second graph, from the lesson's worked example. ")
     return (first + f"Each node is one coordinate, with its value at {say_vec(gd.x0)} in green. "
             f"Each arrow is a partial derivative that is not zero. To find {_d(gd)}, we follow "
-            f"every path from {say_name(gd.inp.name)} to {say_name(gd.out.name)}: there are "
-            f"{say_int(gd.summary.paths)}.")
+            f"every path from {say_name(gd.inp.name)} to {say_name(gd.out.name)} along the "
+            f"arrows: there {'is' if gd.enum.live_paths == 1 else 'are'} "
+            f"{say_int(gd.enum.live_paths)}.")
 
 
 def say_path(gd, k) -> str:
@@ -399,5 +421,5 @@ def say_reverse(gd) -> str:
     return (f"In blue, coming back: reverse accumulation. Each node's adjoint is the sum over "
             f"its outgoing edges of the partial times the adjoint at the edge's head. "
             f"Each is computed once and reused: {say_int(acc.mults)} multiplications, one per "
-            f"edge, give the whole row. Path by path, this one entry alone took "
-            f"{say_int(en.mults)}.")
+            f"edge, give the whole row. Path by path, along the arrows, this one entry alone "
+            f"took {say_int(en.live_mults)}.")

@@ -24,6 +24,7 @@ from jacviz.core.spoken import join_words, say_compare, say_int, say_num, say_sh
 from jacviz.kit import (ChainStrip, ColoredTex, ComputationGraph, JacobianMatrix, JacvizScene,
                         SceneParams, dot_terms, fmt_num, param, plain_vec, plural, style,
                         tex_factor, tex_num, tex_vec)
+from jacviz.kit.strip import ARROW_GAP
 
 MAX_INPUTS, MAX_HIDDEN_LAYERS = 3, 3
 LESSON_X, LESSON_DX = (1.0, 0.5, -0.5), (0.1, 0.0, 0.0)  # defaults, cut to the input size
@@ -180,10 +181,17 @@ class TinyNetwork(JacvizScene):
         self.wait(1.5)
 
     def _row(self, vectors, labels, color, top):
-        mobs = [VGroup(_cell(lab, color, style.SMALL),
-                       JacobianMatrix.column_vector(v, color=color, font_size=style.TINY))
-                .arrange(DOWN, buff=0.12) for lab, v in zip(labels, vectors)]
-        return VGroup(*self.strip.place_row(mobs, top))
+        """A vector under every space, room left for the arrows between them; numbers in
+        2 significant digits where 3 would not fit at a readable size."""
+        room = self.strip.column_width() - ARROW_GAP
+        for digits in (3, 2):
+            mobs = [VGroup(_cell(lab, color, style.SMALL),
+                           JacobianMatrix.column_vector(v, digits=digits, color=color,
+                                                        font_size=style.TINY))
+                    .arrange(DOWN, buff=0.12) for lab, v in zip(labels, vectors)]
+            if max(m.width for m in mobs) <= room:
+                break
+        return VGroup(*self.strip.place_row(mobs, top, gap=ARROW_GAP))
 
     def push_forward(self):
         n, push = self.n, self.n.push

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, FadeIn, FadeOut,
-                   GrowArrow, Indicate, ReplacementTransform, TransformFromCopy, VGroup, Write)
+                   GrowArrow, Indicate, ReplacementTransform, SurroundingRectangle,
+                   TransformFromCopy, VGroup, Write)
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import (coincide, compare, dot_terms, fmt_num, plain_vec, plural, tex_num,
@@ -22,21 +23,45 @@ from jacviz.core.maps import image_gaps
 from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
-from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid
+from jacviz.kit.layout import roles
+from jacviz.kit.layout.base import px, texts
+from jacviz.kit.layout.reading import line_height_px
+from jacviz.kit.layout.timing import needed_seconds
+from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid, projection_pair
 
 FWD, BWD, PT, INK, HL, MUTED = (style.FORWARD, style.BACKWARD, style.POINT, style.INK,
                                 style.HIGHLIGHT, style.MUTED)
 
 
+FREE = "zwsrqpabcehjkmn"  # letters for spaces without a stem of their own (then z_k)
+
+
 def space_names(chain):
-    """(TeX, plain) name of every space: the stem of its coordinates' names (x1, x2 -> x);
-    z_k where a space has no common stem or shares it with another."""
+    """(TeX, plain) name of every space: the stem of its coordinates' names (x1, x2 -> x).
+    A space with no common stem, or with one another space shares, or with one that is
+    also a coordinate's name elsewhere (an input named y beside an output space y), takes
+    a letter no space and no coordinate uses; z_k only when every such letter is taken.
+    So no two things on screen share a name: the space, its point s_0, its arrow ds."""
+    coords = [set(names) for names in chain.space_names]
     stems = []
     for names in chain.space_names:
         s = {re.sub(r"[_0-9]+$", "", nm) for nm in names}
         stems.append(s.pop() if len(s) == 1 and "" not in s else None)
-    return [(tex_name(s), s) if s and stems.count(s) == 1 else (f"z_{{{k}}}", f"z{k}")
-            for k, s in enumerate(stems)]
+    taken = set().union(*coords) | {s for s in stems if s} | {"d", "f", "D", "T", "s", "grad"}
+    taken |= {mp.name for mp in chain.maps}
+    out = []
+    for k, s in enumerate(stems):
+        elsewhere = set().union(*(c for j, c in enumerate(coords) if j != k))
+        if s and stems.count(s) == 1 and s not in elsewhere and s not in ("d", "s", "T"):
+            out.append((tex_name(s), s))
+            continue
+        free = next((c for c in FREE if c not in taken), None)
+        if free is None:
+            out.append((f"z_{{{k}}}", f"z{k}"))
+        else:
+            taken.add(free)
+            out.append((free, free))
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,6 +167,18 @@ class TwoWay(JacvizScene):
         nm = self.n.names[k]
         return f"grad_{nm[1]}" if plain else rf"\mathrm{{grad}}_{{{nm[0]}}}"
 
+    def comp(self, k):
+        """TeX of the maps from the input to space k: f_1, f_2 o f_1, f_k o ... o f_1."""
+        F = [m[0] for m in self.n.maps[:k]]
+        return F[0] if k == 1 else rf"{F[1]}\circ {F[0]}" if k == 2 else \
+            rf"{F[-1]}\circ\cdots\circ {F[0]}"
+
+    @staticmethod
+    def reading(*mobs) -> float:
+        """Seconds the texts in ``mobs`` need to be read (the layout check's reading time:
+        1 s + 0.25 s a word), the longest of them, and a little more."""
+        return max((needed_seconds(t) for t in texts(list(mobs))), default=0.0) + 0.1
+
     def at(self, k, plain=False):
         return f"{self.n.names[k][1]}0" if plain else f"{{{self.n.names[k][0]}}}_0"
 
@@ -162,43 +199,89 @@ class TwoWay(JacvizScene):
         self.play(*[FadeIn(p.dot_mob, scale=0.5) for p in self.panels], FadeIn(self.feet),
                   *[GrowArrow(a) if isinstance(a, Arrow) else Write(a)
                     for link in self.links for a in link], run_time=1.0)
-        self.play(FadeIn(self.defs), run_time=0.8)
-        self.wait(1.5)
+        for i, page in enumerate(self.defs):  # the maps, in pages when they are many
+            self.play(FadeIn(page), *([FadeOut(self.defs[i - 1])] if i else []), run_time=0.8)
+            self.wait(max(1.5, self.reading(page)))
 
     def layout(self):
-        """Panels, map arrows, the scales, every arrow, curve and label, the bands below."""
+        """Panels, map arrows, every arrow, curve and label, the bands below.  Each space is
+        drawn with its own scales, one for its arrow d and its true image, one for its
+        gradient (each arrow's label says its scale), and a 3-D space is projected on the
+        two coordinates that keep most of both arrows (its title says which)."""
         n, tr = self.n, self.n.tr
         self.grid = grid = panel_grid(n.K + 1, style.CONTENT_TOP, (-0.25, -2.15))
         self.panels, self.feet = [], VGroup()
         for k, (d, (nm, _)) in enumerate(zip(n.dims, n.names)):
             coords = [tex_name(c) for c in n.chain.space_names[k]]
-            drawn = rf"\!:\ {coords[0]},{coords[1]}\ \text{{drawn}}" if d == 3 else ""
+            drawn = projection_pair([tr.pushforward[k], tr.pullback[k]]) if d == 3 else (0, 1)
+            onto = (rf"\ \text{{on}}\ {coords[drawn[0]]},{coords[drawn[1]]}" if d == 3 else "")
             p = SpacePanel(d, coords, tr.points[k], width=grid.width, height=grid.height,
-                           center=grid.centers[k], title_height=grid.head - 0.14,
-                           title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + drawn)
-            p.dot_mob = p.dot()
+                           center=grid.centers[k], title_height=grid.head - 0.14, drawn=drawn,
+                           centred=0.3,
+                           title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + onto)
+            p.dot_mob = p.dot(radius=0.05).set_z_index(0)  # under the arrows, never on them
             self.panels.append(p)
             self.feet.add(self.foot(k, ColoredTex((f"{self.at(k)} = {tex_vec(tr.points[k])}", PT))))
         self.links = map_links(self.panels, [m[0] for m in n.maps], grid)
-        # one magnification for perturbations and their true images, one scale for gradients
-        self.M = SpacePanel.common_scale(self.panels, [
-            np.vstack([tr.pushforward[k][None, :], tr.images[k] - tr.points[k]])
-            for k in range(n.K + 1)])
-        self.S = SpacePanel.common_scale(self.panels, tr.pullback)
+        # each space its own scales: one for its arrow d and the arrow's true image (the
+        # image cut at the window's edge when it would leave the arrow too short), one for
+        # its gradient
+        cover = [tr.images[k] - tr.points[k] for k in range(n.K + 1)]
+        self.M, self.S, self.scales = [], [], []
+        for k, p in enumerate(self.panels):  # the note of its scales in the corner it blocks least
+            def scales(avoid=()):
+                return (p.own_scale(tr.pushforward[k], cover[k] if k else None, avoid=avoid),
+                        p.own_scale(tr.pullback[k], kind="backward", avoid=avoid))
+
+            def shown(ms):  # the arrows' lengths on screen at these scales, up to 40 px
+                return min([40.0] + [px(np.linalg.norm(np.subtract(*p.arrow_ends(v, m, kind))))
+                                     for v, m, kind in ((tr.pushforward[k], ms[0], "forward"),
+                                                        (tr.pullback[k], ms[1], "backward"))
+                                     if np.any(p._drawn(v))])
+
+            first, best = scales(), None
+            dot = p.to_screen(p.p)
+            marks = [_grown(t, 0.0) for t in texts([p.tick_labels, p.title])]
+            places = (CORNERS if p.space_dim > 1 else CORNERS_1D) + ("head",)
+            for i, corner in enumerate(places):  # the least bad place: every fault costs
+                note = VGroup(*self.scale_note(p, first, corner))
+                box, near = _grown(note, 0.22), _grown(note, 0.07)
+                fault = 0.0
+                if corner == "head":  # beside the title, which must stay readable
+                    room = max(p.box.width - note.width - 0.2, 0.5)
+                    fault += 200 * (line_height_px(p.title) * min(1, room / p.title.width) < 12.2)
+                    box = None
+                else:
+                    fault += 200 * (near[0] - 0.08 <= dot[0] <= near[2] + 0.08 and
+                                    near[1] - 0.08 <= dot[1] <= near[3] + 0.08)  # on the point
+                    fault += 200 * (any(_meet(near, m) for m in marks) or not _inside(note, p.box))
+                ms = scales([box] if box else [])
+                if box:
+                    ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.22)])
+                length = shown(ms)
+                score = length - 100 * (length < 20.5) - fault - 0.1 * i
+                if best is None or score > best[0]:
+                    best = (score, ms, corner)
+            _, (m, sc), corner = best
+            self.M.append(m), self.S.append(sc)
+            self.scales.append(self.scale_note(p, (m, sc), corner, final=True))
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
         size = style.TINY if grid.width < 3.4 else style.SMALL
         for k, p in enumerate(self.panels):
-            ends = [p.arrow_ends(tr.pushforward[k], self.M),
-                    p.arrow_ends(tr.pullback[k], self.S, "backward")]
-            self.fwd.append(style.forward_arrow(*ends[0]).set_z_index(3))
-            self.bwd.append(style.backward_arrow(*ends[1], stroke_width=5).set_z_index(1))
+            ends = [p.arrow_ends(tr.pushforward[k], self.M[k]),
+                    p.arrow_ends(tr.pullback[k], self.S[k], "backward")]
+            self.fwd.append(arrow_of(tr.pushforward[k], ends[0], FWD).set_z_index(3))
+            self.bwd.append(arrow_of(tr.pullback[k], ends[1], BWD, stroke_width=5).set_z_index(1))
             stuff = [p.axes, p.tick_labels, p.dot_mob, self.fwd[k], self.bwd[k]]
             if k > 0:  # wide and under the arrow: where the two coincide the curve is a halo
-                cur = p.curve(tr.images[k], kind="forward", scale=self.M).set_z_index(2)
+                cur = p.curve(tr.images[k], kind="forward", scale=self.M[k],
+                              clip=True).set_z_index(2)
                 stuff.append(VGroup(cur, Dot(cur.get_end(), radius=0.06, color=HL).set_z_index(2)))
                 self.curves.add(stuff[-1])
-            labels = p.place_labels([ColoredTex((self.d(k), FWD), font_size=size),
-                                     ColoredTex((self.g(k), BWD), font_size=size)], ends, stuff)
+            zero = [r"\ =\ 0" if not np.any(v) else "" for v in (tr.pushforward[k], tr.pullback[k])]
+            labels = p.place_labels([ColoredTex((self.d(k) + zero[0], FWD), font_size=size),
+                                     ColoredTex((self.g(k) + zero[1], BWD), font_size=size)], ends,
+                                    stuff + list(self.scales[k]), tips=True)
             self.flab.append(labels[0]), self.blab.append(labels[1])
         top = min(f.get_bottom()[1] for f in self.feet) - 0.08
         self.bands = Bands(top, style.content_bottom(), 1.5 if max(n.dims) == 3 else 1.1)
@@ -207,25 +290,67 @@ class TwoWay(JacvizScene):
                             duality=2 if c == 3 else 0)
         self.defs = self.definitions(top, style.content_bottom())
 
+    @staticmethod
+    def scale_note(p, scales, corner, final=False):
+        """A panel's own scales, [x M] for its arrow d (orange) and [x S] for its gradient
+        (blue), in a corner: top right of the box, or inside the axes (clear of the tick
+        labels, which are left of and below them) at their top left or bottom right."""
+        pair = [roles.label(ColoredTex((rf"[\times{tex_scale(m)}]", col), font_size=style.TINY))
+                for m, col in zip(scales, (FWD, BWD))]
+        for m in pair:  # on the panel's own colour: the axes' lines do not run through it
+            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
+                                               fill_color=style.PANEL))
+        stacked = corner.endswith("stacked")  # one under the other: narrower, for a crowded panel
+        corner = corner.replace(" stacked", "")
+        note = VGroup(*pair).arrange(DOWN, buff=0.08, aligned_edge=LEFT if "left" in corner else
+                                     RIGHT) if stacked else VGroup(*pair).arrange(RIGHT, buff=0.1)
+        if corner == "head":  # no corner is free: beside the title, above the box
+            note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
+            if final:
+                style.fit(p.title, max(p.box.width - note.width - 0.2, 0.5))
+                p.title.next_to(p.box, UP, buff=0.1).align_to(p.box, LEFT)
+                note.set_y(p.title.get_y())
+        elif corner == "bottom":  # a number line's: under the line, between its end labels
+            note.move_to(p.box).align_to(p.box, DOWN).shift(UP * 0.07)
+        elif corner == "top right":
+            note.align_to(p.box, UP + RIGHT).shift(DOWN * 0.1 + LEFT * 0.12)
+        elif corner == "top left":
+            note.align_to(p.axes, UP + LEFT).shift(RIGHT * 0.08)
+            note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.08 - note.height / 2))
+        else:
+            note.align_to(p.axes, DOWN + RIGHT).shift(UP * 0.05)
+        return pair
+
     def foot(self, k, mob):
-        style.fit(mob, self.grid.width, self.grid.foot - 0.1)
+        style.fit(mob, self.grid.width + self.grid.gap - 0.2, self.grid.foot - 0.1)
         return mob.move_to(self.grid.foot_center(k))
 
     def definitions(self, top, bottom):
-        """The maps, with their symbolic Jacobians where these read well."""
-        for with_jacobian in ((True, False) if not self.grid.wrapped else (False,)):
-            cells = []
-            for (F, _), mp in zip(self.n.maps, self.n.chain.maps):
+        """The maps, with their symbolic Jacobians where these read well; in pages shown
+        one after another where all of them at once would be shrunk below a readable size."""
+        def cells(with_jacobian, maps):
+            out = []
+            for F, mp in maps:
                 ins = ", ".join(tex_name(s) for s in mp.input_names)
                 row = [ColoredTex(rf"{F}({ins}) = {tex_tuple(mp.outputs)}")]
                 if with_jacobian:
                     row += [ColoredTex(rf",\quad D{F} ="),
                             JacobianMatrix.symbolic(mp.jacobian_symbolic, font_size=style.SMALL)]
-                cells.append(VGroup(*row).arrange(RIGHT, buff=0.15))
-            group, scale = fit_grid(cells, top, bottom)
+                out.append(VGroup(*row).arrange(RIGHT, buff=0.15))
+            return out
+
+        maps = [(F, mp) for (F, _), mp in zip(self.n.maps, self.n.chain.maps)]
+        for with_jacobian in ((True, False) if not self.grid.wrapped else (False,)):
+            group, scale = fit_grid(cells(with_jacobian, maps), top, bottom)
             if scale >= 0.85:
-                break
-        return group
+                return [group]
+        pages = [maps]
+        while scale < READABLE and max(len(pg) for pg in pages) > 1:  # halve the longest
+            i = max(range(len(pages)), key=lambda j: len(pages[j]))
+            half = (len(pages[i]) + 1) // 2
+            pages[i:i + 1] = [pages[i][:half], pages[i][half:]]
+            scale = min(fit_grid(cells(False, pg), top, bottom)[1] for pg in pages)
+        return [fit_grid(cells(False, pg), top, bottom)[0] for pg in pages]
 
     def equation(self, kind, k):
         """Stage k forward (d_{k+1} = Df_k d_k) or backward (grad_k = Df_k^T grad_{k+1})."""
@@ -259,10 +384,11 @@ class TwoWay(JacvizScene):
         steps = ", ".join(f"{self.d(k + 1, True)} = D{n.maps[k][1]}({self.at(k, True)}) "
                           f"{self.d(k, True)} = {plain_vec(push[k + 1])}" for k in range(n.K))
         self.beat("push-forward", f"Push {self.d(0, True)} = {plain_vec(push[0])} forward, inner "
-                  f"map first: {steps}. The arrows are drawn {fmt_num(self.M)} times longer than "
-                  f"they are.", say=say_push(self))
-        self.play(FadeOut(self.defs), *self.note(0, (self.fwd_names(), FWD), (
-            rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=0.6)
+                  f"map first: {steps}. Each space draws its arrow at its own scale, k times "
+                  f"its length, shown in its panel as [x k].", say=say_push(self))
+        self.play(FadeOut(self.defs[-1]), *self.note(0, (self.fwd_names(), FWD), (
+            r"\ \text{drawn}\ [\times k]:\ k\text{ times longer}", FWD)),
+                  *[FadeIn(sc[0]) for sc in self.scales], run_time=0.6)
         self.sweep("forward")
 
     def sweep(self, kind):
@@ -278,6 +404,8 @@ class TwoWay(JacvizScene):
             self.play(Indicate(self.links[k], color=style.KIND_COLOR[kind]), *self.bands.step(
                 self.band_of[kind], self.equation(kind, k), k, kind, "left" if fwd else "right"))
             self.play(TransformFromCopy(arrows[src], arrows[dst]), FadeIn(labels[dst]))
+            step = self.bands.held[self.band_of[kind]][1]  # on screen since the last play
+            self.wait(max(0.0, self.reading(*[m for _, m in step]) - 1.0))
         self.wait(1.5)
 
     # -- beat 3 -------------------------------------------------------------------------
@@ -298,23 +426,23 @@ class TwoWay(JacvizScene):
         for k in (n.K - 1, n.K):
             c = self.compared[k] = n.image_vs_prediction(k, "tex")  # as drawn (tests read it)
             rows.add(ColoredTex(
-                (rf"{n.names[k][0]}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
+                (rf"{self.comp(k)}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
                 (rf"{self.at(k)} + {self.d(k)} = {c.b}", FWD),
                 (r"\ \ \text{coincide}" if c.equal else rf"\ \ {c.note}" if c.note else "",
                  MUTED)))
         rows.arrange(RIGHT, buff=0.6)
         if rows.width > style.safe_width() / 0.9:  # too long for one line: one under the other
             rows.arrange(DOWN, buff=0.12)
-        imgs = [n.names[k][0] + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
+        imgs = [self.comp(k) + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
         legend = ColoredTex((r"\text{curve: the true image }s\mapsto " + imgs[0] + (
             r",\ " if n.K == 2 else r",\dots,") + imgs[1] + r",\ 0\le s\le 1", HL),
                             (r"\qquad \text{arrow: the linear prediction}", FWD),
                             font_size=style.TINY)
         self.play(*[Create(c) for c in self.curves], *self.note(
             0, (self.fwd_names(), FWD), (r"\text{ and their true images}", HL),
-            (rf"\ \text{{drawn}}\ \times{tex_num(self.M)}", FWD)), run_time=1.5)
+            (r"\ \text{drawn}\ [\times k]", FWD)), run_time=1.5)
         self.play(*self.bands.put(self.band_of["image"], VGroup(legend, rows).arrange(DOWN)))
-        self.wait(2.0)
+        self.wait(max(2.0, self.reading(legend, rows)))
 
     # -- beat 4 -------------------------------------------------------------------------
     def pull_back(self):
@@ -323,10 +451,11 @@ class TwoWay(JacvizScene):
                           f"{self.g(k + 1, True)} = {plain_vec(pull[k])}"
                           for k in reversed(range(n.K)))
         self.beat("pull-back", f"Pull the gradient {self.g(n.K, True)} = {plain_vec(pull[-1])} "
-                  f"back with the transposes, outer map first: {steps}. Gradients are drawn "
-                  f"{fmt_num(self.S)} times their length.", say=say_pull(self))
+                  f"back with the transposes, outer map first: {steps}. Each space draws its "
+                  f"gradient at its own scale, shown in its panel as [x k].", say=say_pull(self))
         self.play(*self.bands.clear(self.band_of["backward"], "backward"),
-                  *self.note(1, (rf"\text{{gradients drawn }}\times{tex_num(self.S)}", BWD)),
+                  *self.note(1, (r"\text{gradients drawn }[\times k]", BWD)),
+                  *[FadeIn(sc[1]) for sc in self.scales],
                   *[c.animate.set_opacity(0.4) for c in self.curves], run_time=0.6)
         self.sweep("backward")
 
@@ -357,6 +486,47 @@ class TwoWay(JacvizScene):
         self.play(*self.bands.put(self.band_of["duality"], row.arrange(RIGHT, buff=0.5)))
         self.play(Circumscribe(VGroup(row, pairs), color=HL), run_time=1.2)
         self.wait(2.0)
+
+
+CORNERS = ("top right", "top left", "bottom right", "top right stacked", "top left stacked",
+           "bottom right stacked")
+CORNERS_1D = ("bottom", "top right", "top left", "top right stacked",
+              "top left stacked")  # a number line's free places
+READABLE = 0.8  # the least scale of a text at style.SMALL: 12 px high at 854x480
+
+
+def tex_scale(m: float) -> str:
+    """A panel's scale for TeX: 15, 0.65, 2.9 . 10^6 (two digits, short)."""
+    if m != 0 and not 1e-3 <= abs(m) < 1e4:
+        mant, ex = f"{m:.1e}".split("e")
+        return rf"{mant.rstrip('0').rstrip('.')}\cdot 10^{{{int(ex)}}}"
+    return tex_num(m)
+
+
+def arrow_of(vec, ends, color, **kw):
+    """A vector's arrow, the subject of its beat; a vector that is exactly 0 has none: a
+    dot marks the point (not an arrow: the label says "= 0")."""
+    if np.any(np.asarray(vec) != 0):
+        return roles.subject(style.arrow(*ends, color, **kw))
+    return roles.decoration(style.arrow(ends[0], ends[0], color))
+
+
+def _meet(a, b) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) intersect."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(mob, box) -> bool:
+    return (mob.get_left()[0] >= box.get_left()[0] + 0.03 and
+            mob.get_right()[0] <= box.get_right()[0] - 0.03 and
+            mob.get_bottom()[1] >= box.get_bottom()[1] + 0.03 and
+            mob.get_top()[1] <= box.get_top()[1] - 0.03)
+
+
+def _grown(mob, by: float) -> tuple:
+    """A mobject's screen box (x0, y0, x1, y1), grown by ``by`` on every side."""
+    return (mob.get_left()[0] - by, mob.get_bottom()[1] - by, mob.get_right()[0] + by,
+            mob.get_top()[1] + by)
 
 
 # -- narration: what each beat says, read from the trace -----------------------------------

@@ -536,8 +536,24 @@ def test_path_sums_assembles_term_by_term(site, browser):
         page.wait_for_selector("ol.terms[data-state='done']")
         v = read(page)
         assert [v["running:0"][0], v["running:1"][0], v["total"][0], v["entry"][0]] == ["2", "10", "10", "10"]
-        page.keyboard.press("r")
-        assert page.locator("ol.terms li").count() == 0
+        page.keyboard.press("r")  # back to the page as it opened: the clip's entry, 1,1
+        page.wait_for_selector("ol.terms[data-state='done']")
+        assert page.locator("[data-entry].current").get_attribute("data-entry") == "0,0"
+        assert read(page)["total"][0] == "10"
+
+
+def test_path_sums_opens_on_the_entry_set(site, browser):
+    """Issue 21: `--set entry=1,2` selects that entry when the page opens, every path of it
+    shown and summed, as the clip assembles it."""
+    maps = CASES["path-sums-example"][2]
+    job = check(maps, [1, 2])
+    with opened(browser, site["path-sums-example"], reduced_motion="reduce") as (page, watch):
+        page.wait_for_selector("ol.terms[data-state='done']")
+        assert page.locator("[data-entry].current").get_attribute("data-entry") == "0,1"
+        v = read(page)
+    c = job.result()
+    assert_shows(v, "total", c["jacobian"][0][1])
+    assert_shows(v, "entry", c["jacobian"][0][1])
 
 
 def test_path_sums_undefined_here(site, browser, shots):

@@ -6,7 +6,8 @@ jacviz/kit/layout/ meets a frame built to sit just inside and just outside it.
 
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, FadeOut, MathTex, Text, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, FadeOut, MathTex, Text, Transform,
+                   VGroup)
 
 from jacviz.kit import JacvizScene, SceneParams, SpacePanel, style
 from jacviz.kit import layout
@@ -196,6 +197,7 @@ def test_words_count_prose_words_and_symbol_groups():
 class _Shown(JacvizScene):
     """Shows a text of 2 words (1.5 s needed) for ``self.hold`` seconds between its plays."""
     hold = 1.0
+    hold_for_reading = False  # the check itself: the scene does not wait for the reader
 
     def construct(self):
         self.beat("show", "a text")
@@ -221,6 +223,8 @@ def test_reading_time_is_measured_from_fully_shown_to_taken_away():
 
 
 class _Stays(JacvizScene):
+    hold_for_reading = False
+
     def construct(self):
         self.beat("only", "a text to the end")
         self.add(MathTex(r"a + b = c"))  # 1.75 s needed
@@ -233,6 +237,56 @@ def test_a_text_that_stays_is_timed_to_the_scene_end():
         _, problems = keyframes("stays", SceneParams(), resolution=(128, 72), check_layout=True,
                                 scene_cls=cls)
         assert kinds(problems) == ["reading-time"] * count, problems
+
+
+def _held(base, hold):
+    cls = type("Held", (base,), {"hold": hold, "hold_for_reading": True})
+    frames, problems = keyframes("held", SceneParams(), resolution=(128, 72), check_layout=True,
+                                 scene_cls=cls)
+    return problems
+
+
+def test_the_scene_holds_a_text_until_it_can_be_read():
+    """With the hold (every real scene), a text taken away too soon, or one left too short
+    at the end, is held on screen: the check finds nothing, and the scene is longer by the
+    missing time, in whole frames (5 fps here)."""
+    for base, hold in ((_Shown, 1.0), (_Shown, 0.2), (_Stays, 0.4)):
+        assert _held(base, hold) == []
+    made = []
+
+    class Timed(_Shown):
+        hold, hold_for_reading = 1.0, True
+
+        def tear_down(self):
+            made.append(self.now)
+            super().tear_down()
+
+    keyframes("timed", SceneParams(), resolution=(128, 72), scene_cls=Timed)
+    # 0.5 fade-in + 1.0 wait + a hold of 0.5 s (1.5 s needed), rounded up to 3 frames and a
+    # half (a still wait holds whole frames) + 0.5 fade-out + 0.2 wait
+    assert made[-1] == pytest.approx(0.5 + 1.0 + 3.5 / 5 + 0.5 + 0.2)  # [0]: the TeX dry run
+
+
+def test_a_text_turned_into_other_words_is_a_new_text():
+    """Transform in place into other words: the old words are held until read, and the new
+    ones are timed from the end of the transform."""
+    class Turned(JacvizScene):
+        hold_for_reading = False
+
+        def construct(self):
+            self.beat("turn", "a text, then other words")
+            t = MathTex("a = 1")
+            self.play(FadeIn(t), run_time=0.5)
+            self.wait(2)
+            self.play(Transform(t, MathTex("b = 2")), run_time=0.5)
+            self.wait(0.5)
+
+    _, problems = keyframes("turned", SceneParams(), resolution=(128, 72), check_layout=True,
+                            scene_cls=Turned)
+    assert [(p.kind, "0.50 s" in p.what) for p in problems] == [("reading-time", True)]
+    held = type("Held", (Turned,), {"hold_for_reading": True})
+    assert keyframes("held", SceneParams(), resolution=(128, 72), check_layout=True,
+                     scene_cls=held)[1] == []
 
 
 class _Flash(JacvizScene):

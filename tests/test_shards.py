@@ -122,7 +122,7 @@ def test_the_dry_run_counts_the_plays(scene):
 
     request = RenderRequest(scene, resolution=(160, 90), fps=3)
     cls = registry.scene_class(scene)
-    planned = prepare_tex(cls, request.params).durations
+    planned = prepare_tex(cls, request.params, fps=request.frame_rate).durations
     played = _plan_pass(request, cls)
     assert planned is not None and len(planned) == len(played) > 5
     assert sum(planned) == pytest.approx(sum(played), rel=0.2)
@@ -212,7 +212,8 @@ def test_one_process_does_no_work_its_shards_skip(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     request = RenderRequest("jacobian-grid", resolution=(160, 90), fps=3, out=tmp_path / "one.mp4",
                             media_dir=tmp_path / "media")
-    plays = len(prepare_tex(registry.scene_class("jacobian-grid"), request.params).durations)
+    plays = len(prepare_tex(registry.scene_class("jacobian-grid"), request.params,
+                            fps=request.frame_rate).durations)
     assert render_request(request)[-1] == tmp_path / "one.mp4"
     assert hashed == []
     movies = sorted(p.name for p in (tmp_path / "media").rglob("partial_movie_files/*/*.mp4"))

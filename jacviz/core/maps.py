@@ -321,8 +321,7 @@ class Chain:
                 )
         self.maps = maps
         if output_names is None:
-            p = maps[-1].m
-            output_names = ["y"] if p == 1 else [f"y{i + 1}" for i in range(p)]
+            output_names = _output_names(maps)
         if len(output_names) != maps[-1].m:
             raise ShapeError(f"{len(output_names)} output names for {maps[-1].m} outputs")
         self.output_names = tuple(output_names)
@@ -475,6 +474,21 @@ class Linearization:
 def linearize(mp: Map, x0) -> Linearization:
     x0 = _as_points(x0, mp.n, f"map {mp.name}").reshape(mp.n).astype(float)
     return Linearization(mp, x0, mp(x0), mp.jacobian(x0))
+
+
+#: the stems of a chain's output names, in the order they are tried
+OUTPUT_STEMS = ("y", "z", "w", "q", "r", "s", "t")
+
+
+def _output_names(maps) -> list[str]:
+    """y (or y1, y2, ...), unless a map of the chain takes an input of that name: then the
+    next stem of :data:`OUTPUT_STEMS` that names nothing else (no two things, one name)."""
+    p, used = maps[-1].m, {nm for mp in maps for nm in mp.input_names}
+    for stem in OUTPUT_STEMS:
+        names = [stem] if p == 1 else [f"{stem}{i + 1}" for i in range(p)]
+        if not used & {stem, *names}:
+            return names
+    return [f"out{i + 1}" for i in range(p)] if p > 1 else ["out"]
 
 
 def _default_names(k: int) -> list[str]:

@@ -50,8 +50,10 @@ class SpacePanel(VGroup):
 
     def __init__(self, dim: int, names, point, *, width: float, height: float, center=ORIGIN,
                  cover=None, radius: float = 1.0, drawn=(0, 1), title: str | None = None,
-                 ticks: int = 4, tick_size=style.TINY, title_height: float = 0.45):
+                 ticks: int = 4, tick_size=style.TINY, title_height: float = 0.45,
+                 centred: float = 0.0):
         super().__init__()
+        self.centred = centred  # the least share of each axis's range on either side of the point
         self.space_dim = dim  # not ``dim``: manim's Mobject.dim is the ambient dimension (3)
         self.drawn = tuple(drawn[: min(dim, 2)]) if dim >= 2 else (0,)
         self.names = [names[i] for i in self.drawn]
@@ -90,6 +92,7 @@ class SpacePanel(VGroup):
         if dim == 1:
             r = radius * w / h
             a, b, st = nice_range(min(self.p[0] - r, lo[0]), max(self.p[0] + r, hi[0]), ticks)
+            a, b = self._centre(self.p[0], a, b, st)
             self.lo, self.hi = np.array([a]), np.array([b])
             self.axes = NumberLine(x_range=[a, b, st], length=w, color=style.MUTED,
                                    include_tip=False, stroke_width=2)
@@ -110,6 +113,8 @@ class SpacePanel(VGroup):
             step = max(rx[2], ry[2])
             ax, bx = math.floor(rx[0] / step) * step, math.ceil(rx[1] / step) * step
             ay, by = math.floor(ry[0] / step) * step, math.ceil(ry[1] / step) * step
+            ax, bx = self._centre(self.p[0], ax, bx, step)
+            ay, by = self._centre(self.p[1], ay, by, step)
             self.lo, self.hi = np.array([ax, ay]), np.array([bx, by])
             unit = min(w / (bx - ax), h / (by - ay))
             self.axes = Axes(x_range=[ax, bx, step], y_range=[ay, by, step],
@@ -118,6 +123,18 @@ class SpacePanel(VGroup):
                                           "stroke_width": 2}, tips=False)
             self.axes.move_to(center + RIGHT * 0.15 + UP * 0.1)
             self._ticks_2d(ax, bx, ay, by, tick_size)
+
+    def _centre(self, p, a, b, step):
+        """The range a..b widened by whole steps until at least ``centred`` of it lies on
+        either side of p (a point near an end leaves its arrows no room that way)."""
+        for _ in range(6):
+            if p - a < self.centred * (b - a):
+                a -= step
+            elif b - p < self.centred * (b - a):
+                b += step
+            else:
+                break
+        return a, b
 
     def _ticks_2d(self, ax, bx, ay, by, size):
         """Range labels along the bottom and left edges, then the axis names."""
@@ -163,6 +180,10 @@ class SpacePanel(VGroup):
         """The offset of a kind of arrow: on a number line forward above, backward below."""
         return UP * self.LANE.get(kind, 0.0) if self.space_dim == 1 else 0 * UP
 
+    def curve_lift(self, kind: str | None) -> np.ndarray:
+        """A curve of a kind beside its arrow: on a number line 0.2 above the arrow's lane."""
+        return UP * 0.2 if self.space_dim == 1 and kind is not None else 0 * UP
+
     def dot(self, radius: float = 0.07):
         """The point, as a dot."""
         return style.point_dot(self.to_screen(self.p), radius=radius).set_z_index(4)
@@ -185,18 +206,28 @@ class SpacePanel(VGroup):
         return roles.subject(arr) if kind in ("forward", "backward") else arr
 
     def curve(self, points, color=style.HIGHLIGHT, stroke_width: float = 9, opacity: float = 0.8,
-              kind: str | None = None, scale: float = 1.0):
+              kind: str | None = None, scale: float = 1.0, clip: bool = False):
         """A polyline through space points (e.g. the true image of an arrow), drawn
         ``scale`` times magnified about the point, like an arrow drawn with that scale.
-        Points that are not finite are left out."""
+        Points that are not finite are left out; with ``clip`` the line ends where it
+        first leaves the panel's range (it runs on out of the window)."""
         pts = self._drawn(points)
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         if len(pts) == 0:
             pts = self.p[None, :]
         pts = self.p + scale * (pts - self.p)
+        if clip:  # up to the first point out of the window
+            x0, y0, x1, y1 = self.window()
+            scr = self.to_screen(pts)
+            out = (scr[:, 0] < x0 - 1e-9) | (scr[:, 0] > x1 + 1e-9)
+            if self.space_dim > 1:
+                out |= (scr[:, 1] < y0 - 1e-9) | (scr[:, 1] > y1 + 1e-9)
+            pts = pts[: int(np.argmax(out))] if out.any() else pts
+            if len(pts) == 0:
+                pts = self.p[None, :]
         scr = self.to_screen(np.vstack([pts, pts[-1:]]) if len(pts) == 1 else pts)
         if kind is not None:
-            scr = scr + self.lane(kind) + (UP * 0.2 if self.space_dim == 1 else 0)
+            scr = scr + self.lane(kind) + self.curve_lift(kind)
         cur = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
         cur.set_points_as_corners(scr)
         return cur
@@ -222,6 +253,63 @@ class SpacePanel(VGroup):
                 best = min(best, (self.lo[i] - self.p[i]) / d[neg].min())
         return float(best)
 
+    def window(self, margin: float = 0.12) -> tuple[float, float, float, float]:
+        """Where drawn vectors may reach, on screen (x0, y0, x1, y1): the axes' range on the
+        sides of the tick labels (left and below; on a number line both ends), the box less
+        ``margin`` on the others."""
+        lo, hi = self.to_screen(self.lo), self.to_screen(self.hi)
+        box = self.box
+        if self.space_dim == 1:
+            return lo[0], box.get_bottom()[1] + margin, hi[0], box.get_top()[1] - margin
+        return (lo[0], lo[1], max(hi[0], box.get_right()[0] - margin),
+                max(hi[1], box.get_top()[1] - margin))
+
+    def own_scale(self, vec, cover=None, fill: float = 0.6, most: float = 0.9,
+                  min_px: float = 24.0, kind: str = "forward", avoid=()) -> float:
+        """This panel's own scale for the vector ``vec`` drawn at the point (rounded down to
+        two significant digits): the largest that keeps it, and every offset in ``cover``
+        (a true image's points minus the point, magnified with it), within ``fill`` of the
+        way from the point to the edge of :meth:`window` (room for labels), or up to
+        ``most`` of it where that is needed for ``min_px`` (pixels at 854x480; the layout
+        check wants 20).  When ``cover`` would still leave the arrow shorter, the arrow
+        alone decides: draw the cover with :meth:`curve`'s ``clip``.  1 for a vector of no
+        length here.  ``avoid``: screen boxes (x0, y0, x1, y1) that the arrow and the cover
+        stay out of (a note in a corner of the panel)."""
+        from .layout.base import px
+
+        x0, y0, x1, y1 = self.window()
+
+        def reach(offsets) -> float:  # the largest t keeping start + t * offset inside
+            best = np.inf
+            for i, off in enumerate(offsets):
+                start = self.to_screen(self.p) + self.lane(kind) + (
+                    self.curve_lift(kind) if i else 0)  # after the arrow, a curve's points
+                v = self.to_screen(self.p + off) - self.to_screen(self.p)
+                for d, lo, hi, c in ((v[0], x0, x1, start[0]), (v[1], y0, y1, start[1])):
+                    if d > 1e-12:
+                        best = min(best, (hi - c) / d)
+                    elif d < -1e-12:
+                        best = min(best, (lo - c) / d)
+                for r in avoid:  # a box (x0, y0, x1, y1) the drawing keeps out of
+                    best = min(best, _enters(start, v, r))
+            return max(best, 0.0)
+
+        vec = self._drawn(vec)[0]
+        length = float(np.linalg.norm(self.to_screen(self.p + vec) - self.to_screen(self.p)))
+        if not np.isfinite(length) or length <= 0:
+            return 1.0
+        need = 1.1 * min_px / px(length)  # the scale that makes the arrow min_px long, and a bit
+
+        def scale(room):
+            return two_digits(fill * room if fill * room >= need else min(most * room, need))
+
+        alone = scale(reach([vec]))
+        if cover is None or not len(np.atleast_2d(cover)):
+            return alone
+        pts = self._drawn(cover)
+        both = scale(reach([vec, *pts[np.all(np.isfinite(pts), axis=1)]]))
+        return both if px(both * length) >= min_px else alone
+
     @staticmethod
     def common_scale(panels, offsets, fill: float = 0.85) -> float:
         """One round scale (:func:`jacviz.core.fmt.nice_floor`) for vectors drawn in several
@@ -230,13 +318,15 @@ class SpacePanel(VGroup):
         bound = min((fill * p.max_scale(o) for p, o in zip(panels, offsets)), default=np.inf)
         return nice_floor(bound)
 
-    def place_labels(self, labels, ends, obstacles) -> list:
+    def place_labels(self, labels, ends, obstacles, tips: bool = False) -> list:
         """Place labels one after another near their arrows (``ends``: (start, end) pairs),
         each covering the fewest obstacles and labels placed before it, keeping a little
-        farther from them than :meth:`place_label` and trying all round the tip."""
+        farther from them than :meth:`place_label` and trying all round the tip (with
+        ``tips``, clear of the arrowheads' boxes too, as of texts')."""
         stuff = list(obstacles)
         for lab, (start, end) in zip(labels, ends):
-            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True))
+            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True,
+                                     tips=tips))
         return list(labels)
 
     def place_label(self, label, arrow_or_start, end_or_obstacles=None, obstacles=None):
@@ -249,6 +339,49 @@ class SpacePanel(VGroup):
         else:
             start, end = arrow_or_start, end_or_obstacles
         return place_label(label, start, end, obstacles or [], self.box)
+
+
+def _enters(start, v, box) -> float:
+    """Where the ray start + t v (t >= 0) first meets ``box`` (x0, y0, x1, y1): that t, a
+    little less; inf when it never does (or starts inside it)."""
+    lo, hi = np.array(box[:2], dtype=float), np.array(box[2:], dtype=float)
+    s, d = np.asarray(start, dtype=float)[:2], np.asarray(v, dtype=float)[:2]
+    if np.all(s >= lo) and np.all(s <= hi):
+        return np.inf
+    t0, t1 = 0.0, np.inf
+    for i in range(2):
+        if abs(d[i]) < 1e-12:
+            if s[i] < lo[i] or s[i] > hi[i]:
+                return np.inf
+            continue
+        a, b = sorted(((lo[i] - s[i]) / d[i], (hi[i] - s[i]) / d[i]))
+        t0, t1 = max(t0, a), min(t1, b)
+    return 0.97 * t0 if t0 <= t1 else np.inf
+
+
+def two_digits(b: float) -> float:
+    """The largest number of two significant digits not above b (a panel's own scale);
+    1 for a bound that is not positive and finite."""
+    if not math.isfinite(b) or b <= 0:
+        return 1.0
+    k = math.floor(math.log10(b)) - 1
+    return float(f"{math.floor(b / 10.0 ** k * (1 + 1e-12))}e{k}")  # exact decimal digits
+
+
+def projection_pair(vectors) -> tuple[int, int]:
+    """The two coordinates of R^3 a panel draws so that every one of ``vectors`` (e.g. a
+    pushed-forward arrow and a pulled-back gradient) keeps as much of its length as it
+    can: the pair whose worst share of a vector's length is largest ((0, 1) first on a
+    tie).  A vector of no length counts as kept whole."""
+    vecs = [np.asarray(v, dtype=float) for v in vectors]
+    best, pair = -1.0, (0, 1)
+    for cand in ((0, 1), (0, 2), (1, 2)):
+        shares = [float(np.linalg.norm(v[list(cand)]) / np.linalg.norm(v))
+                  if np.all(np.isfinite(v)) and np.linalg.norm(v) > 0 else 1.0 for v in vecs]
+        worst = min(shares, default=1.0)
+        if worst > best + 1e-9:
+            best, pair = worst, cand
+    return pair
 
 
 def sample_points(mobs) -> np.ndarray:
@@ -267,7 +400,7 @@ def sample_points(mobs) -> np.ndarray:
 
 
 def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad: float = 0.04,
-                around: bool = False, clear: float = 0.08):
+                around: bool = False, clear: float = 0.08, tips: bool = False):
     """Put a label near an arrow's tip (or beside it, or behind its start; with ``around``
     also anywhere around the tip) where it covers the fewest points of ``obstacles``
     (within ``pad`` of it) and stays inside ``box``.
@@ -277,7 +410,8 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     text's box is taken only if every spot does.  A zero or very short arrow (its tip on
     the point and the point's label) is where this matters: the label goes beside both.
     When every spot near the tip is taken so (three labels round one point near a corner
-    of the box), spots in 16 directions and farther out are tried too."""
+    of the box), spots in 16 directions and farther out are tried too.  With ``tips`` the
+    arrowheads among the obstacles count by their boxes as texts do."""
     from .layout import _box, texts
 
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
@@ -305,7 +439,13 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     if around:
         cands += ring(8, (0.0, 0.25))
     pts = sample_points(obstacles)
-    boxes = np.array([_box(t) for t in texts(obstacles) if t is not label]).reshape(-1, 4)
+    boxes = [_box(t) for t in texts(obstacles) if t is not label]
+    if tips:  # arrowheads count by their boxes too (the layout check's contact rule)
+        from manim.mobject.geometry.tips import ArrowTip
+
+        boxes += [_box(m) for ob in obstacles for m in ob.get_family()
+                  if isinstance(m, ArrowTip) and m.has_points()]
+    boxes = np.array(boxes).reshape(-1, 4)
     if box is not None:
         bx0, by0 = box.get_left()[0] + 0.05, box.get_bottom()[1] + 0.05
         bx1, by1 = box.get_right()[0] - 0.05, box.get_top()[1] - 0.05

@@ -36,6 +36,32 @@ from ..engine.params import SceneParams
 from . import layout, style
 
 
+def _texts_in(mob) -> list:
+    return [m for m, _, _ in layout.texts_with_roles([mob])]
+
+
+def _leaving_texts(animations) -> tuple[list, list]:
+    """The texts a play takes off the screen (removers, replacements), and those it
+    transforms in place into other words."""
+    from manim import Transform
+
+    leaving, renewed = [], []
+    todo = list(animations)
+    while todo:
+        anim = todo.pop()
+        todo += getattr(anim, "animations", None) or []
+        mob = getattr(anim, "mobject", None)
+        if mob is None:
+            continue
+        if anim.is_remover() or getattr(anim, "replace_mobject_with_target_in_scene", False):
+            leaving += _texts_in(mob)
+        elif isinstance(anim, Transform) and isinstance(mob, layout.TEXT_TYPES):
+            target = getattr(anim, "target_mobject", None)
+            if target is not None and layout.text_of(target) != layout.text_of(mob):
+                renewed.append(mob)
+    return leaving, renewed
+
+
 def _log_frames(folder: str, scene: str, shard: int | None, frame, num_frames: int = 1) -> None:
     """Append the frame's SHA-1, once per frame written, to
     ``<folder>/frames-<Scene>-<shard>.txt`` (``-all`` for a render in one process).
@@ -83,6 +109,9 @@ class JacvizScene(Scene):
     capture_keyframes: bool = False
     #: check the layout at the end of every beat (what overlaps, what leaves the frame)
     check_layout: bool = False
+    #: hold the frame before a text leaves until it has been on screen long enough to read
+    #: (:mod:`jacviz.kit.layout.timing`); off only to test the check itself
+    hold_for_reading: bool = True
     #: set when this process renders one shard of a scene (``jacviz render --jobs N``)
     shard_of: int | None = None
     #: called before every play of a sharded render (``jacviz.studio.shard``)
@@ -143,35 +172,84 @@ class JacvizScene(Scene):
     def play(self, *args, **kwargs) -> None:
         if tex_cache.collecting():
             # a dry run only gathers the TeX snippets the scene needs, and notes each
-            # play's run time without playing it (sharded renders plan on these)
-            self.play_durations.append(self._planned_run_time(*args, **kwargs))
+            # play's run time without playing it (sharded renders plan on these), the
+            # reading holds included
+            self._plan_play(args, kwargs)
             return
+        animations = self.compile_animations(*args, **kwargs)
+        renewed = self._hold_for_reading(animations)  # a play of its own, before this one
         if self.play_hook is not None:
             self.play_hook(self)  # a sharded render: may fork here, or end this shard
         before = self.renderer.time
-        if self.check_layout:
-            self._watch_layout(float(before))
-        super().play(*args, **kwargs)
+        self._watch_layout(float(before))
+        super().play(*animations, **kwargs)
         if self.renderer.skip_animations and config.write_to_movie:
             # a play skipped in a clip (before a shard's first play, or a cached piece)
             # advances the clock by the frames it would have taken, as a rendered play
             # does, so that the captions' times do not depend on what was skipped
             self.renderer.time = before + self._rendered_duration()
         self.play_durations.append(float(self.renderer.time - before))
-        if self.check_layout:
-            self._watch_layout(self.now)
+        for mob in renewed:
+            self._reading_clock.renew(mob, self.now, self._beat_name())
+        self._watch_layout(self.now)
+
+    def _plan_play(self, args, kwargs) -> None:
+        try:
+            animations = self.compile_animations(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - a stand-in the animation cannot use: unknown
+            self.play_durations.append(-1.0)
+            return
+        renewed = self._hold_for_reading(animations)
+        self._watch_layout(self._clock())
+        self.play_durations.append(self._planned_run_time(*animations, **kwargs))
+        for mob in renewed:
+            self._reading_clock.renew(mob, self._clock(), self._beat_name())
+        self._watch_layout(self._clock())
+
+    def _clock(self) -> float:
+        """The scene's time: the renderer's, or in a dry run (nothing played) the sum of
+        the plays' planned run times."""
+        if tex_cache.collecting():
+            return float(sum(d for d in self.play_durations if d > 0))
+        return self.now
+
+    # -- reading time ----------------------------------------------------------
+    def _hold_for_reading(self, animations) -> list:
+        """Every text stays on screen long enough to be read (:mod:`jacviz.kit.layout.timing`):
+        before a play takes texts away, or turns one into other words, hold the frame
+        for as long as the least-read of them still needs.  Returns the texts the play
+        turns into other words (timed again from its end)."""
+        leaving, renewed = _leaving_texts(animations)
+        self._hold_texts(leaving + renewed)
+        return renewed
+
+    def _hold_texts(self, texts) -> None:
+        if not self.hold_for_reading or not texts:
+            return
+        short = self._reading_clock.deficit(texts, self._clock())
+        frames = math.ceil(short * config.frame_rate - 1e-6)
+        if frames > 0:  # half a frame over: a still wait holds whole frames
+            self.wait((frames + 0.5) / config.frame_rate)
+
+    def _beat_name(self) -> str:
+        return self._open_beat[0] if self._open_beat else ""
 
     def _watch_layout(self, when: float) -> None:
-        """Sample the texts on screen for the reading clock; where a text first appears,
-        run the rules on reading (the frame as it is now)."""
-        shown = self.layout_mobjects()
-        found = layout.texts_with_roles(shown)
-        beat = self._open_beat[0] if self._open_beat else ""
+        """Sample the texts on screen for the reading clock (every render: the scene
+        holds texts on screen by it); when checking the layout, where a text first
+        appears, run the rules on reading (the frame as it is now, as drawn:
+        :meth:`layout_mobjects`)."""
+        found = layout.texts_with_roles(self.mobjects)
+        beat = self._beat_name()
         self._reading_clock.sample(found, when, beat)
+        if not self.check_layout:
+            return
         new = [m for m, _, _ in found if id(m) not in self._texts_seen]
         if new:
             self._texts_seen.update((id(m), m) for m in new)
-            self._add_problems(layout.reading(shown, beat, found))
+            shown = self.layout_mobjects()
+            self._add_problems(layout.reading(shown, beat, found if shown is self.mobjects
+                                              else None))
 
     def layout_mobjects(self) -> list:
         """What the layout check reads: the mobjects on screen, where they are drawn.  A 3-D
@@ -191,7 +269,9 @@ class JacvizScene(Scene):
             run_time = float(self.get_run_time(animations))
         except Exception:  # noqa: BLE001 - a stand-in the animation cannot use: unknown
             return -1.0
-        # what comes and goes comes and goes (later plays may depend on what is on screen)
+        # what comes and goes comes and goes, as a play would have it (later plays and the
+        # reading holds depend on what is on screen): what a play animates is added
+        self.add_mobjects_from_animations(animations)
         todo = list(animations)
         while todo:
             anim = todo.pop()
@@ -200,6 +280,9 @@ class JacvizScene(Scene):
                 self.add(anim.mobject)
             elif anim.is_remover():
                 self.remove(anim.mobject)
+            elif getattr(anim, "replace_mobject_with_target_in_scene", False):
+                self.remove(anim.mobject)
+                self.add(anim.target_mobject)
         return run_time
 
     def _rendered_duration(self) -> float:
@@ -267,6 +350,7 @@ class JacvizScene(Scene):
             @functools.wraps(original)
             def construct(self, *args, **kw):
                 result = original(self, *args, **kw)
+                self._hold_texts(self._reading_clock.on_screen())  # the last texts too
                 self._hold_beat()
                 return result
 

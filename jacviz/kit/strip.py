@@ -8,6 +8,12 @@ from manim import DOWN, RIGHT, UP, Arrow, Line, MathTex, MoveAlongPath, Triangle
 from . import style
 from .layout import roles
 
+#: room left between an arrow of a row and the mobjects it joins
+ARROW_MARGIN = 0.06
+#: the gap between a row's mobjects that leaves their arrows 20 px long at 854x480 (a subject
+#: arrow's least length in the layout check): 0.36 frame units (0.33 is 20 px) plus the margins
+ARROW_GAP = 0.36 + 2 * ARROW_MARGIN
+
 
 class ChainStrip(VGroup):
     """``x --g--> u --f--> y``: the spaces of a chain in a row, joined by its maps.
@@ -118,7 +124,8 @@ class ChainStrip(VGroup):
 
     def place_row(self, mobs, top: float, gap: float = 0.3) -> VGroup:
         """One mobject per space, centred under it with its top at ``top``, each fitted
-        to its column (the spacing less ``gap``); returns them as a VGroup."""
+        to its column (the spacing less ``gap``); returns them as a VGroup.  A row that
+        gets :meth:`row_arrows` needs ``gap`` >= :data:`ARROW_GAP` (arrows of 20 px)."""
         room = self.column_width() - gap
         for k, mob in enumerate(mobs):
             style.fit(mob, room)
@@ -138,7 +145,7 @@ class ChainStrip(VGroup):
         y = row.get_center()[1] if y is None else y
         out = VGroup()
         labs = [MathTex(t, font_size=font_size, color=style.INK) for t in labels or []]
-        spans = [(mobs[k].get_right()[0] + 0.1, mobs[k + 1].get_left()[0] - 0.1)
+        spans = [(mobs[k].get_right()[0] + ARROW_MARGIN, mobs[k + 1].get_left()[0] - ARROW_MARGIN)
                  for k in range(len(mobs) - 1)]
         below = any(lab.width > x1 - x0 for lab, (x0, x1) in zip(labs, spans))
         for k, (x0, x1) in enumerate(spans):

@@ -16,15 +16,17 @@ from . import registry
 from .request import manim_config
 
 
-def prepare_tex(cls, params):
+def prepare_tex(cls, params, fps: float | None = None):
     """Compile, in one batch, the TeX snippets the scene needs that the cache lacks
     (a dry run of the scene finds them; see :func:`jacviz.engine.tex_cache.prepare`).
-    Returns the :class:`~jacviz.engine.tex_cache.DryRun` (the plays' run times, for shards)."""
+    Returns the :class:`~jacviz.engine.tex_cache.DryRun` (the plays' run times, for shards:
+    give the render's ``fps``, as the holds that keep texts readable are whole frames)."""
     from manim import tempconfig
 
     with tempfile.TemporaryDirectory() as tmp:
-        with tempconfig(manim_config(Path(tmp), write_to_movie=False, save_last_frame=False,
-                                     disable_caching=True, verbosity="ERROR")):
+        with tempconfig(manim_config(Path(tmp), fps=fps, write_to_movie=False,
+                                     save_last_frame=False, disable_caching=True,
+                                     verbosity="ERROR")):
             def run():
                 scene = cls(params=params, skip_animations=True)
                 scene.render()

@@ -107,7 +107,7 @@ def plan(request) -> list[float]:
     """Every play's run time: from the dry run that gathers the TeX, or, when that run
     cannot finish, from one pass with every animation skipped."""
     cls = registry.scene_class(request.scene)
-    durations = prepare_tex(cls, request.params).durations
+    durations = prepare_tex(cls, request.params, fps=request.frame_rate).durations
     if durations is None:
         durations = _plan_pass(request, cls)
     stage("planned", str(len(durations)))

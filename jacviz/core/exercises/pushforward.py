@@ -58,9 +58,9 @@ def _build_push(p: dict, book: Book) -> dict:
         what_tex = r"$dy$: push $dx$ forward through $g$ ($du = Dg\,dx$), then through $f$ ($dy = Df\,du$)"
         vec_names = ["dx", "du", "dy"]
     form = "a number" if out.rows == 1 else f"{out.rows} numbers, e.g. a, b"
-    q = (f"Let {maps_q}. At x = {at}, take the small step dx = {dxt}. Compute {what}. "
+    q = (f"Let {maps_q}. At x = {at}, take the step dx = {dxt}. Compute {what}. "
          f"Answer as {form}.")
-    qt = (f"Let {maps_qt}. At $x = {point_tex(x0)}$, take the small step $dx = {point_tex(dx)}$. "
+    qt = (f"Let {maps_qt}. At $x = {point_tex(x0)}$, take the step $dx = {point_tex(dx)}$. "
           f"Compute {what_tex}. Answer as {form}.")
     flow = [tx("dx", "forward")]
     for name, vec in zip(names, vec_names[1:]):

@@ -13,8 +13,9 @@ texts are on screen before and after every play and wait, at the scene's clock
 (``renderer.time``).  A text's time on screen is from the first sample that shows it
 to the last one: from the end of the play that brings it in (it is fully drawn)
 to the start of the play that takes it away, or to the end of the scene.  A text
-is one mobject: one transformed into another in place (``Transform``) counts as
-one text; a ``ReplacementTransform`` brings in a new one.  Tick labels,
+is one mobject with one content: a text transformed in place (``Transform``) into
+other words is timed up to that play and again, as a new text, from its end; a
+``ReplacementTransform`` brings in a new one.  Tick labels,
 decoration and live texts (:mod:`.roles`: numbers that follow a tracker; a text
 once seen live, such as a countdown's digit, stays untimed) are not timed.
 """
@@ -102,6 +103,28 @@ class ReadingClock:
                 rec[2] = now
         for key in [k for k in self.open if k not in present]:
             self._close(self.open.pop(key))
+
+    def renew(self, mob, now: float, beat: str) -> None:
+        """``mob`` was transformed in place into other words: the old words were on
+        screen up to the last sample, the new ones are a new text from ``now``."""
+        rec = self.open.pop(id(mob), None)
+        if rec is not None:
+            self._close(rec)
+            self.open[id(mob)] = [mob, now, now, beat, None]
+
+    def deficit(self, mobs, now: float) -> float:
+        """How much longer (seconds) the texts among ``mobs`` must stay on screen from
+        ``now`` to have been readable (0 when they have)."""
+        short = 0.0
+        for mob in mobs:
+            rec = self.open.get(id(mob))
+            if rec is not None:
+                short = max(short, needed_seconds(mob) - (now - rec[1]))
+        return short
+
+    def on_screen(self) -> list:
+        """The texts being timed now."""
+        return [rec[0] for rec in self.open.values()]
 
     def finish(self, now: float) -> list[Problem]:
         """The scene ended at ``now``: every text still on screen stays until then."""

@@ -436,16 +436,31 @@
     if (timer) { clearTimeout(timer); timer = null; }
     gi = k;
     build();
+    if (!states[k].opened) { openEntry(); }
     update();
+  }
+
+  function openEntry() {  // the entry the clip assembles (--set entry=...), every path shown
+    const st = G.st, i = G.gr.entry[0], j = G.gr.entry[1];
+    st.opened = true;
+    st.entry = [i, j];
+    st.routes = routes(i, j);
+    st.shown = Infinity;
+    G.buttons.forEach(function (b) {
+      const on = b.getAttribute("data-entry") === i + "," + j;
+      b.classList.toggle("current", on);
+      b.classList.toggle("done", on);
+    });
   }
 
   JV.onReset(function () {
     if (timer) { clearTimeout(timer); timer = null; }
     graphs.forEach(function (gr, k) {
-      states[k].x0 = gr.x0.slice(); states[k].edge = null; states[k].entry = null; states[k].shown = 0;
+      states[k].x0 = gr.x0.slice(); states[k].edge = null; states[k].opened = false;
     });
     G.field.input.blur();
     G.buttons.forEach(function (b) { b.classList.remove("current", "done"); });
+    openEntry();
     update();
   });
   JV.help("Click an edge (or Tab to it, Enter) to see its partial; a button assembles that Jacobian " +
