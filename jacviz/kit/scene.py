@@ -55,9 +55,11 @@ def _leaving_texts(animations) -> tuple[list, list]:
             continue
         if anim.is_remover() or getattr(anim, "replace_mobject_with_target_in_scene", False):
             leaving += _texts_in(mob)
-        elif isinstance(anim, Transform) and isinstance(mob, layout.TEXT_TYPES):
-            target = getattr(anim, "target_mobject", None)
-            if target is not None and layout.text_of(target) != layout.text_of(mob):
+        elif isinstance(anim, Transform) and not anim.is_introducer() and \
+                isinstance(mob, layout.TEXT_TYPES):
+            target = getattr(anim, "target_mobject", None)  # a text into other words
+            if isinstance(target, layout.TEXT_TYPES) and target is not mob and \
+                    layout.text_of(target) != layout.text_of(mob):
                 renewed.append(mob)
     return leaving, renewed
 
