@@ -38,6 +38,21 @@ def _import_every_jacviz_module() -> None:
 _import_every_jacviz_module()
 
 
+def _no_local_constants() -> None:
+    """Hypothesis mixes into its draws the constants it finds in the source of the local
+    modules imported so far (all of sys.modules, test modules and scenes imported lazily
+    too), one pool for the process: a new scene, or a test that ran first, changed what
+    another property drew.  The suite draws from hypothesis' own constants only, so a
+    property's examples depend on its own code alone (hypothesis pinned in
+    requirements.lock; tests/test_determinism.py checks two unlike runs agree)."""
+    from hypothesis.internal.conjecture import providers
+
+    providers._get_local_constants = lambda: providers._local_constants  # stays empty
+
+
+_no_local_constants()
+
+
 def _log_draws(path: str) -> None:
     """JACVIZ_DRAW_LOG=FILE: one JSON line per example a property runs (which property, the
     example as hypothesis prints it, how it was made), for comparing two runs."""

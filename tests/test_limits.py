@@ -76,7 +76,7 @@ def test_config_nesting_scan_skips_strings_and_comments(tmp_path):
         load_toml(str(cfg))
 
 
-@pytest.mark.parametrize("table, hint", [("no-such-scene", "local-linearity"),
+@pytest.mark.parametrize("table, hint", [("no-such-scene", "surface"),
                                          ("twoway", "two-way"), ("tiny_netwrk", "tiny-network")])
 def test_config_table_that_names_no_scene_is_an_error(tmp_path, table, hint):
     cfg = tmp_path / "c.toml"

@@ -92,21 +92,27 @@ def _red(px) -> bool:
     return px[0] >= 250 and px[1] <= 5 and px[2] <= 5
 
 
+FLAT_SETS = {"f": "(x, y) -> (x, cos(x))", "point": "0,0", "direction": "0,1"}
+FLAT = [a for k, v in FLAT_SETS.items() for a in ("--set", f"{k}={v}")]
+
+
 def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
-    """two-way's defaults break the check (issue 21: a gradient arrow under 20 px, texts shown
-    too briefly): one line per problem, a red box round each on the board, exit status 1."""
-    res = preview(tmp_path, "two-way", "--check", "--out", "tw.png")
+    """A map whose Jacobian sends e2 to 0 breaks the check (local-linearity draws J e2 as a
+    dot, an arrow of no length, and a label touches an arrowhead): one line per problem, a
+    red box round each on the board, exit status 1."""
+    res = preview(tmp_path, "local-linearity", *FLAT, "--check", "--out", "tw.png")
     assert res.returncode == 1, res.stderr
     lines = res.stdout.splitlines()
     assert lines[0] == "storyboard: tw.png" and res.stderr == ""
-    frames, problems = keyframes("two-way", resolve_params("two-way", {}), resolution=SIZE,
-                                 check_layout=True)
+    frames, problems = keyframes("local-linearity", resolve_params("local-linearity", FLAT_SETS),
+                                 resolution=SIZE, check_layout=True)
     assert problems and lines[-1] == f"layout check: {len(problems)} problems"
     shown = lines[1:-1]
     assert len(shown) == len(problems)
     names = [name for name, _ in frames]
     sheet = np.asarray(Image.open(tmp_path / "tw.png").convert("RGB"))
-    plain = np.asarray(Image.open(tmp_path / preview(tmp_path, "two-way").stdout.split()[-1])
+    plain = np.asarray(Image.open(tmp_path / preview(tmp_path, "local-linearity", *FLAT)
+                                  .stdout.split()[-1])
                        .convert("RGB"))
     for line, p in zip(shown, problems):  # beat, rule, what, where
         assert line.startswith(f"problem: {p.beat}: {p.kind}: {p.what} (tile ")
@@ -123,7 +129,7 @@ def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
     assert {p.kind for p in problems} >= {"arrow-length"}
     # asked again: the board is reused and the problems are told again, without drawing
     log = tmp_path / "stages.log"
-    again = preview(tmp_path, "two-way", "--check", "--out", "tw.png",
+    again = preview(tmp_path, "local-linearity", *FLAT, "--check", "--out", "tw.png",
                     env=dict(os.environ, JACVIZ_STAGE_LOG=str(log)))
     assert again.returncode == 1 and again.stdout == res.stdout
     assert not {line.split()[0] for line in log.read_text().splitlines()} & {"tile", "tex"}
