@@ -25,6 +25,7 @@ from jacviz.kit.readout import stack
 from jacviz.kit.view import PlaneView, scale_note
 
 PLOT_CENTER, PLOT_W, PLOT_H = np.array([-2.6, -0.2, 0.0]), 7.3, 6.0  # the contour plot
+ARROW_LEAST = 0.4  # screen units (24 px at 854x480): an arrow a viewer reads (layout check: 20)
 PANEL_LEFT = 1.55  # the readout panel, up to the right margin
 SAMPLES = 721
 
@@ -43,11 +44,13 @@ class LevelSetsNumbers:
     ranges: list
     levels: list
     view: PlaneView
-    gscale: float
-    tscale: float
+    gscale: tuple  # each curve's scale for its gradients, and for its velocities
+    tscale: tuple
     contours: list
     drawn: list
     t_key: tuple[float, float]
+    stops: tuple[float, float]  # where the first curve's dot stops, where the second's starts
+    ends: list  # each curve at the times its beats end (and its second curve's start)
 
 
 @dataclass(frozen=True)
@@ -102,20 +105,55 @@ class LevelSetsParams(SceneParams):
                               f"1 to 8 contour levels, e.g. 0.25,1,2.25,4")
         if len(set(self.levels)) != len(self.levels):
             raise JacvizError("parameter levels: the contour levels must be different numbers")
-        # the view: both curves with a margin, the arrows' tips, equal units
+        # the view: both curves with a margin, the arrows' tips, equal units; each curve its
+        # own scales, raised so that the arrows where a beat ends are long enough to read
+        (t0, t1), (s0, _) = ranges
+        times = [t0 + 0.375 * (t1 - t0), t1, s0, steepest_time(along[1].t, along[1].dzdt)]
+        ends = [chain_along_curve(f, c, np.array(ts)) for c, ts in
+                zip(curves, (times[:2], times[2:]))]
         pts = np.concatenate([a.point for a in along])
-        view, (gscale, tscale) = PlaneView.with_arrows(
-            *pad_box(*bounds(pts)), [(pts, np.concatenate([a.gradient for a in along])),
-                                     (pts, np.concatenate([a.tangent for a in along]))],
+        view, scales = PlaneView.with_arrows(
+            *pad_box(*bounds(pts)),
+            [(a.point, getattr(a, k)) for a in along for k in ("gradient", "tangent")],
+            keys=[getattr(e, k) for e in ends for k in ("gradient", "tangent")],
+            share=["gradient", "tangent"] * 2,
             center=PLOT_CENTER, width=PLOT_W, height=PLOT_H, pad=0.0)
+        # where the arrows are still too short at these scales (one curve's speed varies
+        # a hundredfold), the beats stop at the nearest sample where both read
+        for i, (c, (lo_t, hi_t), how) in enumerate(zip(
+                (0, 0, 1, 1), (ranges[0], (times[0], t1), (s0, times[3]), ranges[1]),
+                ("near", "last", "first", "near"))):
+            times[i] = readable_time(along[c], ends[c].at(i % 2), scales[2 * c:2 * c + 2],
+                                     view.scale, times[i], lo_t, hi_t, how)
+        ends = [chain_along_curve(f, c, np.array(ts)) for c, ts in
+                zip(curves, (times[:2], times[2:]))]
         levels = sorted(float(c) for c in self.levels)
         contours = level_lines(f, levels, view.xlim, view.ylim)
-        t0, t1 = ranges[0]
         return LevelSetsNumbers(
             f=f, curves=curves, along=along, ranges=ranges, levels=levels, view=view,
-            gscale=gscale, tscale=tscale, contours=contours,
+            gscale=tuple(scales[0::2]), tscale=tuple(scales[1::2]), contours=contours,
             drawn=[c for c, lines in zip(levels, contours) if lines],
-            t_key=(t0 + 0.375 * (t1 - t0), steepest_time(along[1].t, along[1].dzdt)))
+            t_key=(times[0], times[3]), stops=(times[1], times[2]), ends=ends)
+
+
+def readable_time(a, at, scales, unit: float, t: float, lo: float, hi: float, how: str) -> float:
+    """t, when both arrows at r(t) (``at``: the curve's numbers at t; gradient and velocity
+    drawn at ``scales``, ``unit`` screen units per data unit) are 0.9 ARROW_LEAST long or
+    exactly 0; else the sample time in [lo, hi] where they are: the nearest to t, the first
+    or the last (``how``); t when none is."""
+    def readable(grad, tan):
+        size = np.stack([np.linalg.norm(grad, axis=-1) * scales[0],
+                         np.linalg.norm(tan, axis=-1) * scales[1]]) * unit
+        return np.all((size >= 0.9 * ARROW_LEAST) | (size == 0), axis=0)
+
+    if readable(at.gradient, at.tangent):
+        return t
+    ok = readable(a.gradient, a.tangent) & (a.t >= lo) & (a.t <= hi)
+    if not ok.any():
+        return t
+    idx = np.flatnonzero(ok)
+    pick = {"first": idx[0], "last": idx[-1], "near": idx[np.argmin(np.abs(a.t[idx] - t))]}[how]
+    return float(a.t[pick])
 
 
 class LevelSets(JacvizScene):
@@ -139,6 +177,25 @@ class LevelSets(JacvizScene):
         a = chain_along_curve(self.n.f, self.n.curves[idx], np.array([float(t)]))
         return a.at(0)
 
+    def key_arrows(self) -> list:
+        """Points along the arrows where the beats end, and round their heads, in data
+        units (the contour labels keep off them)."""
+        u = np.linspace(0.0, 1.0, 9)[:, None, None]
+        r = 0.2 / self.view.scale  # an arrowhead's reach, as data
+        ring = np.array([[a, b] for a in (-r, 0, r) for b in (-r, 0, r)])
+        out = []
+        for e, gs, ts in zip(self.n.ends, self.n.gscale, self.n.tscale):
+            for k, s in (("gradient", gs), ("tangent", ts)):
+                tip = e.point + s * getattr(e, k)
+                out += [(e.point + u * s * getattr(e, k)).reshape(-1, 2),
+                        (tip[:, None, :] + ring[None]).reshape(-1, 2)]
+        return out
+
+    def scales_of(self, idx: int):
+        """The note of curve idx's arrow scales (empty when both are 1)."""
+        return scale_note([(r"\nabla f", self.n.gscale[idx]), ("r'", self.n.tscale[idx])],
+                          self.pw)
+
     def tname(self, idx: int) -> str:
         return tex_expr(self.n.curves[idx].map.inputs[0])
 
@@ -160,7 +217,7 @@ class LevelSets(JacvizScene):
         labels = v.label_lines(
             [style.math(tex_num(c), font_size=style.TINY) for c in n.levels], n.contours,
             [[n.f.jacobian(p)[:, 0, :] for p in polys] for polys in n.contours],
-            avoid=[a.point[::4] for a in n.along])
+            avoid=[a.point[::4] for a in n.along], keep_off=self.key_arrows())
         self.f_mob = style.fit(style.math(f"f({', '.join(tex_expr(s) for s in n.f.inputs)}) = "
                                           + tex_tuple(n.f.outputs), font_size=style.BODY),
                                self.pw, 1.0)
@@ -185,8 +242,11 @@ class LevelSets(JacvizScene):
         def pair(head, get, c, ink):  # "head(a, b)": the numbers in c, the rest in ink
             return LiveReadout([(head, ink), (lambda: get()[0], c), (r",\;", ink),
                                 (lambda: get()[1], c), (")", ink)])
-        live = (always_redraw(lambda: v.arrow(st().point, st().gradient, "backward", n.gscale)),
-                always_redraw(lambda: v.arrow(st().point, st().tangent, "forward", n.tscale)),
+        gs, ts = n.gscale[idx], n.tscale[idx]
+        live = (always_redraw(lambda: v.arrow(st().point, st().gradient, "backward", gs,
+                                              zero_ok=True)),
+                always_redraw(lambda: v.arrow(st().point, st().tangent, "forward", ts,
+                                              zero_ok=True)),
                 always_redraw(lambda: v.right_angle(st().point, st().gradient, st().tangent)),
                 always_redraw(lambda: v.dot(st().point, radius=0.09)))
         head = style.fit(VGroup(style.math(self.curve_tex(idx)), style.math(
@@ -225,7 +285,7 @@ class LevelSets(JacvizScene):
                            f"for {t} from {fmt_num(t0)} to {fmt_num(t1)}; {zs}",
                            say=say_curve(self, t, t0, t1, zhi))
         self.tr = ValueTracker(t0)
-        self.note = scale_note([(r"\nabla f", self.n.gscale), ("r'", self.n.tscale)], self.pw)
+        self.note = self.scales_of(0)
         self.play(FadeOut(self.lv_mob), FadeOut(self.f_mob), run_time=0.5)
         self.curve_mob, self.live1, self.panel1 = self.show_curve(0, self.tr)
         self.add(self.live1[-1])
@@ -249,7 +309,7 @@ class LevelSets(JacvizScene):
         self.wait(1.5)
 
     def show_dot_product(self):
-        (t0, t1), a, t = self.n.ranges[0], self.n.along[0], self.n.curves[0].parameter
+        t1, a, t = self.n.stops[0], self.n.along[0], self.n.curves[0].parameter
         self.play(*LiveReadout.fade_in(self.panel1[3]), run_time=0.8)
         lo, hi = float(a.dzdt.min()), float(a.dzdt.max())
         if self.on_level or max(abs(lo), abs(hi)) < 1e-9:
@@ -264,7 +324,7 @@ class LevelSets(JacvizScene):
         self.wait(1)
 
     def cross_level_sets(self):
-        t0, tk, t = self.n.ranges[1][0], self.n.t_key[1], self.n.curves[1].parameter
+        t0, tk, t = self.n.stops[1], self.n.t_key[1], self.n.curves[1].parameter
         st = self.st(1, tk)
         g, v = st.gradient, st.tangent
         self.beat("second-curve",
@@ -275,12 +335,18 @@ class LevelSets(JacvizScene):
                   f"{fmt_num(st.dzdt)}.", say=say_second(t, tk, st))
         for m in self.live1:  # they fade out where they are
             m.clear_updaters()
-        self.play(FadeOut(VGroup(*self.live1, *self.panel1)),
+        note = self.scales_of(1)
+        if (self.n.gscale[1], self.n.tscale[1]) == (self.n.gscale[0], self.n.tscale[0]):
+            note = self.note
+        self.play(FadeOut(VGroup(*self.live1, *self.panel1,
+                                 *([self.note] if note is not self.note else []))),
                   self.curve_mob.animate.set_stroke(opacity=0.35), run_time=0.8)
+        fresh, self.note = note is not self.note, note
         tr = ValueTracker(t0)
         _, live, self.panel2 = self.show_curve(1, tr)
         self.add(*live)
-        self.play(*LiveReadout.fade_in(*self.panel2[1:]), run_time=0.8)
+        self.play(*LiveReadout.fade_in(*self.panel2[1:], *([note] if fresh else [])),
+                  run_time=0.8)
         self.play(tr.animate.set_value(tk), run_time=5, rate_func=smooth)
         self.remove(tr)
         self.wait(1.5)

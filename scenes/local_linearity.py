@@ -19,8 +19,8 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Line,
                    ValueTracker, VGroup, Write, always_redraw, linear, smooth)
 
 from jacviz import JacvizError, Linearization, Map, linearize, self_check
-from jacviz.core.fmt import (column_digits, fmt_num, plain_mat, plural, plain_vec, tex_expr, tex_num,
-                             tex_tuple, tex_vec)
+from jacviz.core.fmt import (column_digits, fmt_num, nice_ceil, nice_floor, plain_mat, plural,
+                             plain_vec, tex_expr, tex_num, tex_tuple, tex_vec)
 from jacviz.core.grids import (bounds, cell_grid_lines, error_table, first_nonfinite, grid_lines,
                           linear_gap, parallelogram, square_outline, zoom_frame)
 from jacviz.core.spoken import say_compare as say_apart, say_num, say_vec
@@ -30,6 +30,7 @@ from jacviz.kit import (EllipseView, JacobianMatrix, JacvizScene, LiveReadout, S
 from jacviz.kit.view import PlaneView
 
 PANEL_H, PANEL_Y = 5.2, -0.4  # the panels' height and centre line
+ARROW_LEAST = 0.4  # screen units (24 px at 854x480): an arrow the layout check reads with room
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +120,26 @@ def _legend(color, text: str, size=style.SMALL, half: float = 0.3):
     """A short line in the colour of what it names, and the name (Tex)."""
     return VGroup(Line(LEFT * half, RIGHT * half, color=color, stroke_width=3),
                   Tex(text, font_size=size, color=color)).arrange(RIGHT)
+
+
+def _inside(mob, box, margin: float = 0.05) -> bool:
+    """Whether mob's bounding box lies inside box's, ``margin`` in from its edges."""
+    return bool(mob.get_left()[0] >= box.get_left()[0] + margin
+                and mob.get_right()[0] <= box.get_right()[0] - margin
+                and mob.get_bottom()[1] >= box.get_bottom()[1] + margin
+                and mob.get_top()[1] <= box.get_top()[1] - margin)
+
+
+def _near_tips(mob, arrows, clear: float = 0.08) -> bool:
+    """Whether mob's bounding box comes within ``clear`` of an arrowhead's."""
+    from manim.mobject.geometry.tips import ArrowTip
+
+    x0, x1, y0, y1 = mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+    for tip in (t for a in arrows for t in a.get_family() if isinstance(t, ArrowTip)):
+        if (tip.get_left()[0] < x1 + clear and tip.get_right()[0] > x0 - clear
+                and tip.get_bottom()[1] < y1 + clear and tip.get_top()[1] > y0 - clear):
+            return True
+    return False
 
 
 def _side_by_side(mid_width: float):
@@ -248,29 +269,35 @@ class LocalLinearity(JacvizScene):
     def square_to_parallelogram(self):
         n, h = self.n, self.n.h
         c1, c2 = n.hJ  # the columns of J(x0), times h
+        cl, cr, pw = _side_by_side(3.2)
+        para = parallelogram(n.y0, c1, c2)
+        lines, vl, vr, k = self.square_views(cl, cr, pw, para, (c1, c2))
         self.beat("square",
                   f"A square of side h = {fmt_num(h)} at x0, with edges h e1 and h e2, goes to "
                   f"nearly the parallelogram spanned by h J e1 = {plain_vec(c1)} and h J e2 = "
-                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h.",
+                  f"{plain_vec(c2)}: the columns of J(x0) = {plain_mat(n.J)}, times h."
+                  + (f" The right panel is drawn {fmt_num(k)} times as large as the left."
+                     if k != 1 else ""),
                   say=say_square(n, c1, c2))
-        cl, cr, pw = _side_by_side(3.2)
-        lines = cell_grid_lines(n.x0, h)
-        para = parallelogram(n.y0, c1, c2)
-        left, right = bounds(lines), bounds(n.F(lines), para)
-        s = min(self.view(*box, c, pw, pad=0.45).scale for box, c in ((left, cl), (right, cr)))
-        vl, vr = (self.view(*box, c, pw, pad=0.45, scale=s)  # one scale: sizes compare directly
-                  for box, c in ((left, cl), (right, cr)))
-        panels = VGroup(_panel(cl, pw, r"\text{near } x_0"), _panel(cr, pw, r"\text{near } F(x_0)"))
+        right_title = r"\text{near } F(x_0)" + (rf"\text{{, drawn }}\times {tex_num(k)}" if k != 1 else "")
+        panels = VGroup(_panel(cl, pw, r"\text{near } x_0"), _panel(cr, pw, right_title))
         grids = VGroup(vl.grid(lines, style.MUTED, style.GRID_STROKE, 0.8),
                        vr.grid(n.F(lines), style.INK, style.GRID_STROKE, 0.55))
         e = [vl.arrow(n.x0, d, stroke_width=5) for d in ([h, 0.0], [0.0, h])]
-        a = [vr.arrow(n.y0, d, stroke_width=5) for d in (c1, c2)]
+        # a column too short to read beside the other (a hundredfold apart): drawn m times
+        # longer, its label saying so
+        m = [1.0 if not np.any(c) or np.linalg.norm(c) * vr.scale >= ARROW_LEAST else
+             nice_ceil(ARROW_LEAST / (np.linalg.norm(c) * vr.scale)) for c in (c1, c2)]
+        a = [vr.arrow(n.y0, d, stroke_width=5, zero_ok=True, scale=f) for d, f in zip((c1, c2), m)]
         true_img = vr.polyline(n.F(square_outline(n.x0, h)), style.INK, 3)
         dots = VGroup(vl.dot(n.x0), vr.dot(n.y0))
         sq = parallelogram(n.x0, [h, 0], [0, h])
         square, para_m = vl.polygon(sq), vr.polygon(para)
+        zero = [r" = 0" if not np.any(c) else  # no arrow: say so
+                rf"\ [\times {tex_num(f)}]" if f != 1 else "" for c, f in zip((c1, c2), m)]
         labs = [style.math(t, style.POINT if "x_0" in t else style.FORWARD) for t in
-                (r"h\,e_1", r"h\,e_2", "x_0", r"h\,J e_1", r"h\,J e_2", "F(x_0)")]
+                (r"h\,e_1", r"h\,e_2", "x_0", r"h\,J e_1" + zero[0], r"h\,J e_2" + zero[1],
+                 "F(x_0)")]
         for view, o, far, arrows, (l1, l2, lp), covered, box in (
                 (vl, n.x0, sq[2], e, labs[:3], [square, dots], panels[0][0]),
                 (vr, n.y0, para[2], a, labs[3:], [para_m, true_img, dots], panels[1][0])):
@@ -278,12 +305,14 @@ class LocalLinearity(JacvizScene):
             if np.linalg.norm(away) > 1e-3:
                 lp.move_to(view(o) + away / np.linalg.norm(away)
                            * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
-            else:  # J(x0) = 0: the parallelogram is the point itself
-                place_label(lp, view(o), view(o), covered, box, around=True)
+            if np.linalg.norm(away) <= 1e-3 or not _inside(lp, box) or _near_tips(lp, arrows):
+                # J(x0) = 0 (the parallelogram is the point itself), the point at an edge, or
+                # an arrowhead there
+                place_label(lp, view(o), view(o), covered + arrows, box, around=True, tips=True)
             covered += [*arrows, lp]
             for lab, arr in zip((l1, l2), arrows):
                 covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,
-                                           around=True))
+                                           around=True, tips=True))
         for lab in labs:
             lab.add_background_rectangle(color=style.PANEL, opacity=0.8, buff=0.04)
         jl = style.math(r"J(x_0) =")
@@ -303,6 +332,29 @@ class LocalLinearity(JacvizScene):
                   run_time=1.5)
         self.wait(1.5)
         self.beat4 = VGroup(panels, grids, square, *e, *labs, dots, para_m, true_img, *a, mid)
+
+    def square_views(self, cl, cr, pw, para, columns):
+        """The grid round the square and the views of the square (left) and of its image
+        (right).  The first of these whose arrows are all ARROW_LEAST long: a grid of 3 x 3
+        cells, one scale (sizes compare directly); each panel its own scale, the right one
+        k times the left's (k round, said on screen); the square's cell alone, one scale;
+        the cell alone, own scales.  Returns (grid lines, left view, right view, k)."""
+        n, h = self.n, self.n.h
+        for lo, hi in ((-1, 2), (0, 1)):
+            lines = cell_grid_lines(n.x0, h, lo, hi)
+            left, right = bounds(lines), bounds(n.F(lines), para)
+            own = [self.view(*box, c, pw, pad=0.45) for box, c in ((left, cl), (right, cr))]
+            s = min(v.scale for v in own)
+            k = nice_floor(own[1].scale / own[0].scale)
+            for sl, sr in ((s, s), (own[0].scale, k * own[0].scale)):
+                short = min([h * sl] + [np.linalg.norm(c) * sr for c in columns if np.any(c)])
+                if short >= ARROW_LEAST:
+                    break
+            if short >= ARROW_LEAST:
+                break
+        k = 1.0 if sl == sr else k
+        return (lines, self.view(*left, cl, pw, pad=0.45, scale=sl),
+                self.view(*right, cr, pw, pad=0.45, scale=sr), k)
 
     def error_table(self):
         hs, err, ratio, shrink = self.n.table

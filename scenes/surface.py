@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DEGREES, Create, FadeIn, FadeOut, ThreeDScene, ValueTracker,
+from manim import (DEGREES, DOWN, LEFT, Create, FadeIn, FadeOut, ThreeDScene, ValueTracker,
                    VGroup, Write, linear, smooth)
 
 from jacviz import Chain, Curve, JacvizError, Map, NumericError, self_check
@@ -306,6 +306,11 @@ class Surface(JacvizScene, ThreeDScene):
         text = (r"\text{level curves } f = c,\ c = " + r",\ ".join(tex_num(c) for c in drawn)
                 if drawn else r"\text{no level is reached here}")
         self.lv_mob = style.math(text, style.MUTED)
+        if drawn and self.lv_mob.width > self.pw:  # two lines rather than shrunk below 12 px
+            self.lv_mob = VGroup(style.math(r"\text{level curves } f = c,", style.MUTED),
+                                 style.math(r"c = " + r",\ ".join(tex_num(c) for c in drawn),
+                                            style.MUTED)).arrange(DOWN, aligned_edge=LEFT,
+                                                                  buff=0.15)
         self.play(Create(self.floor_levels), run_time=1.2)
         self.play(*[FadeIn(m) for m in self.lifted], run_time=1.2)
         self.panel([self.f_mob, self.lv_mob], [0.0, 0.3])

@@ -44,6 +44,75 @@ def test_arrow_scale_and_views_that_hold_arrows():
     assert len(scale_note([("g", 1.0)])) == 0 and len(scale_note([("g", 0.5)])) > 0
 
 
+def test_key_arrows_are_raised_to_a_readable_length_within_the_cap():
+    """Issue 21: a family's scale judged by its longest vector leaves a short one (where a
+    beat ends) a few px long; ``keys`` raise it to a round factor that makes every nonzero
+    key at least ``least`` screen units, while the longest stays within ``cap``."""
+    from jacviz.core.fmt import NICE
+
+    pts = np.array([[0.0, 0.0], [1.0, 1.0]])
+    vecs = np.array([[4.0, 0.0], [0.5, 0.0]])  # 8 times longer than the key
+    rect = dict(width=6, height=5, pad=0)
+    view, (plain,) = PlaneView.with_arrows([0, 0], [1, 1], [(pts, vecs)], **rect)
+    assert 0.5 * plain * view.scale < 0.3  # judged by the longest, the key is short
+    view, (s,) = PlaneView.with_arrows([0, 0], [1, 1], [(pts, vecs)], keys=[vecs[1:]],
+                                       least=0.4, cap=4.5, **rect)
+    assert s > plain
+    assert 0.5 * s * view.scale >= 0.4 - 1e-9  # the key: at least 24 px
+    assert 4.0 * s * view.scale <= 4.5 + 1e-9  # the longest: within the cap
+    # 80 times longer: both cannot hold; the cap wins, the key as long as it allows
+    far = np.array([[40.0, 0.0], [0.5, 0.0]])
+    view, (s,) = PlaneView.with_arrows([0, 0], [1, 1], [(pts, far)], keys=[far[1:]],
+                                       least=0.4, cap=4.5, **rect)
+    assert 40.0 * s * view.scale <= 4.5 + 1e-9 and 40.0 * s * view.scale > 4.5 / 2
+    mant = s / 10 ** np.floor(np.log10(s))
+    assert any(abs(mant - m) < 1e-9 for m in NICE)  # a round factor, said on screen
+    # a zero key asks for nothing; a shared tag starts two families from one scale
+    _, (z,) = PlaneView.with_arrows([0, 0], [1, 1], [(pts, vecs)], keys=[np.zeros((1, 2))],
+                                    **rect)
+    assert z == plain
+    _, (a, b) = PlaneView.with_arrows([0, 0], [1, 1], [(pts, vecs), (pts, vecs / 40)],
+                                      share=["v", "v"], **rect)
+    assert a == b == plain
+
+
+def test_nice_ceil_is_the_least_round_number_not_below():
+    from jacviz.core.fmt import nice_ceil, nice_floor
+
+    assert [nice_ceil(b) for b in (0.7, 1.0, 1.2, 7.0, 8.5, 27.0, 0.031)] == \
+        [0.8, 1.0, 1.5, 8.0, 10.0, 30.0, 0.04]
+    for b in np.geomspace(1e-4, 1e4, 97):
+        assert nice_floor(b) <= b * (1 + 1e-9) and nice_ceil(b) >= b * (1 - 1e-9)
+    assert nice_ceil(0.0) == nice_ceil(float("nan")) == 1.0
+
+
+def test_a_zero_vector_is_a_subject_unless_the_scene_says_it_is_zero():
+    from jacviz.kit.layout import roles
+
+    v = PlaneView([0, 0], [1, 1], width=4, height=4)
+    assert roles.role_of(v.arrow([0.5, 0.5], [0.0, 0.0])) == "subject"  # the check flags it
+    assert roles.role_of(v.arrow([0.5, 0.5], [0.0, 0.0], zero_ok=True)) == "decoration"
+    assert roles.role_of(v.arrow([0.5, 0.5], [1e-9, 0.0], zero_ok=True)) == "subject"
+
+
+def test_contour_labels_keep_off_arrows_and_each_other():
+    """Issue 21: labels of contours that crowd together never overlap (one with no free
+    place goes without), and none comes within 5 px of a point to keep off."""
+    v = PlaneView([-2, -2], [2, 2], width=6, height=5, pad=0)
+    y = np.linspace(-2, 2, 100)
+    lines = [[np.stack([np.full_like(y, x), y], axis=1)] for x in (0.0, 0.001, 0.002, 0.003)]
+    normals = [[np.tile([1.0, 0.0], (100, 1))] for _ in lines]
+    labels = [style.math(s, font_size=style.TINY) for s in ("-2000", "500", "3500", "7000")]
+    arrow = np.stack([np.linspace(0, 1.5, 30), np.zeros(30)], axis=1)
+    placed = v.label_lines(labels, lines, normals, keep_off=[arrow])
+    assert 1 <= len(placed) <= 4 and not layout.check([placed])
+    pts = v(arrow)[:, :2]
+    for group in placed:
+        lab = group[1]
+        lo, hi = lab.get_corner([-1, -1, 0])[:2], lab.get_corner([1, 1, 0])[:2]
+        assert not np.any(np.all((pts >= lo - 0.08) & (pts <= hi + 0.08), axis=1))
+
+
 def test_right_angle_only_when_perpendicular():
     v = PlaneView([0, 0], [1, 1], width=4, height=4)
     assert len(v.right_angle([0.5, 0.5], [1, 0], [0, 2]).points) > 0

@@ -92,14 +92,14 @@ def _red(px) -> bool:
     return px[0] >= 250 and px[1] <= 5 and px[2] <= 5
 
 
-FLAT_SETS = {"f": "(x, y) -> (x, cos(x))", "point": "0,0", "direction": "0,1"}
+FLAT_SETS = {"f": "(x, y) -> (x, y/100)", "point": "0,0"}
 FLAT = [a for k, v in FLAT_SETS.items() for a in ("--set", f"{k}={v}")]
 
 
 def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
-    """A map whose Jacobian sends e2 to 0 breaks the check (local-linearity draws J e2 as a
-    dot, an arrow of no length, and a label touches an arrowhead): one line per problem, a
-    red box round each on the board, exit status 1."""
+    """A map whose Jacobian's columns differ a hundredfold breaks the check (no scale shows
+    h J e2, 0.01 of h J e1, at 20 px in a panel that holds h J e1): one line per problem,
+    a red box round each on the board, exit status 1."""
     res = preview(tmp_path, "local-linearity", *FLAT, "--check", "--out", "tw.png")
     assert res.returncode == 1, res.stderr
     lines = res.stdout.splitlines()

@@ -207,6 +207,19 @@ def nice_floor(b: float) -> float:
     return float(10.0 ** k)
 
 
+def nice_ceil(b: float) -> float:
+    """The smallest round number (as :func:`nice_floor`'s) not below b; 1 for a bound
+    that is not positive and finite."""
+    if not math.isfinite(b) or b <= 0:
+        return 1.0
+    k = math.floor(math.log10(b))
+    for e in (k, k + 1):
+        for m in NICE:
+            if m * 10.0 ** e >= b * (1 - 1e-9):
+                return float(m * 10.0 ** e)
+    return float(10.0 ** (k + 1))
+
+
 def nice_range(lo: float, hi: float, ticks: int = 4) -> tuple[float, float, float]:
     """An axis range [a, b] with a round step (1, 2, 2.5, 5 x 10^k), covering [lo, hi].
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import ORIGIN, VGroup, VMobject
+from manim import ORIGIN, Line, VGroup, VMobject
 
-from ..core.fmt import tex_num
+from ..core.fmt import nice_floor, tex_num
 from ..core.svd import CircleImages
 from . import style
+from .layout import roles
 from .panel import place_label
 from .view import PlaneView
 
+SHORTEST_AXIS = 0.4  # screen units (24 px at 854x480): shorter, a semi-axis is not an arrow
+
 
 class EllipseView(VGroup):
-    """Three panels side by side, one scale (areas compare directly): a circle of radius r
+    """Three panels side by side, one scale (areas compare directly; when the circle's radius
+    would be under 24 px at it, the left panel has its own, its title saying "drawn x k",
+    ``left_factor``): a circle of radius r
     round x0 (left), its image under the map F round F(x0) (middle), and its image under
     the Jacobian, the ellipse F(x0) + J(x0)(x - x0) (right, forward orange).
 
@@ -55,10 +60,20 @@ class EllipseView(VGroup):
         centers = [center + np.array([k * (pw + gap), 0.0, 0.0]) for k in (-1, 0, 1)]
         boxes = [self._box(ci.x0, ci.circle), self._box(ci.y0, ci.image, ci.ellipse),
                  self._box(ci.y0, ci.image, ci.ellipse)]
-        scale = min(PlaneView(*b, center=c, width=pw, height=height, pad=pad).scale
-                    for b, c in zip(boxes, centers))
-        self.views = [PlaneView(*b, center=c, width=pw, height=height, pad=pad, scale=scale)
-                      for b, c in zip(boxes, centers)]
+        fits = [PlaneView(*b, center=c, width=pw, height=height, pad=pad).scale
+                for b, c in zip(boxes, centers)]
+        scale = min(fits)
+        scales = [scale] * 3
+        self.left_factor = 1.0  # the left panel drawn this many times the others' scale
+        if ci.r * scale < SHORTEST_AXIS:  # the circle's radii would not read: its own scale
+            scale = min(fits[1:])
+            self.left_factor = nice_floor(fits[0] / scale)
+            scales = [self.left_factor * scale, scale, scale]
+        self.views = [PlaneView(*b, center=c, width=pw, height=height, pad=pad, scale=sc)
+                      for b, c, sc in zip(boxes, centers, scales)]
+        if self.left_factor != 1:
+            titles = (titles[0] + rf"	ext{{, drawn }}	imes {tex_num(self.left_factor)}",
+                      *titles[1:])
         self.panels = VGroup()
         for c, t in zip(centers, titles):
             p = style.panel(pw, height, t)
@@ -75,7 +90,7 @@ class EllipseView(VGroup):
         self.add(self.panels, self.circle, self.image, self.ellipse, self.dots)
         dec = ci.dec
         self.input_axes = VGroup(*[vl.arrow(ci.x0, a, stroke_width=4) for a in dec.input_axes(ci.r)])
-        self.axes = VGroup(*[vr.arrow(ci.y0, a, stroke_width=4) if s > 0 else VMobject()
+        self.axes = VGroup(*[self._semi_axis(vr, ci.y0, a) if s > 0 else VMobject()
                              for a, s in zip(dec.semi_axes(ci.r), dec.s)])  # none for s_i = 0
         self.turns = VGroup(*[self._turn(view, pts) for view, pts in
                               zip(self.views, (ci.circle, ci.image, ci.ellipse))])
@@ -88,9 +103,20 @@ class EllipseView(VGroup):
             for lab, arr in zip(labels, arrows):
                 start, end = self._ends(arr, self.views[k], ci.x0 if k == 0 else ci.y0)
                 covered.append(place_label(lab, start, end, covered, self.panels[k][0],
-                                           around=True))
+                                           around=True, tips=True))
             for lab in labels:
                 lab.add_background_rectangle(color=style.PANEL, opacity=0.8, buff=0.04)
+
+    @staticmethod
+    def _semi_axis(view, p, a):
+        """The semi-axis a at p: an arrow, or, when it is too short for an arrow a viewer can
+        read (a thin ellipse: s_2 much less than s_1), a plain stroke along it (its label
+        still says s_2)."""
+        arr = view.arrow(p, a, stroke_width=4)
+        if np.linalg.norm(view(p + np.asarray(a)) - view(p)) >= SHORTEST_AXIS:
+            return arr
+        return roles.decoration(Line(view(p), view(p + np.asarray(a)), color=style.FORWARD,
+                                     stroke_width=4))
 
     @staticmethod
     def _box(c, *loops):

@@ -469,6 +469,8 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         return value
 
     scores = [score(i, c) for i, c in enumerate(cands)]
+    if tips and around:  # behind the start reads as another arrow's label: near the tip first
+        scores[5] += 0.5
     if around and min(scores) >= 500:  # on a text or out of the box wherever it goes
         more = list(ring(16, (0.0, 0.25, 0.5)))
         scores += [score(len(cands) + i, c) for i, c in enumerate(more)]

@@ -332,14 +332,17 @@ class SurfaceView:
         return in_frame(dot)
 
     def get_label(self, screen, tex, anchor, offset=(0.0, 0.0), color=style.INK,
-                  font_size=style.SMALL, role=roles.label, away=None):
+                  font_size=style.SMALL, role=roles.label, away=None, right_of: float = 0.0):
         """A TeX label at the projection of the 3-D ``anchor`` plus an offset in the frame;
         with ``away`` (a 3-D point), the offset's length along the direction from away's
-        projection to the anchor's (the offset itself where they meet)."""
+        projection to the anchor's (the offset itself where they meet).  With ``right_of``,
+        a label to the left (offset x < 0) keeps its right edge at least that far left of
+        the anchor, however wide it is (a long number)."""
         lab = role(MathTex(tex, font_size=font_size, color=color))
         # a backdrop: a label may sit over the surface (the z axis's foot, behind it)
         lab.add_background_rectangle(color=style.BACKGROUND, opacity=0.8, buff=0.05)
-        off = np.array([offset[0], offset[1], 0.0])
+        off = np.array([min(offset[0], -(right_of + lab.width / 2)) if right_of else offset[0],
+                        offset[1], 0.0])
 
         def place(m):
             p = screen(anchor)[0]
@@ -365,9 +368,9 @@ class SurfaceView:
             self.get_label(screen, ys, k["y"], (0.3, 0.0), role=roles.tick, away=k["ys"]),
             self.get_label(screen, "z", k["z"], (0.0, 0.3), role=roles.tick),
             self.get_label(screen, tex_num(self.zlim[1]), k["z"], (-0.4, 0.0),
-                           style.MUTED, style.TINY, roles.tick),
+                           style.MUTED, style.TINY, roles.tick, right_of=0.2),
             self.get_label(screen, tex_num(self.zlim[0]), k["x0"], (-0.4, 0.0),
-                           style.MUTED, style.TINY, roles.tick)))
+                           style.MUTED, style.TINY, roles.tick, right_of=0.2)))
 
 
 __all__ = ["SurfaceCamera", "SurfaceView", "in_frame", "in_frame_family", "DEGREES"]

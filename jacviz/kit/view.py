@@ -7,7 +7,7 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Line, MathTex, Polygon, Rectangle, VGroup, VMobject
 
-from ..core.fmt import nice_floor, nice_range, tex_num
+from ..core.fmt import nice_ceil, nice_floor, nice_range, tex_num
 from . import style
 from .layout import roles
 
@@ -64,19 +64,47 @@ class PlaneView:
         self.width, self.height = float(width), float(height)
 
     @classmethod
-    def with_arrows(cls, lo, hi, families, margin: float = 0.25, **rect):
+    def with_arrows(cls, lo, hi, families, margin: float = 0.25, keys=None, share=None,
+                    least: float = 0.4, cap: float = 4.5, **rect):
         """A view of the box [lo, hi] and of vectors drawn at points, e.g. gradients and
         velocities along a curve: each family (points, vectors) gets a round scale
         (:meth:`arrow_scale`, judged in the view of the box) and the box grows to hold
-        every tip, ``margin`` screen units beyond.  Returns (view, scales)."""
-        first = cls(lo, hi, **rect)
-        scales = [first.arrow_scale(float(np.linalg.norm(v, axis=-1).max())) for _, v in families]
-        tips = np.concatenate([np.asarray(p) + s * np.asarray(v)
-                               for (p, v), s in zip(families, scales)])
-        pad = margin / first.scale
-        lo = np.minimum(np.asarray(lo, dtype=float), tips.min(axis=0) - pad)
-        hi = np.maximum(np.asarray(hi, dtype=float), tips.max(axis=0) + pad)
-        return cls(lo, hi, **rect), scales
+        every tip, ``margin`` screen units beyond.  ``keys`` (one array of vectors per
+        family, or None) are the vectors a beat is about (drawn where a beat ends): a
+        family's scale is raised, to a round factor, until each of its nonzero keys is at
+        least ``least`` screen units long, while its longest vector stays within ``cap``
+        screen units.  Families with the same ``share`` tag (one per family) start from
+        one scale, judged by the longest of them all.  Returns (view, scales)."""
+        keys = keys or [None] * len(families)
+        lo0, hi0 = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        first = cls(lo0, hi0, **rect)
+        longest = [float(np.linalg.norm(v, axis=-1).max()) for _, v in families]
+        shortest = []  # each family's shortest nonzero key (0: none)
+        for key in keys:
+            k = np.linalg.norm(np.asarray(key, dtype=float).reshape(-1, 2), axis=1) \
+                if key is not None else np.zeros(0)
+            shortest.append(float(k[k > 0].min()) if np.any(k > 0) else 0.0)
+        share = share or list(range(len(families)))
+        scales = [first.arrow_scale(max(L for L, t in zip(longest, share) if t == tag))
+                  for tag in share]
+
+        def grow(scales):
+            tips = np.concatenate([np.asarray(p) + s * np.asarray(v)
+                                   for (p, v), s in zip(families, scales)])
+            pad = margin / first.scale
+            return cls(np.minimum(lo0, tips.min(axis=0) - pad),
+                       np.maximum(hi0, tips.max(axis=0) + pad), **rect)
+
+        view = grow(scales)
+        for _ in range(8):  # a longer arrow grows the box, which shrinks the screen scale
+            raised = [max(s, min(nice_ceil(least / (k * view.scale)),
+                                 nice_floor(cap / (L * view.scale))))
+                      if k and k * s * view.scale < least else s
+                      for s, k, L in zip(scales, shortest, longest)]
+            if raised == scales:
+                break
+            scales, view = raised, grow(raised)
+        return view, scales
 
     def __call__(self, pts) -> np.ndarray:
         pts = np.asarray(pts, dtype=float)
@@ -111,11 +139,15 @@ class PlaneView:
         """A filled polygon without outline (a square, a parallelogram)."""
         return Polygon(*self(corners), stroke_width=0, fill_color=color, fill_opacity=opacity)
 
-    def arrow(self, p, vec, kind: str = "forward", scale: float = 1.0, **kw):
-        """The vector ``scale * vec`` drawn at the point p, in the kind's colour."""
-        p = np.asarray(p, dtype=float)
-        arr = style.arrow(self(p), self(p + scale * np.asarray(vec, dtype=float)),
-                          style.KIND_COLOR[kind], **kw)
+    def arrow(self, p, vec, kind: str = "forward", scale: float = 1.0, zero_ok: bool = False,
+              **kw):
+        """The vector ``scale * vec`` drawn at the point p, in the kind's colour: the subject
+        of its beat when forward or backward.  With ``zero_ok``, a vector that is exactly 0
+        (a dot: it has no arrow) is not a subject; the scene says "= 0" beside it."""
+        p, vec = np.asarray(p, dtype=float), np.asarray(vec, dtype=float)
+        arr = style.arrow(self(p), self(p + scale * vec), style.KIND_COLOR[kind], **kw)
+        if zero_ok and not np.any(vec):
+            return roles.decoration(arr)
         return roles.subject(arr) if kind in ("forward", "backward") else arr
 
     def right_angle(self, p, u, v, size: float = 0.2, tol: float = 0.035):
@@ -196,16 +228,20 @@ class PlaneView:
                     labels.add(lab)
         return roles.tick(labels), roles.tick(VGroup(xname, yname))
 
-    def label_lines(self, labels, lines, normals, avoid=()) -> VGroup:
+    def label_lines(self, labels, lines, normals, avoid=(), keep_off=()) -> VGroup:
         """Put each label beside its curves (a list of polylines, data points (k, 2)), offset
         along the curve's normal there (``normals``, one array per polyline, e.g. the
         gradient of f along a level set), inside the rectangle, away from the point sets in
-        ``avoid`` and from the labels already placed.  A curve without polylines gets no
-        label.  Returns VGroups of (backing, label)."""
+        ``avoid`` and from the labels already placed.  A label never comes within 0.08
+        (5 px) of a label placed before it or of a point of ``keep_off`` (data points, e.g.
+        along arrows and round their heads): a curve with no such place, or without
+        polylines, gets no label.  Returns VGroups of (backing, label)."""
         lo = self.corner(-1, -1)[:2]
         hi = self.corner(1, 1)[:2]
         shun = [self(np.asarray(a, dtype=float))[:, :2] for a in avoid]
-        placed, out = [], VGroup()
+        keep = np.concatenate([self(np.asarray(a, dtype=float).reshape(-1, 2))[:, :2]
+                               for a in keep_off]) if len(keep_off) else np.zeros((0, 2))
+        placed, boxes, out = [], [], VGroup()
         for lab, polys, norms in zip(labels, lines, normals):
             half = np.array([lab.width / 2 + 0.08, lab.height / 2 + 0.06])
             r = float(half.max())
@@ -222,6 +258,10 @@ class PlaneView:
                     edge = float(np.min(np.concatenate([centre - half - lo, hi - centre - half])))
                     if edge < 0.05:
                         continue
+                    if len(keep) and np.any(np.all(np.abs(keep - centre) <= half + 0.08, axis=1)):
+                        continue
+                    if any(np.all(np.abs(centre - c) <= half + h + 0.08) for c, h in boxes):
+                        continue
                     d_avoid = [float(np.min(np.linalg.norm(s - centre, axis=1))) for s in shun]
                     d_lab = min((float(np.linalg.norm(centre - o)) for o in placed), default=9.0)
                     score = (sum(min(d - r, 1.2) for d in d_avoid) + min(d_lab - 2 * r, 1.2)
@@ -231,6 +271,7 @@ class PlaneView:
             if best is None:
                 continue
             placed.append(best)
+            boxes.append((best, half))
             lab.move_to([best[0], best[1], 0])
             bg = Rectangle(width=2 * half[0], height=2 * half[1], stroke_width=0,
                            fill_color=style.BACKGROUND, fill_opacity=0.85).move_to(lab)

@@ -40,3 +40,21 @@ def point(n, lo=-2, hi=2):
     """A point of n small numbers (halves), as typed after --set."""
     return st.lists(st.integers(2 * lo, 2 * hi), min_size=n, max_size=n).map(
         lambda v: ",".join(str(x / 2) for x in v))
+
+
+FACTORS = ["1000", "0.001"]  # large and small values: a map's outputs times one of these
+POWERS = [-3, -1, 1, 2]  # a point's coordinates times 10 to one of these
+
+
+def scaled_map_text(names, m, factor: str):
+    """A map from the given inputs to m outputs, each output times ``factor``."""
+    return st.lists(term(names), min_size=m, max_size=m).map(
+        lambda outs: f"({', '.join(names)}) -> " + (
+            f"{factor}*({outs[0]})" if m == 1 else
+            "(" + ", ".join(f"{factor}*({o})" for o in outs) + ")"))
+
+
+def scaled_point(n, power: int, lo=-2, hi=2):
+    """A point of n halves in [lo, hi], not all 0, times 10^power, as typed after --set."""
+    return st.lists(st.integers(2 * lo, 2 * hi), min_size=n, max_size=n).filter(any).map(
+        lambda v: ",".join(f"{x / 2:g}e{power}" for x in v))

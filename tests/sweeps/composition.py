@@ -1,9 +1,11 @@
 """Random parameters for composition: mostly chains of 2 to 6 maps (``maps``),
-sometimes the legacy g and f; now and then another small check."""
+sometimes the legacy g and f; now and then another small check; also large and small
+values (a last map that scales by 1000 or 1/1000, a point times a power of ten)."""
 
 from hypothesis import strategies as st
 
-from sweeps.common import chain_texts, map_text, names_for, point
+from sweeps.common import (FACTORS, POWERS, chain_texts, map_text, names_for, point,
+                           scaled_map_text, scaled_point)
 
 
 @st.composite
@@ -24,7 +26,16 @@ def _draw(draw):
     return values
 
 
-STRATEGY = _draw()
+@st.composite
+def _scaled(draw):
+    texts, dims = draw(chain_texts(1, 4))
+    last = draw(scaled_map_text(names_for("y", dims[-1]), draw(st.integers(1, 3)),
+                                draw(st.sampled_from(FACTORS))))
+    return {"maps": "; ".join(texts + [last]),
+            "point": draw(scaled_point(dims[0], draw(st.sampled_from(POWERS))))}
+
+
+STRATEGY = st.one_of(_draw(), _draw(), _draw(), _scaled())
 
 # draws that once failed the layout check, kept: they run first in every sweep, always
 EXAMPLES: list[dict] = []

@@ -1,9 +1,9 @@
 """Random scalar functions f(x, y), points, curves inside the ranges, levels, ranges and camera
-angles, for surface."""
+angles, for surface; also large and small values (f times 1000 or 1/1000, levels to match)."""
 
 from hypothesis import strategies as st
 
-from sweeps.common import map_text
+from sweeps.common import FACTORS, map_text, scaled_map_text
 
 CURVES = ["t -> ({a}*cos(t), {b}*sin(t))", "t -> (t, {a}*t)", "t -> ({a}*t, {b}*t^2)",
           "s -> ({a}*sin(s), {b}*cos(2*s))"]
@@ -24,7 +24,18 @@ def _draw(draw):
             "phi": str(draw(st.integers(30, 80))), "theta": str(draw(st.integers(-170, 170)))}
 
 
-STRATEGY = _draw()
+@st.composite
+def _scaled(draw):
+    values = draw(_draw())
+    factor = draw(st.sampled_from(FACTORS))
+    names = values["f"].split(" -> ")[0].strip("()").split(", ")
+    values["f"] = draw(scaled_map_text(names, 1, factor))
+    values["levels"] = ",".join(f"{float(c) * float(factor):g}"
+                                for c in values["levels"].split(","))
+    return values
+
+
+STRATEGY = st.one_of(_draw(), _draw(), _scaled())
 
 # draws that once failed the layout check, kept: they run first in every sweep, always
 EXAMPLES: list[dict] = [
@@ -32,4 +43,13 @@ EXAMPLES: list[dict] = [
     {"f": "(x, y) -> exp(x/2)", "point": "-0.375,-0.1875",
      "curve": "t -> (0.675*cos(t), 0.225*sin(t))", "t_range": "0,6.28", "levels": "0.0",
      "x_range": "-1.0,1.0", "y_range": "-1.0,1.0", "phi": "67", "theta": "53"},
+    # issue 21 (small values): the levels' line shrank to 11 px (two lines now); the z range's
+    # end "1000"-wide labels met the axis name z
+    {"f": "(x1, x2) -> 0.001*(sin(-2*x2) + x1)", "point": "-0.75,-0.75",
+     "curve": "t -> (0.9*cos(t), 0.9*sin(t))", "t_range": "0,6.28",
+     "levels": "-0.0015,-0.0025,0.0015,0", "x_range": "-2.0,2.0", "y_range": "-2.0,2.0",
+     "phi": "78", "theta": "-79"},
+    {"f": "(x, y) -> 1000*(x)", "point": "0.0,0.0", "curve": "t -> (0.225*cos(t), 0.225*sin(t))",
+     "t_range": "0,6.28", "levels": "0", "x_range": "-1.0,1.0", "y_range": "-1.0,1.0",
+     "phi": "30", "theta": "0"},
 ]
