@@ -195,7 +195,7 @@ class PathSums(JacvizScene):
         labels = "auto" if len(g.edges) <= 12 else "values" if len(g.edges) <= 24 else "none"
         sc = self.screen = GraphOnScreen(ComputationGraph(
             g, left=left, right=0.55 if side else right, top=top, bottom=low if side else -0.5,
-            labels=labels))
+            labels=labels, reserve=gd.acc.values, reverse=True))
         self.play(sc.cg.grow(0.5 if side else 0.3))
         if not sc.cg.labels and side:
             sc.table = self._place(sc.cg.edge_table(right - 0.95, top - low))
@@ -220,7 +220,10 @@ class PathSums(JacvizScene):
                          rf"{{\partial {inn}}}" for m in map(tex_name, gd.chain.space_names[1])) \
             if gd.small else r"\sum_{\text{paths}}\ \prod_{\text{edges}} \text{partial}"
         header = _line([(self._dd(gd), H), ("=", I), (rhs, I)], W)
-        lines = [_line(path_parts(t, gd.small), W) for t in s.shown]
+        # the partials by name too, for two maps, where every path's line fits with them
+        sym = gd.small and all(ColoredTex(*path_parts(t, True), font_size=style.TINY).width <= W
+                               for t in s.shown)
+        lines = [_line(path_parts(t, sym), W) for t in s.shown]
         vals = [t.value for t in s.shown] + ([s.rest_value] if s.summarised else [])
         if s.summarised:
             widths = r"\cdot".join(str(w) for w in s.widths)

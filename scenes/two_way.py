@@ -18,16 +18,17 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, Create, Dot, Fade
 
 from jacviz import Chain, JacvizError, Trace, self_check
 from jacviz.core.fmt import (coincide, compare, dot_terms, fmt_num, plain_vec, plural, tex_num,
-                             tex_tuple, tex_vec)
+                             tex_tuple, tex_vec, tex_vec_factored)
 from jacviz.core.maps import image_gaps
 from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_num, say_vec
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.layout import roles
-from jacviz.kit.layout.base import px, texts
-from jacviz.kit.layout.reading import line_height_px
+from jacviz.kit.layout.base import _box, gap, px, texts
+from jacviz.kit.layout.reading import CONTACT_GAP, line_height_px
 from jacviz.kit.layout.timing import needed_seconds
-from jacviz.kit.panel import Bands, fit_grid, map_links, panel_grid, projection_pair
+from jacviz.kit.panel import (Bands, fit_grid, map_links, panel_grid, projection_pair,
+                              two_digits)
 
 FWD, BWD, PT, INK, HL, MUTED = (style.FORWARD, style.BACKWARD, style.POINT, style.INK,
                                 style.HIGHLIGHT, style.MUTED)
@@ -221,7 +222,8 @@ class TwoWay(JacvizScene):
                            title=rf"{nm}\text{{-space}}\ \ \mathbb{{R}}^{{{d}}}" + onto)
             p.dot_mob = p.dot(radius=0.05).set_z_index(0)  # under the arrows, never on them
             self.panels.append(p)
-            self.feet.add(self.foot(k, ColoredTex((f"{self.at(k)} = {tex_vec(tr.points[k])}", PT))))
+            self.feet.add(self.foot(k, *[ColoredTex((f"{self.at(k)} = {v}", PT)) for v in (
+                tex_vec(tr.points[k]), tex_vec_factored(tr.points[k])) if v]))
         self.links = map_links(self.panels, [m[0] for m in n.maps], grid)
         # each space its own scales: one for its arrow d and the arrow's true image (the
         # image cut at the window's edge when it would leave the arrow too short), one for
@@ -243,25 +245,63 @@ class TwoWay(JacvizScene):
             dot = p.to_screen(p.p)
             marks = [_grown(t, 0.0) for t in texts([p.tick_labels, p.title])]
             places = (CORNERS if p.space_dim > 1 else CORNERS_1D) + ("head",)
-            for i, corner in enumerate(places):  # the least bad place: every fault costs
-                note = VGroup(*self.scale_note(p, first, corner))
-                box, near = _grown(note, 0.22), _grown(note, 0.07)
-                fault = 0.0
-                if corner == "head":  # beside the title, which must stay readable
-                    room = max(p.box.width - note.width - 0.2, 0.5)
+
+            def parts(ms, corner):  # the note as placed: one piece, or each scale apart
+                pair = self.scale_note(p, ms, corner)
+                return [VGroup(*pair)] if isinstance(corner, str) else [VGroup(m) for m in pair]
+
+            def evaluate(corner, i):
+                pieces, fault = parts(first, corner), 0.0
+                places = every = [corner] if isinstance(corner, str) else list(corner)
+                if "head" in places:  # beside the title, which must stay readable
+                    room = max(p.box.width - pieces[places.index("head")].width - 0.2, 0.5)
                     fault += 200 * (line_height_px(p.title) * min(1, room / p.title.width) < 12.2)
-                    box = None
-                else:
-                    fault += 200 * (near[0] - 0.08 <= dot[0] <= near[2] + 0.08 and
-                                    near[1] - 0.08 <= dot[1] <= near[3] + 0.08)  # on the point
+                    if corner == "head":
+                        return scales(), fault
+                    i = 1 - places.index("head")
+                    pieces, places = [pieces[i]], [places[i]]
+                for note in pieces:
+                    near, by = _grown(note, 0.07), _grown(note, 0.1)
+                    fault += 200 * (by[0] <= dot[0] <= by[2] and by[1] <= dot[1] <= by[3])  # on
+                    # the point (the dot's radius and a little more)
                     fault += 200 * (any(_meet(near, m) for m in marks) or not _inside(note, p.box))
-                ms = scales([box] if box else [])
-                if box:
-                    ms = scales([_grown(VGroup(*self.scale_note(p, ms, corner)), 0.22)])
+                if len(pieces) == 2:  # apart: in two places, not touching
+                    fault += 200 * _meet(_grown(pieces[0], 0.1), _grown(pieces[1], 0.0))
+
+                def clear(note):  # the box arrows keep out of: grown less near the point
+                    box = _grown(note, 0.0)
+                    return _grown(note, min(NOTE_CLEAR, max(gap(box, (*dot[:2], *dot[:2])) -
+                                                            0.02, 0.0)))
+
+                ms = scales([clear(note) for note in pieces])
+                ms = list(scales([clear(note) for note, c in zip(parts(ms, corner), every)
+                                  if c != "head"]))
+                # an arrow that starts beside the note is not kept out of it, and an
+                # arrowhead is wider than its line: each arrow drawn shorter until its head
+                # keeps clear of the note as drawn (the layout check's contact rule)
+                for j, (v, kind) in enumerate(((tr.pushforward[k], "forward"),
+                                               (tr.pullback[k], "backward"))):
+                    for _ in range(12):
+                        if not _tips_touch(p, [(v, ms[j], kind)],
+                                           VGroup(*self.scale_note(p, ms, corner))):
+                            break
+                        ms[j] = two_digits(0.8 * ms[j])
+                return tuple(ms), fault
+
+            def consider(corner, i):
+                nonlocal best
+                ms, fault = evaluate(corner, i)
                 length = shown(ms)
                 score = length - 100 * (length < 20.5) - fault - 0.1 * i
                 if best is None or score > best[0]:
                     best = (score, ms, corner)
+
+            for i, corner in enumerate(places):  # the least bad place: every fault costs
+                consider(corner, i)
+            if best[0] < 20.5:  # no place for both: each scale in a corner of its own
+                singles = SINGLE if p.space_dim > 1 else SINGLE_1D
+                for i, pair in enumerate((a, b) for a in singles for b in singles if a != b):
+                    consider(pair, len(places) + i)
             _, (m, sc), corner = best
             self.M.append(m), self.S.append(sc)
             self.scales.append(self.scale_note(p, (m, sc), corner, final=True))
@@ -294,16 +334,28 @@ class TwoWay(JacvizScene):
     def scale_note(p, scales, corner, final=False):
         """A panel's own scales, [x M] for its arrow d (orange) and [x S] for its gradient
         (blue), in a corner: top right of the box, or inside the axes (clear of the tick
-        labels, which are left of and below them) at their top left or bottom right."""
+        labels, which are left of and below them) at their top left or bottom right; side
+        by side or stacked; beside the title ("head"); or, for a pair of corners, each
+        scale in its own (a crowded panel, where the arrows leave no corner for both)."""
         pair = [roles.label(ColoredTex((rf"[\times{tex_scale(m)}]", col), font_size=style.TINY))
                 for m, col in zip(scales, (FWD, BWD))]
         for m in pair:  # on the panel's own colour: the axes' lines do not run through it
             m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
                                                fill_color=style.PANEL))
+        if not isinstance(corner, str):  # each scale in a corner of its own
+            for m, c in zip(pair, corner):
+                TwoWay._put_note(p, VGroup(m), c, final)
+            return pair
         stacked = corner.endswith("stacked")  # one under the other: narrower, for a crowded panel
         corner = corner.replace(" stacked", "")
         note = VGroup(*pair).arrange(DOWN, buff=0.08, aligned_edge=LEFT if "left" in corner else
                                      RIGHT) if stacked else VGroup(*pair).arrange(RIGHT, buff=0.1)
+        TwoWay._put_note(p, note, corner, final)
+        return pair
+
+    @staticmethod
+    def _put_note(p, note, corner, final=False):
+        """A scale note put in a corner of panel p (see :meth:`scale_note`)."""
         if corner == "head":  # no corner is free: beside the title, above the box
             note.next_to(p.box, UP, buff=0.1).align_to(p.box, RIGHT)
             if final:
@@ -317,12 +369,28 @@ class TwoWay(JacvizScene):
         elif corner == "top left":
             note.align_to(p.axes, UP + LEFT).shift(RIGHT * 0.08)
             note.set_y(min(note.get_y(), p.box.get_top()[1] - 0.08 - note.height / 2))
+        elif corner == "box top left":  # a number line's top left (top right's mirror)
+            note.align_to(p.box, UP + LEFT).shift(DOWN * 0.1 + RIGHT * 0.12)
+        elif corner == "bottom left":  # inside the axes, above and right of the tick labels
+            note.align_to(p.axes, DOWN + LEFT).shift(UP * 0.05 + RIGHT * 0.08)
         else:
             note.align_to(p.axes, DOWN + RIGHT).shift(UP * 0.05)
-        return pair
+        if corner in ("top left", "bottom left", "bottom right"):  # inside the axes: moved in,
+            # a little at a time, while it comes near a tick label (the layout check's contact)
+            inward = (RIGHT if "left" in corner else 0 * RIGHT) + (UP if "bottom" in corner
+                                                                   else 0 * UP)
+            marks = [_grown(t, 0.0) for t in texts([p.tick_labels])]
+            for _ in range(4):
+                if not any(_meet(_grown(note, 0.08), m) for m in marks):
+                    break
+                note.shift(0.04 * inward)
 
-    def foot(self, k, mob):
-        style.fit(mob, self.grid.width + self.grid.gap - 0.2, self.grid.foot - 0.1)
+    def foot(self, k, *mobs):
+        """The first of ``mobs`` (the same thing written more and more briefly) that stays
+        readable when fitted under panel k (else the last, fitted)."""
+        w, h = self.grid.width + self.grid.gap - 0.2, self.grid.foot - 0.1
+        mob = next((m for m in mobs if readable_in(m, w, h)), mobs[-1])
+        style.fit(mob, w, h)
         return mob.move_to(self.grid.foot_center(k))
 
     def definitions(self, top, bottom):
@@ -422,26 +490,40 @@ class TwoWay(JacvizScene):
                   "to 1, beside the linear prediction: " + "; ".join(said) + ".",
                   say=say_image(self, same))
         x = f"{self.at(0)} + {self.d(0)}"
-        rows, self.compared = VGroup(), {}
-        for k in (n.K - 1, n.K):
-            c = self.compared[k] = n.image_vs_prediction(k, "tex")  # as drawn (tests read it)
-            rows.add(ColoredTex(
+        self.compared = {k: n.image_vs_prediction(k, "tex") for k in (n.K - 1, n.K)}  # as
+        # drawn (tests read it)
+
+        def comparison(size):
+            rows = VGroup(*[ColoredTex(
                 (rf"{self.comp(k)}({x}) = {c.a}", HL), (rf"\ {c.sign}\ ", INK),
                 (rf"{self.at(k)} + {self.d(k)} = {c.b}", FWD),
                 (r"\ \ \text{coincide}" if c.equal else rf"\ \ {c.note}" if c.note else "",
-                 MUTED)))
-        rows.arrange(RIGHT, buff=0.6)
-        if rows.width > style.safe_width() / 0.9:  # too long for one line: one under the other
-            rows.arrange(DOWN, buff=0.12)
+                 MUTED), font_size=size) for k, c in self.compared.items()])
+            rows.arrange(RIGHT, buff=0.6)
+            if rows.width > style.safe_width() / 0.9:  # too long for one line: one under another
+                rows.arrange(DOWN, buff=0.12)
+            return rows
+
         imgs = [self.comp(k) + rf"({self.at(0)} + s\,{self.d(0)})" for k in (1, n.K)]
-        legend = ColoredTex((r"\text{curve: the true image }s\mapsto " + imgs[0] + (
+        legends = [ColoredTex((r"\text{curve: the true image }s\mapsto " + imgs[0] + (
             r",\ " if n.K == 2 else r",\dots,") + imgs[1] + r",\ 0\le s\le 1", HL),
-                            (r"\qquad \text{arrow: the linear prediction}", FWD),
-                            font_size=style.TINY)
+                              (r"\qquad \text{arrow: the linear prediction}", FWD),
+                              font_size=style.TINY),
+                   ColoredTex((r"\text{curve: the true image of }" + self.d(0), HL),
+                              (r"\qquad \text{arrow: the linear prediction}", FWD),
+                              font_size=style.TINY)]  # where the first would be shrunk
+        b = self.band_of["image"]
+        # the first that stays readable in its band: the long legend, the short one, the
+        # short one with smaller rows
+        legend, rows = next(((lg, rw) for lg, rw in (
+            (legends[0], comparison(style.SMALL)), (legends[1], comparison(style.SMALL)),
+            (legends[1], comparison(style.TINY))) if readable_in(
+            VGroup(lg.copy(), rw.copy()).arrange(DOWN), self.bands.width, self.bands.height)),
+            (legends[1], comparison(style.TINY)))
         self.play(*[Create(c) for c in self.curves], *self.note(
             0, (self.fwd_names(), FWD), (r"\text{ and their true images}", HL),
             (r"\ \text{drawn}\ [\times k]", FWD)), run_time=1.5)
-        self.play(*self.bands.put(self.band_of["image"], VGroup(legend, rows).arrange(DOWN)))
+        self.play(*self.bands.put(b, VGroup(legend, rows).arrange(DOWN)))
         self.wait(max(2.0, self.reading(legend, rows)))
 
     # -- beat 4 -------------------------------------------------------------------------
@@ -489,9 +571,12 @@ class TwoWay(JacvizScene):
 
 
 CORNERS = ("top right", "top left", "bottom right", "top right stacked", "top left stacked",
-           "bottom right stacked")
+           "bottom right stacked", "bottom left", "bottom left stacked")
 CORNERS_1D = ("bottom", "top right", "top left", "top right stacked",
-              "top left stacked")  # a number line's free places
+              "top left stacked", "box top left", "box top left stacked")  # a number line's
+SINGLE = ("top right", "top left", "bottom right", "bottom left", "head")  # one scale's
+SINGLE_1D = ("bottom", "top right", "box top left", "head")
+NOTE_CLEAR = 0.12  # how far arrows keep from a scale note (their heads: the contact rule)
 READABLE = 0.8  # the least scale of a text at style.SMALL: 12 px high at 854x480
 
 
@@ -509,6 +594,31 @@ def arrow_of(vec, ends, color, **kw):
     if np.any(np.asarray(vec) != 0):
         return roles.subject(style.arrow(*ends, color, **kw))
     return roles.decoration(style.arrow(ends[0], ends[0], color))
+
+
+def readable_in(mob, width, height) -> bool:
+    """Whether every content text of ``mob`` stays 12 px high (the layout check's rule)
+    when ``mob`` is fitted into width x height."""
+    s = min(1.0, width / max(mob.width, 1e-6), height / max(mob.height, 1e-6))
+    return all((line_height_px(t) or 99.0) * s >= 12.0 for t in texts([mob]))
+
+
+def _tips_touch(p, arrows, note) -> bool:
+    """Whether an arrowhead of ``arrows`` ((vector, scale, kind) drawn in panel p, as
+    :func:`arrow_of` draws them) comes closer to a text of ``note`` than labels keep from
+    arrowheads (the layout check's contact rule)."""
+    boxes = [_box(t) for t in texts([note])]
+    for vec, m, kind in arrows:
+        if not np.any(np.asarray(vec) != 0):
+            continue  # no arrow: a dot
+        arr = arrow_of(vec, p.arrow_ends(vec, m, kind), style.KIND_COLOR[kind],
+                       **({"stroke_width": 5} if kind == "backward" else {}))
+        if getattr(arr, "tip", None) is None:
+            continue
+        tip = _box(arr.tip)
+        if any(gap(b, tip) < CONTACT_GAP + 0.01 for b in boxes):
+            return True
+    return False
 
 
 def _meet(a, b) -> bool:

@@ -170,6 +170,32 @@ def tex_vec(v, digits: int = 3) -> str:
     return tex_paren((tex_num(a, digits) for a in np.ravel(np.asarray(v, dtype=float))), r",\, ")
 
 
+def tex_vec_factored(v, digits: int = 3) -> str | None:
+    """A vector whose numbers tex_num writes each with a power of ten, with the largest
+    power written once in front: ``10^{-6}\\,(-4,\\, 0.3,\\, 0)``, the same digits (exact
+    decimal shifts of tex_num's); None when some number is written without one, for a
+    1-vector, or when every number is 0."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    vals = [float(a) for a in np.ravel(np.asarray(v, dtype=float))]
+    texts = [fmt_num(a, digits) for a in vals]
+    sci = [t.split("e") for t in texts if "e" in t]
+    if len(vals) < 2 or not sci or len(sci) != sum(t != "0" for t in texts):
+        return None
+    k = max(int(ex) for _, ex in sci)
+    cells = []
+    for t in texts:
+        if "e" not in t:  # 0
+            cells.append("0")
+            continue
+        mant, ex = t.split("e")
+        d = Decimal(mant).scaleb(int(ex) - k)
+        cells.append(format(d.normalize() if d == d.to_integral() else d, "f"))
+    return rf"10^{{{k}}}\," + tex_paren(cells, r",\, ")
+
+
 def tex_expr(expr) -> str:
     """LaTeX for a sympy expression (or a number); names as :func:`.texnames.tex_name`
     writes them (th as theta), functions as a lecturer writes them (arcsin, max)."""

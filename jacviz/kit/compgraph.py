@@ -12,6 +12,8 @@ from ..core.fmt import tex_factor, tex_num
 from ..core.texnames import latex, tex_name  # noqa: F401 - tex_name: the kit's, re-exported
 from . import style
 from .layout import roles
+from .layout.base import _box, gap
+from .layout.reading import CONTACT_GAP
 from .colored_tex import ColoredTex, overlay
 
 # where an edge label may sit along its edge (fraction of the visible segment)
@@ -105,6 +107,10 @@ class ComputationGraph(VGroup):
     backward, adjoints in the nodes in place of the values, from
     :meth:`node_numbers` and :meth:`backward_edges`).  ``labels``: "auto"
     (symbolic = value, else values alone, else none), "full", "values", "none".
+    Edge labels keep clear of every arrowhead (the layout check's contact rule), and
+    with ``reverse`` also of the backward arrows' heads :meth:`reverse_steps` will draw;
+    ``reserve[k][i]``: a number node (k, i) will show later (an adjoint, with
+    :meth:`node_numbers`), its box made wide enough for it at full size.
 
     Examples
     --------
@@ -120,12 +126,16 @@ class ComputationGraph(VGroup):
     """
 
     def __init__(self, graph, *, left: float, right: float, top: float, bottom: float,
-                 labels: str = "auto", node_values: bool = True, max_spacing: float = 3.0):
+                 labels: str = "auto", node_values: bool = True, max_spacing: float = 3.0,
+                 reserve=None, reverse: bool = False):
         super().__init__()
         self.graph = graph
         self.region = (left, bottom, right, top)
         layers, pts = graph.layers, graph.points
-        self.boxes = [[self._node_box(n.name, pts[k][n.index] if node_values else None)
+        # reserve[k][i]: a number node (k, i) will show later (node_numbers: an adjoint), its
+        # box made wide enough for it at full size
+        self.boxes = [[self._node_box(n.name, pts[k][n.index] if node_values else None,
+                                      None if reserve is None else reserve[k][n.index])
                        for n in layer] for k, layer in enumerate(layers)]
         widths = [max(b.width for b in row) for row in self.boxes]
         hbox = max(b.height for row in self.boxes for b in row)
@@ -150,6 +160,11 @@ class ComputationGraph(VGroup):
                                      max_stroke_width_to_length_ratio=10)
         self.node_rects = [_rect(b.get_center(), b.width, b.height, pad=0.06)
                            for row in self.boxes for b in row]
+        # the arrowheads a label keeps clear of (the layout check's contact rule): every
+        # edge's, and where the graph is walked backward (reverse), the backward arrows'
+        self.tip_boxes = [_box(a.tip) for a in self.arrows.values()]
+        if reverse:
+            self.tip_boxes += [_box(a.tip) for a in self.backward_edges(graph.edges)]
         self.labels, self.labels_placed = {}, labels == "none"
         modes = {"auto": (False, True), "full": (False,), "values": (True,), "none": ()}[labels]
         for value_only in modes:
@@ -191,13 +206,15 @@ class ComputationGraph(VGroup):
 
     # -- building blocks -----------------------------------------------------------------
     @staticmethod
-    def _node_box(name, value):
+    def _node_box(name, value, reserved=None):
         nm = MathTex(tex_name(name), font_size=style.BODY, color=style.INK)
         parts = [nm]
         if value is not None:
             parts.append(MathTex(tex_num(value), font_size=style.TINY, color=style.POINT))
         content = VGroup(*parts).arrange(DOWN, buff=0.1)
-        box = RoundedRectangle(width=max(0.85, content.width + 0.3),
+        later = 0.0 if reserved is None else \
+            MathTex(tex_num(reserved), font_size=style.TINY).width  # shown in it later
+        box = RoundedRectangle(width=max(0.85, content.width + 0.3, later + 0.3),
                                height=max(0.95 if value is not None else 0.7, content.height + 0.25),
                                corner_radius=0.12, stroke_color=style.INK, stroke_width=2,
                                fill_color=style.PANEL, fill_opacity=1)
@@ -234,7 +251,7 @@ class ComputationGraph(VGroup):
                     r = _rect(c, mob.width, mob.height, pad=0.03)
                     if r[0] < region[0] or r[2] > region[2] or r[1] < region[1] or r[3] > region[3]:
                         continue
-                    if any(_overlap(r, o) for o in rects):
+                    if any(_overlap(r, o) for o in rects) or self._near_tip(mob, c):
                         continue
                     rs = _rect(c, mob.width, mob.height, pad=0.08)
                     if any(_seg_hits(rs, a, b) for kk, (a, b) in segs.items() if kk != key):
@@ -248,16 +265,35 @@ class ComputationGraph(VGroup):
                 return out
         return None
 
-    def find_spot(self, mob, p, q, extra=()):
-        """A spot along p-q where mob covers no node, placed label or ``extra`` rectangle
-        (the one crossing the fewest other edges), or None."""
+    def _near_tip(self, mob, c) -> bool:
+        """Whether the text of a label (``mob``: its backdrop and its text) centred at ``c``
+        would come closer than the contact rule's gap to an arrowhead."""
+        text = mob[-1] if isinstance(mob, VGroup) and len(mob) > 1 else mob
+        r = _rect(c + (text.get_center() - mob.get_center()), text.width, text.height)
+        return any(gap(r, t) < CONTACT_GAP + 0.005 for t in self.tip_boxes)
+
+    def find_spot(self, mob, p, q, extra=(), sideways: bool = False):
+        """A spot along p-q where mob covers no node, placed label, arrowhead or ``extra``
+        rectangle (the one crossing the fewest other edges), or None.  With ``sideways``
+        the spots are beside the edge instead, above or below it, inside the region."""
         rects = list(self.node_rects) + [_rect(m.get_center(), m.width, m.height)
                                          for m in self.labels.values()] + list(extra)
         best, best_hits = None, None
-        for t in T_CANDIDATES:
-            c = p + t * (q - p)
+        p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+        u = (q - p) / max(float(np.linalg.norm(q - p)), 1e-9)
+        n = np.array([-u[1], u[0], 0.0])
+        shifts = [np.zeros(3)]
+        if sideways:  # clear of the edge's line and its arrowhead (0.1 to either side), or
+            # farther, clear of the nodes at its ends
+            reach = abs(n[0]) * mob.width / 2 + abs(n[1]) * mob.height / 2
+            shifts = [side * n * (reach + far) for far in (0.18, 0.45, 0.7) for side in (1, -1)]
+        x0, y0, x1, y1 = self.region
+        for t, shift in ((t, sh) for sh in shifts for t in T_CANDIDATES):
+            c = p + t * (q - p) + shift
             r = _rect(c, mob.width, mob.height, pad=0.03)
-            if any(_overlap(r, o) for o in rects):
+            if any(_overlap(r, o) for o in rects) or self._near_tip(mob, c):
+                continue
+            if sideways and (r[0] < x0 or r[2] > x1 or r[1] < y0 or r[3] > y1):
                 continue
             hits = sum(_seg_hits(r, a, b) for (a, b) in self.segs.values()
                        if not (np.allclose(a, p) and np.allclose(b, q)))
@@ -291,7 +327,12 @@ class ComputationGraph(VGroup):
                 if c is not None:
                     break
             else:
-                c = self.free_spot(lab, s, e, taken)
+                for lab in cands:  # none on the edge: beside it
+                    c = self.find_spot(lab, s, e, taken, sideways=True)
+                    if c is not None:
+                        break
+                else:
+                    c = self.free_spot(lab, s, e, taken)
             lab.move_to(c)
             taken.append(_rect(c, lab.width, lab.height, pad=0.03))
             extra.append(lab)

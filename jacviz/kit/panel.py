@@ -14,6 +14,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, FadeIn, FadeOut, MathTex
 from ..core.fmt import nice_floor, nice_range, tex_num
 from . import style
 from .layout import roles
+from .layout.reading import CONTACT_GAP
 
 
 class SpacePanel(VGroup):
@@ -466,6 +467,12 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
             hit = (ox > 0) & (oy > 0)
             if hit.any():
                 value += 500 + 100 * float(np.sum(ox[hit] * oy[hit]))
+                # nearer than the layout check lets labels come (its contact rule): worse
+                w, h = hw + CONTACT_GAP + 0.005, hh + CONTACT_GAP + 0.005
+                ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
+                oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
+                if np.any((ox > 0) & (oy > 0)):
+                    value += 300
         return value
 
     scores = [score(i, c) for i, c in enumerate(cands)]
@@ -473,6 +480,10 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         scores[5] += 0.5
     if around and min(scores) >= 500:  # on a text or out of the box wherever it goes
         more = list(ring(16, (0.0, 0.25, 0.5)))
+        scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
+        cands += more
+    if around and min(scores) >= 800:  # touching a text or an arrowhead wherever it goes
+        more = list(ring(16, (0.75,)))
         scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
         cands += more
     label.move_to(cands[int(np.argmin(scores))])

@@ -65,4 +65,30 @@ def _scaled(draw):
 STRATEGY = st.one_of(_legacy(), _chain(), _chain(), _long(), _long(), _scaled())
 
 # draws that once failed the layout check, kept: they run first in every sweep, always
-EXAMPLES: list[dict] = []
+EXAMPLES: list[dict] = [
+    # six maps (1-D, 2-D and 3-D spaces): in crowded panels the scale notes blocked the
+    # arrows (dv, grad_v, grad_y 6-19 px) or touched their heads; labels touched (now each
+    # scale may take a corner of its own, arrows are drawn shorter until their heads keep
+    # clear of the notes, labels go where they touch nothing)
+    {"maps": "(x) -> sigmoid(x) - x; (u) -> (exp(u/2), u); (v1, v2) -> (v2)^2; (w) -> w; "
+             "(p) -> (p, -1*p, 2*p); (q1, q2, q3) -> (sin(-3*q2) + -2*q1, q3, -2*q2)",
+     "point": "-2.0"},
+    # the scale note [x11] touched the head of dx, which ran into it from the point beside it
+    {"maps": "(x1, x2) -> (sin(x2), (x2)/2 - x1, -2*x2); (u1, u2, u3) -> 2*u2*-2*u1; "
+             "(v) -> ((v)/2 - v, sigmoid(2*v) - v, v); (w1, w2, w3) -> w1; (p) -> (p, p)",
+     "point": "0.0,0.5"},
+    # small values: y0 = (-4e-6, 3e-6, ...) under its panel and the true image's legend were
+    # shrunk to 10-11 px (now 10^-6 (-4, 3, ...), a shorter legend, smaller rows)
+    {"maps": "(x) -> (2*x, x - 1*x, x + x); (u1, u2, u3) -> (3*u3 - -1*u3, -3*u3, "
+             "tanh(-1*u1)); (v1, v2, v3) -> (0.001*v1, 0.001*v2, 0.001*v3)",
+     "point": "-0.5e-3", "dx": "-0.5e-4"},
+    # a point at the top of w-space's range: dw, grad_w and their labels crowded into one
+    # strip (grad_w 13 px, labels 2 px apart)
+    {"maps": "(x1, x2) -> (2*x2, x1, cos(3*x1)); (u1, u2, u3) -> (sin(-3*u3) - u1, cos(u3), "
+             "u3); (v1, v2, v3) -> (v1, exp(-1*v3/2) - v2); (w1, w2) -> w1; (p) -> -1*p; "
+             "(q) -> (1*q, sigmoid(-3*q) - 2*q, -2*q - q)", "point": "0.5,0.5", "dx": "-0.5,1.0"},
+    # large scales (2.4 10^6): the notes touched the arrowheads
+    {"maps": "(x1, x2, x3) -> (1*x2, (3*x2)^2 + x1); (u1, u2) -> (sin(u2), -2*u2); "
+             "(v1, v2) -> v1 + v2; (w) -> 0.001*w", "point": "0.5e-3,-0.5e-3,-1.5e-3",
+     "dx": "-1e-6,0e-6,0.5e-6"},
+]
