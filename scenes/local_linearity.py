@@ -293,7 +293,8 @@ class LocalLinearity(JacvizScene):
         dots = VGroup(vl.dot(n.x0), vr.dot(n.y0))
         sq = parallelogram(n.x0, [h, 0], [0, h])
         square, para_m = vl.polygon(sq), vr.polygon(para)
-        zero = [r" = 0" if not np.any(c) else  # no arrow: say so
+        both = not np.any(c1) and not np.any(c2)  # J(x0) = 0: three labels at one point
+        zero = [r" = 0" if not np.any(c) and not both else  # no arrow: say so
                 rf"\ [\times {tex_num(f)}]" if f != 1 else "" for c, f in zip((c1, c2), m)]
         labs = [style.math(t, style.POINT if "x_0" in t else style.FORWARD) for t in
                 (r"h\,e_1", r"h\,e_2", "x_0", r"h\,J e_1" + zero[0], r"h\,J e_2" + zero[1],
@@ -305,14 +306,15 @@ class LocalLinearity(JacvizScene):
             if np.linalg.norm(away) > 1e-3:
                 lp.move_to(view(o) + away / np.linalg.norm(away)
                            * (0.15 + 0.5 * np.hypot(lp.width, lp.height)))
-            if np.linalg.norm(away) <= 1e-3 or not _inside(lp, box) or _near_tips(lp, arrows):
-                # J(x0) = 0 (the parallelogram is the point itself), the point at an edge, or
-                # an arrowhead there
+            if np.linalg.norm(away) <= 1e-3:  # J(x0) = 0: the parallelogram is the point
+                place_label(lp, view(o), view(o), covered, box, around=True)
+            elif not _inside(lp, box) or _near_tips(lp, arrows):  # at an edge, or a head there
                 place_label(lp, view(o), view(o), covered + arrows, box, around=True, tips=True)
             covered += [*arrows, lp]
             for lab, arr in zip((l1, l2), arrows):
                 covered.append(place_label(lab, arr.get_start(), arr.get_end(), covered, box,
-                                           around=True, tips=True))
+                                           around=True, tips=hasattr(arr, "tip"),
+                                           clear=0.08 if hasattr(arr, "tip") else 0.14))
         for lab in labs:
             lab.add_background_rectangle(color=style.PANEL, opacity=0.8, buff=0.04)
         jl = style.math(r"J(x_0) =")

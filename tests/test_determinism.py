@@ -63,5 +63,7 @@ def test_two_runs_run_the_same_examples(tmp_path):
         assert sum(1 for _, how, st in a[name] if "generate" in how and st == "passed") >= 2
     # the scene's kept examples run first, every time
     kept = [ex for ex, how, _ in a["layout_check"] if how == "explicit example"]
-    assert len(kept) == 3 and "-2*x - -2*x" in kept[1]
+    from sweeps.local_linearity import EXAMPLES
+
+    assert len(kept) == len(EXAMPLES) == 7 and "-2*x - -2*x" in kept[1]
     assert not (tmp_path / "a" / ".hypothesis" / "examples").exists()  # nothing saved either

@@ -97,16 +97,17 @@ FLAT = [a for k, v in FLAT_SETS.items() for a in ("--set", f"{k}={v}")]
 
 
 def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
-    """A map whose Jacobian's columns differ a hundredfold breaks the check (no scale shows
-    h J e2, 0.01 of h J e1, at 20 px in a panel that holds h J e1): one line per problem,
-    a red box round each on the board, exit status 1."""
+    """A map whose Jacobian's columns differ a hundredfold breaks the check (its ellipse is
+    so thin that sigma_2's label touches an arrowhead): one line per problem, a red box
+    round each on the board, exit status 1."""
     res = preview(tmp_path, "local-linearity", *FLAT, "--check", "--out", "tw.png")
     assert res.returncode == 1, res.stderr
     lines = res.stdout.splitlines()
     assert lines[0] == "storyboard: tw.png" and res.stderr == ""
     frames, problems = keyframes("local-linearity", resolve_params("local-linearity", FLAT_SETS),
                                  resolution=SIZE, check_layout=True)
-    assert problems and lines[-1] == f"layout check: {len(problems)} problems"
+    count = len(problems)
+    assert problems and lines[-1] == f"layout check: {count} problem{'' if count == 1 else 's'}"
     shown = lines[1:-1]
     assert len(shown) == len(problems)
     names = [name for name, _ in frames]
@@ -126,7 +127,7 @@ def test_check_prints_each_problem_marks_it_red_and_exits_1(tmp_path):
         for col in (x + max(l - 3, 0), x + min(r + 3, SIZE[0] - 1)):
             assert _red(sheet[mid, col]), (line, sheet[mid, col])
             assert not _red(plain[mid, col])  # not red without --check
-    assert {p.kind for p in problems} >= {"arrow-length"}
+    assert {p.kind for p in problems} >= {"contact"}
     # asked again: the board is reused and the problems are told again, without drawing
     log = tmp_path / "stages.log"
     again = preview(tmp_path, "local-linearity", *FLAT, "--check", "--out", "tw.png",
