@@ -58,3 +58,15 @@ def scaled_point(n, power: int, lo=-2, hi=2):
     """A point of n halves in [lo, hi], not all 0, times 10^power, as typed after --set."""
     return st.lists(st.integers(2 * lo, 2 * hi), min_size=n, max_size=n).filter(any).map(
         lambda v: ",".join(f"{x / 2:g}e{power}" for x in v))
+
+
+@st.composite
+def scaled_scalar(draw, values):
+    """A scalar function's sweep values with f times 1000 or 1/1000 and its levels to match."""
+    values = dict(values)
+    factor = draw(st.sampled_from(FACTORS))
+    names = values["f"].split(" -> ")[0].strip("()").split(", ")
+    values["f"] = draw(scaled_map_text(names, 1, factor))
+    values["levels"] = ",".join(f"{float(c) * float(factor):g}"
+                                for c in values["levels"].split(","))
+    return values

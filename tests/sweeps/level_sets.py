@@ -4,7 +4,7 @@ levels to match, curves times a power of ten)."""
 
 from hypothesis import strategies as st
 
-from sweeps.common import FACTORS, map_text, scaled_map_text
+from sweeps.common import map_text, scaled_scalar
 
 
 def _range(draw):
@@ -26,11 +26,7 @@ def _draw(draw):
 @st.composite
 def _scaled(draw):
     values = draw(_draw())
-    factor = draw(st.sampled_from(FACTORS))
-    names = values["f"].split(" -> ")[0].strip("()").split(", ")
-    values["f"] = draw(scaled_map_text(names, 1, factor))
-    values["levels"] = ",".join(f"{float(c) * float(factor):g}"
-                                for c in values["levels"].split(","))
+    values = draw(scaled_scalar(values))
     k = draw(st.sampled_from(["100", "0.01"]))
     for name in ("curve", "curve2"):
         head, body = values[name].split(" -> ")

@@ -3,7 +3,7 @@ angles, for surface; also large and small values (f times 1000 or 1/1000, levels
 
 from hypothesis import strategies as st
 
-from sweeps.common import FACTORS, map_text, scaled_map_text
+from sweeps.common import map_text, scaled_scalar
 
 CURVES = ["t -> ({a}*cos(t), {b}*sin(t))", "t -> (t, {a}*t)", "t -> ({a}*t, {b}*t^2)",
           "s -> ({a}*sin(s), {b}*cos(2*s))"]
@@ -27,11 +27,7 @@ def _draw(draw):
 @st.composite
 def _scaled(draw):
     values = draw(_draw())
-    factor = draw(st.sampled_from(FACTORS))
-    names = values["f"].split(" -> ")[0].strip("()").split(", ")
-    values["f"] = draw(scaled_map_text(names, 1, factor))
-    values["levels"] = ",".join(f"{float(c) * float(factor):g}"
-                                for c in values["levels"].split(","))
+    values = draw(scaled_scalar(values))
     return values
 
 
