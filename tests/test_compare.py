@@ -252,3 +252,24 @@ def test_error_table_rows_read_apart_down_each_column():
                                                        {"f": "(x, y) -> (2*x + y, x - y)"}))
     said = dict(linear.narration)["error-table"]
     assert "zero at every step" in said and "falls from" not in said
+
+
+def test_fmt_plain_writes_no_exponent_between_a_millionth_and_a_billion():
+    from jacviz.core.fmt import fmt_plain
+
+    cases = {12345.6: "12300", 999.7: "1000", -21234.5: "-21200", 0.00012345: "0.000123",
+             -0.0000456: "-0.0000456", 1.5: "1.5", 7: "7", 0.0: "0", 2.5e9 + 0.5: "2.5e+09",
+             1.5e-7: "1.5e-07"}
+    for v, text in cases.items():
+        assert fmt_plain(v) == text, v
+        if "e" not in text:  # the same number to three significant digits
+            assert float(text) == pytest.approx(v, rel=5e-3, abs=1e-12)
+
+
+def test_live_numbers_draw_large_values_without_an_exponent():
+    from jacviz.kit.readout import live_number
+
+    num = live_number(21234.5)
+    assert num.get_value() == pytest.approx(21234.5)
+    assert num._get_num_string(21234.5) == "21200"
+    assert len(num.submobjects) == 5  # five digit glyphs, no "e", "+" or "0" of an exponent

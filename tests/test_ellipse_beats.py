@@ -127,8 +127,8 @@ def test_held_out_maps_pass_the_layout_check(case):
     frames, problems = keyframes(SCENE, resolve_params(SCENE, CASES[case]), resolution=(256, 144),
                                  check_layout=True)
     assert [name for name, _ in frames][-3:] == ["circle", "singular-values", "area"]
-    # held-out maps are sweep draws: the rules issue 21 lists for local-linearity's sweep
-    # (test_layout.KNOWN_VIOLATIONS) are its known faults; every other rule must pass
+    # held-out maps are sweep draws: only a rule test_layout.KNOWN_VIOLATIONS lists for
+    # local-linearity's sweep may break (none now); every other rule must pass
     from test_layout import known
 
     assert not [str(p) for p in problems if p.kind not in known(SCENE, "sweep")]

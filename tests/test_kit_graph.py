@@ -147,8 +147,8 @@ def test_highlight_path_extras_do_not_collide_on_a_long_chain():
     for t in s.shown:
         hl = cg.highlight_path(t)
         assert len(hl.extra) == len(g.layers) - 1  # no placed labels: each edge's partial
-        # overlaps and the frame; an edge's partial may still touch an arrowhead (the contact
-        # rule, issue 21: path-sums is listed in tests/test_layout.py KNOWN_VIOLATIONS)
+        # overlaps and the frame; with no labels placed an edge's partial may touch an
+        # arrowhead (the contact rule is the scene's: path-sums places them, test_layout)
         assert not layout.geometry([cg, hl.group]), t
 
 
@@ -178,7 +178,7 @@ def test_matrix_product_wraps_and_keeps_the_result_with_its_sign():
     line_of = {id(m): n for n, line in enumerate(prod.lines) for m in line}
     assert line_of[id(prod.equals)] == line_of[id(prod.result)]
     # overlaps and the frame; six 3x3 factors in 8 units are shrunk below 12 px (the
-    # text-height rule, issue 21: composition in tests/test_layout.py KNOWN_VIOLATIONS)
+    # text-height rule is the scene's: composition writes fewer or blocks, test_layout)
     assert not layout.geometry([prod])
     one = km.MatrixProduct(mats[:2], res, width=12)
     assert len(one.lines) == 1

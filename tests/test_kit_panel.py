@@ -155,3 +155,17 @@ def test_fit_grid_picks_the_columns_that_shrink_least():
     assert scale == pytest.approx(1.0) and len(group) == 4
     assert items[0].get_y() == pytest.approx(items[1].get_y())  # two columns
     assert not layout.check(group)
+
+
+def test_sample_points_with_a_step_count_a_line_for_its_length():
+    from manim import Line
+
+    from jacviz.kit.panel import sample_points
+
+    line = Line([-2, 0, 0], [2, 0, 0])
+    few, many = sample_points([line]), sample_points([line], 0.03)
+    assert len(few) < 20  # its own points and three between each two
+    xs = np.sort(many[:, 0])
+    assert xs[0] == pytest.approx(-2) and xs[-1] == pytest.approx(2)
+    assert np.diff(xs).max() <= 0.03 + 1e-9  # nowhere a gap a label could hide in
+    assert np.allclose(many[:, 1], 0)

@@ -35,8 +35,7 @@ DRAWS = int(os.environ.get("JACVIZ_SWEEP_DRAWS", str(SUITE_DRAWS)))
 
 # Issue 21: the rules each scene still breaks, and where: with its defaults, its EXAMPLE,
 # or in some draw of its sweep.  Exact: a pair that no longer fails there fails the test.
-KNOWN_VIOLATIONS = {  # issue 21
-    ("two-way", "sweep"): {"contact"},
+KNOWN_VIOLATIONS: dict = {  # issue 21: none left
 }
 
 

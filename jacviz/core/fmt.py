@@ -47,6 +47,21 @@ def fmt_num(v: float, digits: int = 3) -> str:
     return "0" if out in ("-0", "") else out
 
 
+def fmt_plain(v: float, digits: int = 3) -> str:
+    """fmt_num without exponents between 10^-6 and 10^9: 21200 rather than 2.12e+04,
+    0.000123 rather than 1.23e-04, still ``digits`` significant digits (for a number that
+    is drawn glyph by glyph, where an exponent cannot be raised)."""
+    s = fmt_num(v, digits)
+    v = float(v)
+    if "e" not in s or not 1e-6 <= abs(v) < 1e9:
+        return s
+    r = float(f"{v:.{digits}g}")
+    if abs(r) >= 10 ** (digits - 1):
+        return str(int(r))
+    places = digits - 1 - math.floor(math.log10(abs(r)))
+    return f"{r:.{places}f}".rstrip("0").rstrip(".")
+
+
 def fmt_vec(v, digits: int = 3) -> str:
     return "(" + ", ".join(fmt_num(x, digits) for x in v) + ")"
 

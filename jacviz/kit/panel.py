@@ -323,11 +323,19 @@ class SpacePanel(VGroup):
         """Place labels one after another near their arrows (``ends``: (start, end) pairs),
         each covering the fewest obstacles and labels placed before it, keeping a little
         farther from them than :meth:`place_label` and trying all round the tip (with
-        ``tips``, clear of the arrowheads' boxes too, as of texts')."""
-        stuff = list(obstacles)
+        ``tips``, clear of the arrowheads' boxes too, as of texts').  When two labels
+        placed so leave one touching a text or an arrowhead (a crowded panel), the two
+        are placed together instead: the pair of spots, of many more, that costs least."""
+        stuff, costs = list(obstacles), []
+        kw = dict(box=self.box, buff=0.12, pad=0.08, around=True, clear=0.08, tips=tips)
         for lab, (start, end) in zip(labels, ends):
-            stuff.append(place_label(lab, start, end, stuff, self.box, pad=0.08, around=True,
-                                     tips=tips))
+            cands, scores = _spots(lab, start, end, stuff, **kw)
+            best = int(np.argmin(scores))
+            lab.move_to(cands[best])
+            costs.append(scores[best])
+            stuff.append(roles.label(lab))
+        if len(labels) == 2 and max(costs) >= 500:
+            _place_pair(labels, ends, list(obstacles), kw)
         return list(labels)
 
     def place_label(self, label, arrow_or_start, end_or_obstacles=None, obstacles=None):
@@ -385,8 +393,10 @@ def projection_pair(vectors) -> tuple[int, int]:
     return pair
 
 
-def sample_points(mobs) -> np.ndarray:
-    """Points along every mobject's outline (for covering tests)."""
+def sample_points(mobs, step: float | None = None) -> np.ndarray:
+    """Points along every mobject's outline (for covering tests): its own points and three
+    between each two, or with ``step`` as many as keep them at most ``step`` apart (so
+    that a long straight line counts for its length, not for its few points)."""
     pts = []
     for mob in mobs:
         for sub in mob.family_members_with_points():
@@ -394,9 +404,17 @@ def sample_points(mobs) -> np.ndarray:
             if len(P) == 0:
                 continue
             pts.append(P)
-            if len(P) > 1:
+            if len(P) < 2:
+                continue
+            if step is None:
                 for t in (0.25, 0.5, 0.75):
                     pts.append(P[:-1] * (1 - t) + P[1:] * t)
+                continue
+            seg = np.linalg.norm(P[1:] - P[:-1], axis=1)
+            for k in range(1, int(min(np.ceil(seg.max() / step), 200))):
+                t = k / np.ceil(seg / step).clip(1)[:, None]
+                keep = (t[:, 0] < 1)
+                pts.append((P[:-1] * (1 - t) + P[1:] * t)[keep])
     return np.concatenate(pts) if pts else np.zeros((0, 3))
 
 
@@ -413,6 +431,16 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     When every spot near the tip is taken so (three labels round one point near a corner
     of the box), spots in 16 directions and farther out are tried too.  With ``tips`` the
     arrowheads among the obstacles count by their boxes as texts do."""
+    cands, scores = _spots(label, start, end, obstacles, box, buff, pad, around, clear, tips)
+    label.move_to(cands[int(np.argmin(scores))])
+    return roles.label(label)
+
+
+def _spots(label, start, end, obstacles, box, buff, pad, around, clear, tips, every=False,
+           soft: float = 500):
+    """The spots :func:`place_label` tries for ``label`` and the cost of each (see there);
+    with ``every``, also the spots it tries only when the first ones are all taken, and
+    spots beside the arrow nearer its line and at a quarter and three quarters of it."""
     from .layout import _box, texts
 
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
@@ -439,7 +467,7 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
     cands.append(start - u * (buff + reach(u)))
     if around:
         cands += ring(8, (0.0, 0.25))
-    pts = sample_points(obstacles)
+    pts = sample_points(obstacles, 0.03 if every else None)
     boxes = [_box(t) for t in texts(obstacles) if t is not label]
     if tips:  # arrowheads count by their boxes too (the layout check's contact rule)
         from manim.mobject.geometry.tips import ArrowTip
@@ -461,33 +489,79 @@ def place_label(label, start, end, obstacles, box=None, buff: float = 0.12, pad:
         if x0 < bx0 or x1 > bx1 or y0 < by0 or y1 > by1:
             value += 1000
         if len(boxes):  # overlap with a text's box, the label's grown by ``clear``
-            w, h = hw + clear, hh + clear
-            ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
-            oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
-            hit = (ox > 0) & (oy > 0)
-            if hit.any():
-                value += 500 + 100 * float(np.sum(ox[hit] * oy[hit]))
-                # nearer than the layout check lets labels come (its contact rule): worse
-                w, h = hw + CONTACT_GAP + 0.005, hh + CONTACT_GAP + 0.005
-                ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
-                oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
-                if np.any((ox > 0) & (oy > 0)):
-                    value += 300
+            value += _text_cost(c, hw, hh, boxes, clear, soft)
         return value
 
     scores = [score(i, c) for i, c in enumerate(cands)]
     if tips and around:  # behind the start reads as another arrow's label: near the tip first
         scores[5] += 0.5
-    if around and min(scores) >= 500:  # on a text or out of the box wherever it goes
+    if around and (every or min(scores) >= 500):  # on a text or out of the box wherever it goes
         more = list(ring(16, (0.0, 0.25, 0.5)))
         scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
         cands += more
-    if around and min(scores) >= 800:  # touching a text or an arrowhead wherever it goes
+    if around and (every or min(scores) >= 800):  # touching a text or an arrowhead wherever it goes
         more = list(ring(16, (0.75,)))
         scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
         cands += more
-    label.move_to(cands[int(np.argmin(scores))])
-    return roles.label(label)
+    if every:  # beside the line, nearer it, along it
+        more = [start + t * d + side * (b + reach(side)) for t in (0.25, 0.5, 0.75)
+                for side in (perp, -perp) for b in (0.04, buff)]
+        scores += [score(len(cands) + i, c) for i, c in enumerate(more)]
+        cands += more
+    return cands, scores
+
+
+#: what a spot within ``clear`` of a text, but not touching it, costs two labels placed
+#: together: nearer a text than one label alone would go, rather than on a line
+SOFT = 30.0
+
+
+def _place_pair(labels, ends, obstacles, kw) -> None:
+    """Two labels at the pair of spots (each of :func:`_spots` with ``every``) whose costs
+    and whose cost for each other (:func:`_text_cost` of one box at the other) are least;
+    a spot near a text costs them only :data:`SOFT`, one touching it as much as ever."""
+    (a, b), spots = labels, []
+    for lab, (start, end) in zip(labels, ends):
+        others = [o for o in obstacles if o is not lab]
+        cands, scores = _spots(lab, start, end, others, every=True, soft=SOFT, **kw)
+        spots.append((np.array(cands), np.array(scores)))
+    (ca, sa), (cb, sb) = spots
+    total = sa[:, None] + sb[None, :]
+    wa, ha, wb, hb = a.width / 2, a.height / 2, b.width / 2, b.height / 2
+
+    def overlaps(grow):  # a's box grown by ``grow`` against b's, at every pair of spots
+        ox = (np.minimum(ca[:, None, 0] + wa + grow, cb[None, :, 0] + wb) -
+              np.maximum(ca[:, None, 0] - wa - grow, cb[None, :, 0] - wb))
+        oy = (np.minimum(ca[:, None, 1] + ha + grow, cb[None, :, 1] + hb) -
+              np.maximum(ca[:, None, 1] - ha - grow, cb[None, :, 1] - hb))
+        return ox, oy
+
+    ox, oy = overlaps(kw["clear"])  # as _text_cost counts a text's box
+    hit = (ox > 0) & (oy > 0)
+    total += np.where(hit, SOFT + 100 * ox * oy, 0.0)
+    ox, oy = overlaps(CONTACT_GAP + 0.005)
+    total += np.where(hit & (ox > 0) & (oy > 0), 800.0 - SOFT, 0.0)
+    i, j = np.unravel_index(int(np.argmin(total)), total.shape)
+    a.move_to(ca[i]), b.move_to(cb[j])
+
+
+def _text_cost(c, hw, hh, boxes, clear, soft: float = 500) -> float:
+    """What a label centred at c (half sizes hw, hh) costs for the text boxes near it:
+    ``soft`` and its overlap's area when it comes within ``clear`` of one, and 800 in all
+    when nearer than the layout check's contact rule lets labels come."""
+    w, h = hw + clear, hh + clear
+    ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
+    oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
+    hit = (ox > 0) & (oy > 0)
+    if not hit.any():
+        return 0.0
+    value = soft + 100 * float(np.sum(ox[hit] * oy[hit]))
+    w, h = hw + CONTACT_GAP + 0.005, hh + CONTACT_GAP + 0.005
+    ox = np.minimum(c[0] + w, boxes[:, 2]) - np.maximum(c[0] - w, boxes[:, 0])
+    oy = np.minimum(c[1] + h, boxes[:, 3]) - np.maximum(c[1] - h, boxes[:, 1])
+    if np.any((ox > 0) & (oy > 0)):
+        value += 800 - soft
+    return value
 
 
 @dataclass

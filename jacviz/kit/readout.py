@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from manim import LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
 
-from ..core.fmt import fmt_num
+from ..core.fmt import fmt_plain
 from . import style
 
 
 class _Num(DecimalNumber):
-    """A DecimalNumber written like the captions (3 significant digits, integers plain).
-
-    Its glyphs are cached by manim, so a number per frame costs no LaTeX run."""
+    """A DecimalNumber written like the captions (3 significant digits, integers plain;
+    21200 and 0.000123 rather than 2.12e+04 and 1.23e-04, which glyph by glyph would read
+    as a sum).  Its glyphs are cached by manim, so a number per frame costs no LaTeX run."""
 
     def _get_num_string(self, number) -> str:
-        return fmt_num(float(number), 3)
+        return fmt_plain(float(number), 3)
 
 
 def live_number(value: float, font_size=style.SMALL, color=style.INK) -> VMobject:
