@@ -98,3 +98,43 @@ def test_layout_check_finds_overlaps_and_off_frame():
     assert kinds == ["off-frame", "overlap"], problems
     assert all(p.beat == "b1" for p in problems)
     assert not layout.check([a, kit.overlay(b)])
+
+
+def test_live_readout_numbers_sit_where_a_decimal_number_would_and_copy_nothing(monkeypatch):
+    """A live number is drawn on the same outlines every frame, given the points its glyphs
+    have in a DecimalNumber placed as before: the same picture, no mobject copied."""
+    import numpy as np
+    from manim import Mobject
+
+    from jacviz.kit import style
+    from jacviz.kit.readout import LiveReadout, live_number
+
+    v = [2.36]
+    r = LiveReadout([r"t = ", (lambda: v[0], style.POINT), r",\ z = ", (lambda: -3 * v[0], style.INK)])
+    copies = [0]
+    real_copy = Mobject.copy
+
+    def counted(self, *a, **k):
+        copies[0] += 1
+        return real_copy(self, *a, **k)
+
+    monkeypatch.setattr(Mobject, "copy", counted)
+    for value in (-12.345, 0.5, 21234.5, -0.00123, 7, -3, 0.707):
+        v[0] = value
+        r.refresh()
+        for slot, shown, color in ((r.submobjects[1], value, style.POINT),
+                                   (r.submobjects[3], -3 * value, style.INK)):
+            ref = live_number(shown, r.font_size_, color)
+            ref.shift(slot.get_corner([-1, -1, 0]) - ref.get_corner([-1, -1, 0]))
+            mine = [m for m in slot.family_members_with_points()]
+            theirs = ref.family_members_with_points()
+            assert len(mine) == len(theirs), (value, slot.text)
+            for a, b in zip(mine, theirs):
+                assert np.allclose(a.points, b.points, atol=1e-9), (value, slot.text)
+                assert a.get_fill_color() == b.get_fill_color()
+    copies[0] = 0
+    for value in (1.25, -0.5, 1.25, 999.7):  # glyphs seen before: nothing made or copied
+        v[0] = value
+        r.refresh()
+    assert copies[0] == 0
+    assert r.submobjects[1].text == "1000"

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from manim import LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
+from manim import DOWN, LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
 
 from ..core.fmt import fmt_plain
+from ..engine import tex_cache
 from . import style
 
 
@@ -22,6 +23,70 @@ def live_number(value: float, font_size=style.SMALL, color=style.INK) -> VMobjec
     m = _Num(float(value), font_size=font_size)
     m.set_color(color)
     return m
+
+
+#: (character, font size, colour) -> (its outlines' points from its box's lower left
+#: corner, a leaf to copy for its style, width, height): a glyph as :class:`_Num` sets it
+_GLYPHS: dict = {}
+
+
+def _glyph(char: str, font_size, color):
+    key = (char, float(font_size), str(color))
+    if key in _GLYPHS:
+        return _GLYPHS[key]
+    proto = _Num(0.0, font_size=font_size)
+    g = proto._string_to_mob(char)
+    g.set_color(color)
+    leaves = g.family_members_with_points()
+    lo = g.get_corner(DOWN + LEFT)
+    glyph = ([leaf.points - lo for leaf in leaves], leaves[0].copy(), g.width, g.height,
+             proto.digit_buff_per_font_unit * proto._font_size)
+    if not tex_cache.collecting():  # a dry run's glyphs are stand-ins: never kept
+        _GLYPHS[key] = glyph
+    return glyph
+
+
+class _Slot(VGroup):
+    """A live number drawn on a fixed set of outlines: each refresh gives them the points
+    of the new digits' glyphs (from :func:`_glyph`, set as :class:`_Num` would set them)
+    instead of building a DecimalNumber of copied glyphs; outlines left over are emptied.
+    No mobject is made or copied per frame, and the renderer keeps drawing the same ones."""
+
+    def __init__(self, font_size, color):
+        super().__init__()
+        self.font_size_, self.color_ = font_size, color
+        self.text, self.where, self.opacity = None, None, None
+
+    def show(self, value: float, left: float, bottom: float, opacity: float) -> "_Slot":
+        text = fmt_plain(float(value), 3)
+        if (text, left, bottom, opacity) == (self.text, self.where and self.where[0],
+                                             self.where and self.where[1], self.opacity):
+            return self  # nothing changed: nothing to do
+        glyphs = [_glyph(c, self.font_size_, self.color_) for c in text]
+        # as DecimalNumber.arrange: left to right, ``buff`` apart, bottoms aligned; a minus
+        # sign's top at the next glyph's, then lowered by half that glyph's height
+        at, x = [], 0.0
+        for _, _, w, _, buff in glyphs:
+            at.append([x, 0.0])
+            x += w + buff
+        for j, c in enumerate(text):
+            if c == "-" and j + 1 < len(text):
+                nxt = glyphs[j + 1][3]
+                at[j][1] = nxt - glyphs[j][3] - nxt / 2
+        low = min(y for _, y in at)
+        leaves = [(pts, proto) for g in glyphs for pts, proto in zip(g[0], [g[1]] * len(g[0]))]
+        offsets = [at[j] for j, g in enumerate(glyphs) for _ in g[0]]
+        while len(self.submobjects) < len(leaves):
+            self.add(leaves[len(self.submobjects)][1].copy())
+        for leaf, (pts, _), (dx, dy) in zip(self.submobjects, leaves, offsets):
+            leaf.points = pts + [left + dx, bottom + dy - low, 0.0]
+        for leaf in self.submobjects[len(leaves):]:
+            leaf.clear_points()
+        if opacity != self.opacity:
+            for leaf in self.submobjects:
+                leaf.set_opacity(opacity)
+        self.text, self.where, self.opacity = text, (left, bottom), opacity
+        return self
 
 
 class LiveReadout(VGroup):
@@ -105,15 +170,14 @@ class LiveReadout(VGroup):
                 mob.move_to([x + self.gap[i] + mob.width / 2, base_y + self.dy[i], 0])
             else:
                 getter, color = spec
-                mob = live_number(getter(), self.font_size_, color)
-                mob.set_opacity(opacity)
-                mob.move_to([x + self.gap[i] + mob.width / 2, 0, 0])
-                mob.shift((base_y - mob.get_bottom()[1]) * UP)
-                # the renderer keeps drawing the leaves it listed when a play began, so the
-                # old glyphs are emptied rather than merely dropped
-                for leaf in parts[i].get_family():
-                    leaf.clear_points()
-                parts[i] = mob
+                mob = parts[i]
+                if not isinstance(mob, _Slot):  # the "0" of the layout: replaced once
+                    # the renderer keeps drawing the leaves it listed when a play began, so
+                    # the placeholder is emptied rather than merely dropped
+                    for leaf in mob.get_family():
+                        leaf.clear_points()
+                    mob = parts[i] = _Slot(self.font_size_, color)
+                mob.show(getter(), x + self.gap[i], base_y, opacity)
             x = mob.get_right()[0]
         self.submobjects = parts
         return self

@@ -592,8 +592,34 @@ def bench_surface(repeats=2):
                                "pairs": pairs}}
 
 
+def bench_encode(scenes, repeats=2):
+    """encode_overlap: the longest scene at 1080p60 in one process, manim encoding up to
+    ENCODERS plays' movies while the next play draws, over the same render encoding each
+    play's movie before the next starts (serial); side by side, TeX warm."""
+    from .request import ENCODERS, resolve_params
+
+    name = _longest_scene(scenes)
+    pairs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        def one(n, k):
+            req = RenderRequest(name, resolve_params(name), quality="h",
+                                out=Path(tmp) / f"enc{n}-{k}.mp4", tex_ready=True,
+                                extra={"max_inflight_encoders": n})
+            return _timeit(render, req)
+
+        from .dry_run import prepare_tex
+
+        prepare_tex(registry.scene_class(name), resolve_params(name))  # TeX compiled once
+        for k in range(1, repeats + 1):
+            pairs.append((one(ENCODERS, k), one(1, k)))
+    return {"encode_overlap": median_ratio(pairs),
+            "detail_encode": {"scene": name, "encoders": ENCODERS,
+                              "overlapped_s": [a for a, _ in pairs],
+                              "serial_s": [b for _, b in pairs]}}
+
+
 PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu", "lecture",
-         "surface")
+         "surface", "encode")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
@@ -627,6 +653,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         "make": bench_make,
         "cpu": lambda: bench_cpu(scenes[:2] if quick else scenes, 1 if quick else 3),
         "surface": lambda: bench_surface(1 if quick else 2),
+        "encode": lambda: bench_encode(scenes[:1] if quick else scenes, 1 if quick else 2),
         "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"][:2] if quick
                                          else [n for n in scenes if n != "practice"]),
     }
