@@ -51,8 +51,8 @@ TARGETS = {
     "preview_warm": ("<=", 0.03),
     "shard_speedup": (">=", 1.7),
     "parallel_speedup": (">=", 1.8),
-    "copy_share": ("<=", 0.10),
-    "overhead_share": ("<=", 0.25),
+    "copy_share": ("<=", 0.05),
+    "overhead_share": ("<=", 0.15),
 }
 
 
