@@ -445,7 +445,7 @@ def cmd_preview(args) -> int:
             argv += ["--out", args.out]
         if args.check:
             argv += ["--check"]
-        return preview.watch(argv, args.config)
+        return preview.watch(argv, args.config, lambda: main(argv))
     key = preview.request_key(name, parse_sets(args.sets), args.config, check=args.check)
     problems = preview.cached_problems(key) if args.check else []
     path = None
