@@ -604,8 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
     be.add_argument("--only", nargs="+",
-                    choices=["core", "share", "preview", "shard", "copy", "overhead", "make",
-                             "cpu", "lecture", "surface"],
+                    choices=["core", "share", "preview", "watch", "shard", "copy", "overhead",
+                             "make", "cpu", "lecture", "surface"],
                     help="measure only these parts")
     be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
     be.add_argument("--results", metavar="FILE", help="default: bench/results.json")
