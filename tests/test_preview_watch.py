@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,8 +61,6 @@ def watched(warm_tex, tmp_path):
 @pytest.fixture(scope="module")
 def warm_tex(tmp_path_factory):
     """A working folder whose TeX cache holds jacobian-grid's snippets (its storyboard drawn)."""
-    import subprocess
-
     cwd = tmp_path_factory.mktemp("warm")
     res = subprocess.run([str(Path(sys.executable).parent / "jacviz"), "preview", "jacobian-grid",
                           "--out", str(cwd / "first.png")], cwd=cwd, capture_output=True,
@@ -72,7 +71,7 @@ def warm_tex(tmp_path_factory):
     return cwd
 
 
-def test_each_redraw_is_forked_from_one_warm_process(watched):
+def test_each_redraw_is_forked_from_one_warm_process(watched, warm_tex, tmp_path):
     cwd, cfg, out = watched
     cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd)
@@ -86,12 +85,24 @@ def test_each_redraw_is_forked_from_one_warm_process(watched):
     assert ["tile", str(child)] in cmd.stages
     board = out.read_bytes()
     assert _children(cmd.proc.pid) == []  # reaped: no zombie left behind
+    # the child handed the TeX SVGs it parsed back to the watch (for the next child)
+    (adopted,) = [int(w[2]) for w in cmd.stages if w[0] == "watch-adopted"]
+    assert adopted > 10
     cfg.write_text(CONFIG.format("2, 1"))
     _next(cmd, "watching")
     second = _drawn(cmd)
     assert second[1] == str(cmd.proc.pid) and second[3] == "fork" and int(second[2]) != child
     assert out.read_bytes() != board
     assert _children(cmd.proc.pid) == []
+    # only what the new point added was parsed anew; the board is the one a fresh process draws
+    (added,) = [int(w[2]) for w in cmd.stages if w[0] == "watch-adopted"]
+    assert 0 < added < adopted
+    elsewhere = shutil.copytree(warm_tex, tmp_path / "elsewhere")  # no storyboard to reuse
+    fresh = subprocess.run([str(Path(sys.executable).parent / "jacviz"), "preview", "jacobian-grid",
+                            "--config", str(cfg), "--out", str(tmp_path / "fresh.png")],
+                           cwd=elsewhere, capture_output=True, text=True, timeout=900)
+    assert fresh.returncode == 0, fresh.stderr
+    assert (tmp_path / "fresh.png").read_bytes() == out.read_bytes()
     # a bad edit: the child's one error line, and the watch keeps watching
     cfg.write_text(CONFIG.format("1, 2, 3"))
     _next(cmd, "watching")

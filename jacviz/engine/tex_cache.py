@@ -276,3 +276,45 @@ def install() -> None:
         tex_file_writing.tex_to_svg_file = tex_to_svg_file
         SVGMobject.generate_mobject = _generate_mobject
         _INSTALLED = True
+
+
+# -- parsed SVGs handed from one process to another (preview --watch) -------------------------
+def parsed_svgs() -> dict:
+    """manim's in-memory cache of parsed SVGs: a hash of the SVG file's name (the TeX
+    snippet's hash) and the mobject's style -> the parsed mobject, copied on each use."""
+    from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
+
+    return SVG_HASH_TO_MOB_MAP
+
+
+def save_parsed(path: Path, known) -> int:
+    """Write the parsed SVGs that are not in ``known`` (keys) to ``path`` (whole or not at
+    all: written beside it and renamed); returns how many.  For a forked child to hand what
+    it parsed back to the process it was forked from (:func:`adopt_parsed`), whose next
+    children then start with it, as one process does across the scenes it renders."""
+    import pickle
+
+    new = {k: v for k, v in parsed_svgs().items() if k not in known}
+    if new:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    return len(new)
+
+
+def adopt_parsed(path: Path, limit: int = 4000) -> int:
+    """Add the parsed SVGs that :func:`save_parsed` wrote (by this process's own child, into
+    a private folder) to this process's cache, keeping at most ``limit`` (the oldest go);
+    returns how many were added."""
+    import pickle
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    new = pickle.loads(data)
+    cache = parsed_svgs()
+    cache.update(new)
+    for key in list(cache)[:max(0, len(cache) - limit)]:
+        del cache[key]
+    return len(new)

@@ -182,6 +182,7 @@ def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE,
 #: set by a watch that re-executes itself: the state it has just drawn (not drawn again)
 SEEN_ENV = "JACVIZ_WATCH_SEEN"
 POLL = 0.05  # seconds between two looks at the config file and the sources' file stats
+PARSED = "parsed-svgs.pickle"  # in a child's private folder: the SVGs it parsed, for the parent
 
 
 class _Sources:
@@ -305,9 +306,17 @@ def _forked_draw(redraw) -> int:
     """Run ``redraw()`` (the preview command without --watch: it prints its lines and
     returns its exit status) in a child forked from this warm process; its output is copied
     to ours as it comes.  The child has a private temporary folder, removed once it has
-    ended however it ended; an interrupt here stops the child (and reaps it) first."""
+    ended however it ended; an interrupt here stops the child (and reaps it) first.
+
+    A child that drew hands the TeX SVGs it parsed back through that folder (after its
+    storyboard is written), and this process adds them to manim's in-memory cache of parsed
+    SVGs: the next child starts with every snippet parsed that an earlier one used, as a
+    single process rendering several scenes does (the cache is keyed by the snippet's hash
+    and the mobject's style; parsing was two fifths of a redraw)."""
     import shutil
     import tempfile
+
+    from ..engine import tex_cache
 
     tmp = tempfile.mkdtemp(prefix="jacviz-watch-")
     pid = None
@@ -332,7 +341,10 @@ def _forked_draw(redraw) -> int:
                 tempfile.tempdir = tmp
                 os.environ["TMPDIR"] = tmp
                 _forget_scenes()
+                known = set(tex_cache.parsed_svgs())
                 code = int(redraw() or 0)
+                if code in (0, 1):  # drawn (1: with layout problems): hand its parsed SVGs back
+                    tex_cache.save_parsed(Path(tmp) / PARSED, known)
             except KeyboardInterrupt as exc:  # before the command's own handling was set up
                 code = getattr(exc, "exit_status", 130)
             except BaseException:  # noqa: BLE001 - a crash: its traceback is the message
@@ -351,7 +363,14 @@ def _forked_draw(redraw) -> int:
         _pump({r_out: sys.stdout, r_err: sys.stderr})
         _, status = os.waitpid(pid, 0)
         pid = None
-        return os.waitstatus_to_exitcode(status)
+        status = os.waitstatus_to_exitcode(status)
+        if status in (0, 1):
+            try:
+                adopted = tex_cache.adopt_parsed(Path(tmp) / PARSED)
+            except Exception:  # noqa: BLE001 - only a head start: the next child parses again
+                adopted = 0
+            stage("watch-adopted", str(adopted))
+        return status
     finally:
         if pid is not None:  # interrupted (or our own output failed): the child goes first
             stop_children([pid])
