@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,16 @@ from test_interrupts import HOW, HOW_IDS, Command, assert_stopped_cleanly
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = "[jacobian-grid]\npoint = [{}]\n"
+
+
+def _write(path: Path, text: str, mtime_ns: int | None = None) -> None:
+    """Write a file whole, in one rename, as an editor saves it: the watch never reads half
+    of it (which would be a change of its own, drawn before the whole edit)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    if mtime_ns is not None:
+        os.utime(tmp, ns=(mtime_ns, mtime_ns))
+    os.replace(tmp, path)
 
 
 def _children(pid: int) -> list[tuple[int, str]]:
@@ -54,7 +65,7 @@ def watched(warm_tex, tmp_path):
     cwd = tmp_path / "work"
     shutil.copytree(warm_tex, cwd)
     cfg = cwd / "c.toml"
-    cfg.write_text(CONFIG.format("1, 2"))
+    _write(cfg, CONFIG.format("1, 2"))
     return cwd, cfg, cwd / "board.png"
 
 
@@ -88,7 +99,7 @@ def test_each_redraw_is_forked_from_one_warm_process(watched, warm_tex, tmp_path
     # the child handed the TeX SVGs it parsed back to the watch (for the next child)
     (adopted,) = [int(w[2]) for w in cmd.stages if w[0] == "watch-adopted"]
     assert adopted > 10
-    cfg.write_text(CONFIG.format("2, 1"))
+    _write(cfg, CONFIG.format("2, 1"))
     _next(cmd, "watching")
     second = _drawn(cmd)
     assert second[1] == str(cmd.proc.pid) and second[3] == "fork" and int(second[2]) != child
@@ -104,10 +115,10 @@ def test_each_redraw_is_forked_from_one_warm_process(watched, warm_tex, tmp_path
     assert fresh.returncode == 0, fresh.stderr
     assert (tmp_path / "fresh.png").read_bytes() == out.read_bytes()
     # a bad edit: the child's one error line, and the watch keeps watching
-    cfg.write_text(CONFIG.format("1, 2, 3"))
+    _write(cfg, CONFIG.format("1, 2, 3"))
     _next(cmd, "watching")
     assert _drawn(cmd)[3] == "fork"
-    cfg.write_text(CONFIG.format("2, 1"))  # back to a good value: drawn again, still forked
+    _write(cfg, CONFIG.format("2, 1"))  # back to a good value: drawn again, still forked
     _next(cmd, "watching")
     assert _drawn(cmd)[3] == "fork" and out.read_bytes() != board
     status, stdout, err = cmd.interrupt(signal.SIGINT)
@@ -148,7 +159,7 @@ def test_a_signal_to_the_child_ends_only_that_redraw(sig, watched):
     assert cmd.proc.poll() is None
     assert _children(cmd.proc.pid) == []  # the child is gone and reaped
     assert out.read_bytes() == b"previous storyboard"  # nothing half-made
-    cfg.write_text(CONFIG.format("2, 1"))  # the next change is drawn by a new child
+    _write(cfg, CONFIG.format("2, 1"))  # the next change is drawn by a new child
     again = int(_next(cmd, "tile")[1])
     assert again not in (child, cmd.proc.pid)
     status, _, err = cmd.interrupt(signal.SIGINT, group=True)
@@ -179,42 +190,48 @@ def test_edited_code_takes_effect(watched, tmp_path, monkeypatch):
     scene = pkg / "jacviz" / "scenes" / "jacobian_grid.py"
     source = scene.read_text()
     mark = 'import sys as _s; print("edited scene {}", file=_s.stderr)\n'
-    scene.write_text(source + mark.format(1))
-    second = scene.stat().st_mtime_ns // 10**9 * 10**9  # every edit stamped within this second
-    os.utime(scene, ns=(second, second + 1000))
+    second = time.time_ns() // 10**9 * 10**9  # every edit stamped within this second
+    _write(scene, source + mark.format(1), second + 1000)
     cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd, program=(sys.executable, "-m", "jacviz"))
     cmd.wait_for("watching")
     assert _drawn(cmd)[3] == "fork"
     for k in (2, 3):  # the same size and second: a .pyc's stamp cannot tell the edit
-        scene.write_text(source + mark.format(k))
-        os.utime(scene, ns=(second, second + 1000 + k))
+        _write(scene, source + mark.format(k), second + 1000 + k)
         _next(cmd, "watching")
         assert _drawn(cmd)[3] == "fork"
+    # a scene that crashes: its traceback, and the watch keeps watching, warm
+    _write(scene, source + 'raise RuntimeError("broken scene")\n')
+    _next(cmd, "watching")
+    assert _drawn(cmd)[3] == "fork" and _children(cmd.proc.pid) == []
+    _write(scene, source + mark.format(3))
+    _write(cfg, CONFIG.format("3, 2"))
+    _next(cmd, "watching")
+    assert _drawn(cmd)[3] == "fork"
     # the package itself: a fresh process draws, then the watch becomes a fresh warm one
     style = pkg / "jacviz" / "kit" / "style.py"
-    style.write_text(style.read_text() + "\n# edited\n")
+    _write(style, style.read_text() + "\n# edited\n")
     _next(cmd, "watch-warm")
     assert cmd.stages[-1] == ["watch-warm", str(cmd.proc.pid)]  # exec keeps the pid
     fresh = _drawn(cmd)
     assert fresh[1] == str(cmd.proc.pid) and fresh[3] == "fresh"
     assert ["watch-reexec", str(cmd.proc.pid)] in cmd.stages
     assert "watching" not in [s[0] for s in cmd.stages]
-    cfg.write_text(CONFIG.format("2, 1"))
+    _write(cfg, CONFIG.format("2, 1"))
     cmd.wait_for("watching")
     # the re-executed watch did not draw again what the fresh process drew: one redraw, forked
     after = cmd.stages[cmd.stages.index(["watch-warm", str(cmd.proc.pid)]):]
     assert [s[3] for s in after if s[0] == "preview-child"] == ["fork"]
     # a package edit that breaks the code: its traceback shown, the watch stays, cold
-    style.write_text(style.read_text() + 'raise RuntimeError("broken kit")\n')
+    _write(style, style.read_text() + 'raise RuntimeError("broken kit")\n')
     _next(cmd, "watching")
     assert _drawn(cmd)[3] == "fresh" and not [s for s in cmd.stages if s[0] == "watch-reexec"]
-    cfg.write_text(CONFIG.format("1, 2"))
+    _write(cfg, CONFIG.format("1, 2"))
     _next(cmd, "watching")
     assert _drawn(cmd)[3] == "fresh"
-    style.write_text(style.read_text().replace('raise RuntimeError("broken kit")\n', ""))
+    _write(style, style.read_text().replace('raise RuntimeError("broken kit")\n', ""))
     _next(cmd, "watch-warm")  # repaired: warm again
-    cfg.write_text(CONFIG.format("3, 1"))
+    _write(cfg, CONFIG.format("3, 1"))
     _next(cmd, "watching")
     assert _drawn(cmd)[3] == "fork"
     status, stdout, err = cmd.interrupt(signal.SIGINT)
@@ -223,7 +240,7 @@ def test_edited_code_takes_effect(watched, tmp_path, monkeypatch):
     # each child imported the scene anew (1, 2, 3), and every later draw the last edit
     assert edits[:3] == ["edited scene 1", "edited scene 2", "edited scene 3"], edits
     assert set(edits[3:]) == {"edited scene 3"}, edits
-    assert "RuntimeError: broken kit" in err
+    assert "RuntimeError: broken kit" in err and "RuntimeError: broken scene" in err
     assert lines[-1] == "error: interrupted" and status == 130
     assert not cmd.leftovers()
     assert list((scene.parent / "__pycache__").glob("jacobian_grid.*.pyc"))  # there to be stale

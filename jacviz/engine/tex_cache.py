@@ -510,10 +510,10 @@ def save_parsed(path: Path, known) -> int:
     return len(new)
 
 
-def adopt_parsed(path: Path, limit: int = 4000) -> int:
+def adopt_parsed(path: Path, limit: int = 1000) -> int:
     """Add the parsed SVGs that :func:`save_parsed` wrote (by this process's own child, into
-    a private folder) to this process's cache, keeping at most ``limit`` (the oldest go);
-    returns how many were added."""
+    a private folder) to this process's cache, keeping at most ``limit`` (the oldest go; a
+    snippet parsed is some 35 kB, a scene uses 100 to 250); returns how many were added."""
     import pickle
 
     try:

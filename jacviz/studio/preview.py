@@ -181,7 +181,8 @@ def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE,
 # -- --watch: one warm process, a forked child per redraw -------------------------------------
 #: set by a watch that re-executes itself: the state it has just drawn (not drawn again)
 SEEN_ENV = "JACVIZ_WATCH_SEEN"
-POLL = 0.05  # seconds between two looks at the config file and the sources' file stats
+POLL = 0.05  # seconds between two looks at the config file
+SOURCES_EVERY = 5  # polls between two looks at the sources' file stats (some 100 files)
 PARSED = "parsed-svgs.pickle"  # in a child's private folder: the SVGs it parsed, for the parent
 
 
@@ -203,8 +204,14 @@ class _Sources:
         except OSError:
             return b"(missing)"
 
-    def read(self) -> tuple[str, str, str]:
-        """(package digest, scenes digest, config digest)."""
+    def read(self, sources: bool = True) -> tuple[str, str, str]:
+        """(package digest, scenes digest, config digest); the sources as last looked at
+        unless ``sources``."""
+        if sources or self._stats is None:
+            self._look()
+        return (*self._digests, hashlib.sha256(self._config_bytes()).hexdigest()[:16])
+
+    def _look(self) -> None:
         files = source_files()
         stats = []
         for name, path in files:
@@ -223,7 +230,6 @@ class _Sources:
                 except OSError:
                     h.update(b"(missing)")
             self._stats, self._digests = stats, (package.hexdigest()[:16], scenes.hexdigest()[:16])
-        return (*self._digests, hashlib.sha256(self._config_bytes()).hexdigest()[:16])
 
 
 def warm_up() -> None:
@@ -437,8 +443,10 @@ def watch(argv: list[str], config: str | None, redraw, poll: float = POLL) -> in
     gc.collect()
     gc.freeze()  # what is imported stays in pages the children share with this process
     stage("watch-warm" if warm else "watch-cold")
+    polls = 0
     while True:
-        now = sources.read()
+        now = sources.read(sources=polls % SOURCES_EVERY == 0)
+        polls += 1
         key = ":".join(now)
         if key != seen:
             seen = key
