@@ -61,6 +61,24 @@ def _drawn(cmd: Command) -> list[str]:
 
 
 @pytest.fixture
+def start():
+    """Start a watch (a :class:`Command`); whatever the test left running when it failed is
+    killed afterwards, with its whole process group (the watch and its children)."""
+    started = []
+
+    def run(*args, **kwargs) -> Command:
+        cmd = Command(*args, **kwargs)
+        started.append(cmd)
+        return cmd
+
+    yield run
+    for cmd in started:
+        if cmd.proc.poll() is None:
+            os.killpg(cmd.proc.pid, signal.SIGKILL)
+            cmd.proc.communicate()
+
+
+@pytest.fixture
 def watched(warm_tex, tmp_path):
     cwd = tmp_path / "work"
     shutil.copytree(warm_tex, cwd)
@@ -82,9 +100,9 @@ def warm_tex(tmp_path_factory):
     return cwd
 
 
-def test_each_redraw_is_forked_from_one_warm_process(watched, warm_tex, tmp_path):
+def test_each_redraw_is_forked_from_one_warm_process(start, watched, warm_tex, tmp_path):
     cwd, cfg, out = watched
-    cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+    cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd)
     assert cmd.wait_for("watch-warm")[1] == str(cmd.proc.pid)  # the imports, once
     cmd.wait_for("watching")
@@ -129,12 +147,12 @@ def test_each_redraw_is_forked_from_one_warm_process(watched, warm_tex, tmp_path
 
 
 @pytest.mark.parametrize("sig,group", HOW, ids=HOW_IDS)
-def test_interrupt_the_watch_while_a_child_draws(sig, group, watched):
+def test_interrupt_the_watch_while_a_child_draws(sig, group, start, watched):
     """Ctrl-C (to the watch, or to its whole group as a terminal sends it) while the forked
     child is drawing: both stop, one error line, no child left, no half-made storyboard."""
     cwd, cfg, out = watched
     out.write_bytes(b"previous storyboard")
-    cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+    cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd, hold="tile")
     words = cmd.wait_for("tile")
     child = int(words[1])
@@ -148,10 +166,10 @@ def test_interrupt_the_watch_while_a_child_draws(sig, group, watched):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_to_the_child_ends_only_that_redraw(sig, watched):
+def test_a_signal_to_the_child_ends_only_that_redraw(sig, start, watched):
     cwd, cfg, out = watched
     out.write_bytes(b"previous storyboard")
-    cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+    cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd, hold="tile")
     child = int(cmd.wait_for("tile")[1])
     os.kill(child, sig)
@@ -178,7 +196,7 @@ def _package_copy(dest: Path) -> Path:
     return dest
 
 
-def test_edited_code_takes_effect(watched, tmp_path, monkeypatch):
+def test_edited_code_takes_effect(start, watched, tmp_path, monkeypatch):
     """An edited scene is read anew by the next child (even within the same second and with
     the same size, where a .pyc's stamp cannot tell); an edited package makes the watch
     re-execute itself (the same pid), warm again with the new code; a package edit that
@@ -192,7 +210,7 @@ def test_edited_code_takes_effect(watched, tmp_path, monkeypatch):
     mark = 'import sys as _s; print("edited scene {}", file=_s.stderr)\n'
     second = time.time_ns() // 10**9 * 10**9  # every edit stamped within this second
     _write(scene, source + mark.format(1), second + 1000)
-    cmd = Command(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+    cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd, program=(sys.executable, "-m", "jacviz"))
     cmd.wait_for("watching")
     assert _drawn(cmd)[3] == "fork"
