@@ -445,7 +445,7 @@ def cmd_preview(args) -> int:
             argv += ["--out", args.out]
         if args.check:
             argv += ["--check"]
-        return preview.watch(argv, args.config)
+        return preview.watch(argv, args.config, lambda: main(argv))
     key = preview.request_key(name, parse_sets(args.sets), args.config, check=args.check)
     problems = preview.cached_problems(key) if args.check else []
     path = None
@@ -604,8 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
     be.add_argument("--only", nargs="+",
-                    choices=["core", "share", "preview", "shard", "copy", "overhead", "make",
-                             "cpu", "lecture", "surface"],
+                    choices=["core", "share", "preview", "watch", "shard", "copy", "overhead",
+                             "make", "cpu", "lecture", "surface", "encode"],
                     help="measure only these parts")
     be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
     be.add_argument("--results", metavar="FILE", help="default: bench/results.json")

@@ -151,3 +151,14 @@ def test_a_reader_that_went_away_is_no_error(args):
     finally:
         os.close(w)
     assert (proc.returncode, proc.stderr.decode()) == (141, "")
+
+
+def test_bench_only_offers_every_part_of_the_bench():
+    import argparse
+
+    from jacviz.cli import build_parser
+    from jacviz.studio.bench import PARTS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    only = next(a for a in sub.choices["bench"]._actions if a.dest == "only")
+    assert list(only.choices) == list(PARTS)

@@ -38,8 +38,8 @@ JACVIZ = str(Path(sys.executable).parent / "jacviz")
 TINY = ["--resolution", "160,90", "--fps", "5"]
 STRANGER = b"a lecturer's own notes \x00\xff\n"  # bytes no command writes
 #: the stages of the work itself (rendering, TeX, typesetting, measuring, committing)
-WORK_STAGES = {"tex", "tex-batch", "tex-lock", "frames", "join", "planned", "shards", "cluster",
-               "tile", "typeset", "pdflatex", "poster", "convert", "commit", "watching",
+WORK_STAGES = {"tex", "tex-batch", "tex-lock", "tex-digits", "frames", "join", "planned", "shards",
+               "cluster", "tile", "typeset", "pdflatex", "poster", "convert", "commit", "watching",
                "preview-child"}
 
 

@@ -61,6 +61,15 @@ def install() -> None:
     _received = None
     for sig in SIGNALS:
         signal.signal(sig, _handler)
+    # a process that re-executed itself with them blocked (see block_signals): a signal that
+    # came meanwhile is pending, and is handled here, by the handler just set
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+def block_signals() -> None:
+    """Block SIGINT and SIGTERM until the next :func:`install`, across an ``exec`` too (the
+    mask survives it, where handlers do not): for a process that re-executes itself."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
 def received() -> int | None:

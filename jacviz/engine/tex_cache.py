@@ -23,6 +23,11 @@ and one dvisvgm run (a document of one page per snippet, standalone's
 ``multi`` pages), then renames each page's SVG into the cache.  Snippets the
 dry run could not reach are compiled one by one, as before.
 
+Numbers compile nothing (:func:`digit_shape`, :func:`with_digits`): a snippet
+with digits is compiled once as its shape (its k-th digit written k mod 10), and
+each number of that shape gets the shape's SVG with the digits' glyphs swapped in,
+from one snippet of every digit in every font, compiled once.
+
 :func:`share_tex_cache` installs all this (once per process) and returns the
 folder for manim's ``tex_dir``.
 """
@@ -70,23 +75,71 @@ def _latex_error(log: Path, expression: str) -> str:
 
 
 def tex_to_svg_file(expression: str, environment: str | None = None, tex_template=None) -> Path:
-    """The SVG of a TeX snippet, from the cache or compiled into it (see the module docstring)."""
+    """The SVG of a TeX snippet, from the cache or compiled into it (see the module docstring).
+
+    A snippet whose only change from one compiled before is its digits is not compiled:
+    its SVG is the one of its *shape* (every digit written 0) with each 0 glyph replaced
+    by the digit's glyph (see :func:`digit_shape`)."""
     from manim import config
-    from manim.utils.tex_file_writing import make_tex_compilation_command, tex_hash
+    from manim.utils.tex_file_writing import tex_hash
 
     template = tex_template or config["tex_template"]
-    if environment is not None:
-        code = template.get_texcode_for_expression_in_env(expression, environment)
-    else:
-        code = template.get_texcode_for_expression(expression)
+    code = _texcode(template, expression, environment)
     tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
     tex_dir.mkdir(parents=True, exist_ok=True)
     name = tex_hash(code)
     svg = tex_dir / f"{name}.svg"
+    shape = digit_shape(expression)
     if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
-        if not svg.exists() and all(n != name for n, _, _ in _COLLECTING):
-            _COLLECTING.append((name, code, expression))
+        if not svg.exists():
+            if shape is None:
+                _collect(tex_dir, name, code, expression)
+            else:  # the shape and the digits' glyphs, compiled once for every such number
+                for expr in (shape, digits_snippet(environment)):
+                    c = _texcode(template, expr, environment)
+                    _collect(tex_dir, tex_hash(c), c, expr)
         return _placeholder(tex_dir, name, expression)
+    if svg.exists():
+        return svg
+    if shape is not None:
+        try:
+            shape_svg = tex_to_svg_file(shape, environment, tex_template)
+            ref = digits_snippet(environment)
+            digits_svg = _compiled(tex_dir, template, ref, _texcode(template, ref, environment))
+        except JacvizError:  # the snippet itself is compiled: its own error, if any
+            return _compiled(tex_dir, template, expression, code)
+        text = with_digits(shape_svg.read_text(encoding="utf-8"),
+                           digits_svg.read_text(encoding="utf-8"), _digits_of(expression))
+        if text is not None:
+            stage("tex-digits", name)
+            tmp = svg.with_name(f".{svg.name}.{os.getpid()}")
+            try:
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, svg)  # whole, in one step
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+            return svg
+    return _compiled(tex_dir, template, expression, code)
+
+
+def _texcode(template, expression: str, environment: str | None) -> str:
+    if environment is not None:
+        return template.get_texcode_for_expression_in_env(expression, environment)
+    return template.get_texcode_for_expression(expression)
+
+
+def _collect(tex_dir: Path, name: str, code: str, expression: str) -> None:
+    if not (tex_dir / f"{name}.svg").exists() and all(n != name for n, _, _ in _COLLECTING):
+        _COLLECTING.append((name, code, expression))
+
+
+def _compiled(tex_dir: Path, template, expression: str, code: str) -> Path:
+    """The snippet's SVG from the cache, or compiled by latex and dvisvgm into it."""
+    from manim.utils.tex_file_writing import make_tex_compilation_command, tex_hash
+
+    name = tex_hash(code)
+    svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
     with snippet_lock(tex_dir, name):
@@ -112,6 +165,161 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
                                   f"{(err.strip().splitlines() or ['no message'])[-1]}")
             os.replace(made, svg)  # whole, in one step
     return svg
+
+
+# -- numbers without TeX ----------------------------------------------------------------------
+#: every digit in each font a number is set in: math, its two script sizes, text, bold (one
+#: snippet, compiled once; :func:`with_digits` takes the digits' glyphs from it), for a
+#: snippet in a math environment (MathTex) and for one in text (Tex)
+DIGITS = (r"0123456789\,{}_{0123456789{}_{0123456789}}\,\text{0123456789}\,"
+          r"\mathbf{0123456789}")
+TEXT_DIGITS = (r"0123456789 $0123456789{}_{0123456789{}_{0123456789}}$ \textbf{0123456789} "
+               r"$\mathbf{0123456789}$")
+MATH_ENVIRONMENTS = frozenset({"align*", "align", "equation*", "equation", "gather*", "gather",
+                               "displaymath", "math"})
+
+
+def digits_snippet(environment: str | None) -> str:
+    return DIGITS if environment in MATH_ENVIRONMENTS else TEXT_DIGITS
+#: control words that take no argument holding digits that are not typeset, and do not
+#: reorder what they set (a snippet with any other is compiled as it is)
+SAFE_WORDS = frozenset("""
+    left right big Big bigg Bigg langle rangle lvert rvert lVert rVert vert Vert mid
+    times cdot circ to mapsto longmapsto rightarrow leftarrow Rightarrow Leftarrow
+    quad qquad text textbf textrm mathrm mathbb mathbf mathit mathcal boldsymbol operatorname
+    nabla partial le leq ge geq approx neq ne equiv sim propto pm mp infty in
+    frac dfrac tfrac sqrt sum prod int cdots ldots dots vdots ddots prime top
+    displaystyle textstyle scriptstyle hat bar tilde vec dot ddot overline underline
+    sin cos tan exp log ln min max det sigma
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda
+    mu nu xi pi rho tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi
+    Sigma Upsilon Phi Psi Omega ell colon
+""".split())
+_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix", "matrix", "vmatrix", "Vmatrix", "aligned",
+                           "cases"})
+
+
+def _scan(expression: str):
+    """The expression in pieces: ("special", text) kept as it is, ("digit", d), ("other", text);
+    None when the expression holds anything :func:`digit_shape` cannot vouch for."""
+    import re
+
+    pieces, i, n = [], 0, len(expression)
+    while i < n:
+        c = expression[i]
+        if c == "%":
+            return None
+        if c == "\\":
+            m = re.match(r"\\special\{[^{}]*\}", expression[i:])
+            if m:
+                pieces.append(("special", m.group()))
+                i += m.end()
+                continue
+            m = re.match(r"\\([A-Za-z]+)", expression[i:])
+            if m:
+                word = m.group(1)
+                if word in ("begin", "end"):
+                    env = re.match(r"\\(?:begin|end)\{([A-Za-z*]+)\}", expression[i:])
+                    if not env or env.group(1) not in _ENVIRONMENTS:
+                        return None
+                    pieces.append(("other", env.group()))
+                    i += env.end()
+                    continue
+                if word not in SAFE_WORDS:
+                    return None
+                pieces.append(("other", m.group()))
+                i += m.end()
+                continue
+            nxt = expression[i + 1:i + 2]
+            if nxt == "\\" and expression[i + 2:i + 3] == "[":  # a row's extra space: \\[2pt]
+                return None
+            pieces.append(("other", expression[i:i + 2]))
+            i += 2
+            continue
+        if c.isdigit():
+            if not c.isascii():
+                return None
+            pieces.append(("digit", c))
+        else:
+            pieces.append(("other", c))
+        i += 1
+    return pieces
+
+
+def digit_shape(expression: str) -> str | None:
+    """The snippet with its k-th typeset digit written as the digit k mod 10: the same shape
+    for every number of the same digits' count and places, and TeX sets it glyph for glyph
+    as it sets the number (in Computer Modern every digit has the same width, height and
+    depth, and no kern or ligature with its neighbours).  Numbering the digits tells, in the
+    shape's SVG, which glyph stands for which digit whatever order TeX set them in (a
+    superscript before its subscript).  None for a snippet without digits, one that is its
+    own shape, or one with a command outside :data:`SAFE_WORDS` (one that takes a
+    dimension, a colour or a column spec), which is compiled as it is."""
+    pieces = _scan(expression)
+    if pieces is None:
+        return None
+    out, k = [], 0
+    for kind, v in pieces:
+        if kind == "digit":
+            v, k = str(k % 10), k + 1
+        out.append(v)
+    shape = "".join(out)
+    return shape if k and shape != expression else None
+
+
+def _digits_of(expression: str) -> list[int]:
+    return [int(v) for k, v in _scan(expression) if k == "digit"]
+
+
+def with_digits(shape_svg: str, digits_svg: str, digits: list[int]) -> str | None:
+    """The shape's SVG (:func:`digit_shape`) with each digit's glyph replaced by the glyph of
+    the number's digit in the same font (a font known by its digits' outlines, from the
+    compiled :func:`digits_snippet`).  None when a font, a count or an order does not match
+    (the snippet is then compiled)."""
+    import re
+
+    path_re = re.compile(r"<path id='g(\d+)-(\d+)' d='([^']*)'/>")
+    ref: list[dict[int, str]] = []
+    fonts: dict[str, dict[int, str]] = {}
+    for font, code, d in path_re.findall(digits_svg):
+        if 48 <= int(code) <= 57:
+            fonts.setdefault(font, {})[int(code) - 48] = d
+    ref = [glyphs for glyphs in fonts.values() if len(glyphs) == 10]
+    shape_fonts: dict[str, dict[int, str]] = {}
+    for font, code, d in path_re.findall(shape_svg):
+        if 48 <= int(code) <= 57:
+            shape_fonts.setdefault(font, {})[int(code) - 48] = d
+    digit_fonts = {}  # a font of the shape whose digits are a reference font's digits
+    for font, glyphs in shape_fonts.items():
+        match = [r for r in ref if all(r[c] == d for c, d in glyphs.items())]
+        if match:
+            digit_fonts[font] = match[0]
+    use_re = re.compile(r"xlink:href='#g(\d+)-(\d+)'")
+    uses = [(m, m.group(1), int(m.group(2)) - 48) for m in use_re.finditer(shape_svg)
+            if m.group(1) in digit_fonts and 48 <= int(m.group(2)) <= 57]
+    n = len(digits)
+    if len(uses) != n:
+        return None
+    codes = [c for _, _, c in uses]
+    if n <= 10 and sorted(codes) == list(range(n)):
+        order = codes  # the glyph's digit is its place in the snippet
+    elif codes == [k % 10 for k in range(n)]:
+        order = list(range(n))  # more than ten: only when set in the snippet's order
+    else:
+        return None
+    pieces, at, needed = [], 0, set()
+    for (m, font, _), place in zip(uses, order):
+        d = digits[place]
+        pieces += [shape_svg[at:m.start()], f"xlink:href='#g{font}-{48 + d}'"]
+        at = m.end()
+        needed.add((font, d))
+    text = "".join(pieces) + shape_svg[at:]
+    have = {(f, int(c) - 48) for f, c, _ in path_re.findall(shape_svg)}
+    defs = "".join(f"<path id='g{font}-{48 + d}' d='{digit_fonts[font][d]}'/>\n"
+                   for font, d in sorted(needed - have))
+    if "</defs>" not in text:
+        return None
+    return text.replace("</defs>", defs + "</defs>", 1)
 
 
 def collecting() -> bool:
@@ -276,3 +484,45 @@ def install() -> None:
         tex_file_writing.tex_to_svg_file = tex_to_svg_file
         SVGMobject.generate_mobject = _generate_mobject
         _INSTALLED = True
+
+
+# -- parsed SVGs handed from one process to another (preview --watch) -------------------------
+def parsed_svgs() -> dict:
+    """manim's in-memory cache of parsed SVGs: a hash of the SVG file's name (the TeX
+    snippet's hash) and the mobject's style -> the parsed mobject, copied on each use."""
+    from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
+
+    return SVG_HASH_TO_MOB_MAP
+
+
+def save_parsed(path: Path, known) -> int:
+    """Write the parsed SVGs that are not in ``known`` (keys) to ``path`` (whole or not at
+    all: written beside it and renamed); returns how many.  For a forked child to hand what
+    it parsed back to the process it was forked from (:func:`adopt_parsed`), whose next
+    children then start with it, as one process does across the scenes it renders."""
+    import pickle
+
+    new = {k: v for k, v in parsed_svgs().items() if k not in known}
+    if new:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    return len(new)
+
+
+def adopt_parsed(path: Path, limit: int = 1000) -> int:
+    """Add the parsed SVGs that :func:`save_parsed` wrote (by this process's own child, into
+    a private folder) to this process's cache, keeping at most ``limit`` (the oldest go; a
+    snippet parsed is some 35 kB, a scene uses 100 to 250); returns how many were added."""
+    import pickle
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    new = pickle.loads(data)
+    cache = parsed_svgs()
+    cache.update(new)
+    for key in list(cache)[:max(0, len(cache) - limit)]:
+        del cache[key]
+    return len(new)

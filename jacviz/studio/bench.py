@@ -49,6 +49,8 @@ TARGETS = {
     "warm_vs_cold": ("<=", 0.02),
     "preview_vs_clip": ("<=", 0.10),
     "preview_warm": ("<=", 0.03),
+    "watch_number": ("<=", 0.05),
+    "watch_map": ("<=", 0.20),
     "shard_speedup": (">=", 1.7),
     "parallel_speedup": (">=", 1.8),
     "copy_share": ("<=", 0.05),
@@ -300,6 +302,105 @@ def bench_preview(repeats=2):
                                "preview_new_map_s": statistics.median(new),
                                "preview_again_s": statistics.median(warm),
                                "clip_480p15_s": statistics.median(clip)}}
+
+
+# -- preview --watch: a redraw after an edit of the config file, against the clip -------------
+WATCH_SCENE = "composition"
+
+
+class _Watch:
+    """A running ``jacviz preview SCENE --config FILE --watch``, its output read line by line."""
+
+    def __init__(self, name: str, config: Path, out: Path, cwd: Path):
+        self.config = config
+        self.proc = subprocess.Popen([JACVIZ, "preview", name, "--config", str(config), "--out",
+                                      str(out), "--watch"], cwd=cwd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.bufs = {self.proc.stdout.fileno(): b"", self.proc.stderr.fileno(): b""}
+
+    def next_board(self) -> float:
+        """Block until the watch prints its next ``storyboard:`` line; returns that moment."""
+        import select
+
+        out, err = self.proc.stdout.fileno(), self.proc.stderr.fileno()
+        while True:
+            ready, _, _ = select.select([out, err], [], [])
+            for fd in ready:
+                data = os.read(fd, 65536)
+                if not data:
+                    raise RuntimeError(f"the watch ended: {self.bufs[err].decode()[-2000:]}")
+                self.bufs[fd] += data
+                *lines, self.bufs[fd] = self.bufs[fd].split(b"\n")
+                if fd == err and any(ln.startswith(b"error:") for ln in lines):
+                    raise RuntimeError(f"the watch failed: {b' '.join(lines).decode()[-2000:]}")
+                if fd == out and any(ln.startswith(b"storyboard:") for ln in lines):
+                    return time.perf_counter()
+
+    def redraw(self, text: str) -> float:
+        """Write the config file (whole, in one rename: the watch never reads half of it) and
+        time until the watch reports the new storyboard written."""
+        tmp = self.config.with_suffix(".tmp")
+        tmp.write_text(text)
+        t0 = time.perf_counter()
+        os.replace(tmp, self.config)
+        return self.next_board() - t0
+
+    def stop(self) -> None:
+        from ..core.signals import stop_children
+
+        stop_children([self.proc.pid])  # SIGTERM: the watch and its child stop cleanly
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def _toml(name: str, values: dict) -> str:
+    return f"[{name}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
+
+
+def bench_watch(repeats=2):
+    """watch_number and watch_map: ``jacviz preview composition --watch`` running (its first
+    storyboard drawn, so manim is imported and the defaults' TeX compiled); the config file is
+    written with a new point (watch_number) or a new inner map g (watch_map), timed from the
+    write to the watch's ``storyboard:`` line, over ``jacviz render`` of the clip at 480p15
+    with a new point of its own (its TeX as new as the watch's), side by side, alternated.
+    The details also give the same edits drawn by a fresh ``jacviz preview`` process each,
+    as the watch drew them before it was warm."""
+    name = WATCH_SCENE
+    number, mapped, clip, fresh_number, fresh_map = [], [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        config = base / "c.toml"
+        config.write_text(f"[{name}]\n")
+        watch = _Watch(name, config, base / "watch.png", base)
+        try:
+            watch.next_board()
+            values = {}  # each edit changes one thing: the point, or the map
+            for k in range(repeats):
+                values["point"] = f"[{1.25 + k}, 2.5]"
+                number.append(watch.redraw(_toml(name, values)))
+                values["g"] = f'"(x1, x2) -> (x1^2 - x2, {3 + k}*x1*x2)"'
+                mapped.append(watch.redraw(_toml(name, values)))
+                clip.append(_cli(["render", name, "--set", f"point={2.75 + k},0.5", "--out",
+                                  str(base / f"clip-{k}.mp4"), "--quiet"], base))
+                # what each redraw cost before the watch was warm: a fresh process per redraw
+                # (the same edits, new values again: their TeX as new as the watch's)
+                fresh_number.append(_cli(["preview", name, "--set", f"point={3.25 + k},1.5",
+                                          "--out", str(base / "fresh.png")], base))
+                fresh_map.append(_cli(["preview", name, "--set", f"point={3.25 + k},1.5", "--set",
+                                       f"g=(x1, x2) -> (x1^2 - x2, {7 + k}*x1*x2)", "--out",
+                                       str(base / "fresh.png")], base))
+        finally:
+            watch.stop()
+    return {"watch_number": median_ratio(zip(number, clip)),
+            "watch_map": median_ratio(zip(mapped, clip)),
+            "detail_watch": {"scene": name, "redraw_new_point_s": statistics.median(number),
+                             "redraw_new_map_s": statistics.median(mapped),
+                             "clip_480p15_s": statistics.median(clip),
+                             "new_point_s": number, "new_map_s": mapped, "clip_s": clip,
+                             "fresh_process_new_point_s": statistics.median(fresh_number),
+                             "fresh_process_new_map_s": statistics.median(fresh_map),
+                             "fresh_number_vs_clip": median_ratio(zip(fresh_number, clip)),
+                             "fresh_map_vs_clip": median_ratio(zip(fresh_map, clip))}}
 
 
 # -- where a render's time goes ------------------------------------------------------------------
@@ -618,8 +719,8 @@ def bench_encode(scenes, repeats=2):
                               "serial_s": [b for _, b in pairs]}}
 
 
-PARTS = ("core", "share", "preview", "shard", "copy", "overhead", "make", "cpu", "lecture",
-         "surface", "encode")
+PARTS = ("core", "share", "preview", "watch", "shard", "copy", "overhead", "make", "cpu",
+         "lecture", "surface", "encode")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
@@ -647,6 +748,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         "core": lambda: bench_core(repeats=3 if quick else 7),
         "share": lambda: bench_share(scenes[:2] if quick else scenes),
         "preview": lambda: bench_preview(1 if quick else 2),
+        "watch": lambda: bench_watch(1 if quick else 2),
         "shard": lambda: bench_shard(scenes[:2] if quick else scenes, 1 if quick else 2),
         "copy": lambda: bench_copy(scenes[:2] if quick else scenes),
         "overhead": lambda: bench_overhead(scenes[:2] if quick else scenes),
