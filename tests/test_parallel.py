@@ -19,9 +19,16 @@ def test_two_processes_compile_and_read_the_same_tex(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err[-2000:]
-    # both saw the same glyphs, and every snippet was compiled once into one folder
+    # both saw the same glyphs, and every snippet was compiled once into one folder: the 40
+    # snippets (numbers without TeX: each made from its shape's SVG, every digit k written
+    # k mod 10, and the digits' glyphs), the shapes and the one snippet of digits
+    from jacviz.engine.tex_cache import digit_shape
+
+    snippets = {f"{i} + x_{{{i}}}" for i in range(40)}
+    shapes = {digit_shape(t) for t in snippets} - {None} - snippets
+    assert len(shapes) == 2  # "0 + x_{1}" and "01 + x_{23}"
     assert outs[0][0] == outs[1][0] == outs[2][0]
-    assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) == 40
+    assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) == 40 + len(shapes) + 1
     assert not list((tmp_path / "media" / "Tex").glob("*_.svg"))
 
 

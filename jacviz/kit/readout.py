@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobje
 
 from ..core.fmt import fmt_plain
 from ..engine import tex_cache
+from .layout.base import GlyphText
 from . import style
 
 
@@ -46,7 +47,7 @@ def _glyph(char: str, font_size, color):
     return glyph
 
 
-class _Slot(VGroup):
+class _Slot(GlyphText):
     """A live number drawn on a fixed set of outlines: each refresh gives them the points
     of the new digits' glyphs (from :func:`_glyph`, set as :class:`_Num` would set them)
     instead of building a DecimalNumber of copied glyphs; outlines left over are emptied.
@@ -55,9 +56,17 @@ class _Slot(VGroup):
     def __init__(self, font_size, color):
         super().__init__()
         self.font_size_, self.color_ = font_size, color
-        self.text, self.where, self.opacity = None, None, None
+        self.text, self.where, self.opacity, self.value = None, None, None, 0.0
+
+    @property
+    def font_size(self) -> float:
+        return self.font_size_
+
+    def get_value(self) -> float:
+        return self.value
 
     def show(self, value: float, left: float, bottom: float, opacity: float) -> "_Slot":
+        self.value = float(value)
         text = fmt_plain(float(value), 3)
         if (text, left, bottom, opacity) == (self.text, self.where and self.where[0],
                                              self.where and self.where[1], self.opacity):

@@ -12,7 +12,14 @@ from manim import (DecimalNumber, ImageMobject, MathTex, PMobject, SingleStringM
 
 from . import roles
 
-TEXT_TYPES = (MathTex, SingleStringMathTex, Tex, Text, DecimalNumber)
+class GlyphText(VMobject):
+    """A text drawn on outlines of its own rather than as one of manim's text types (a live
+    readout's number, :class:`~jacviz.kit.readout.LiveReadout`): held to the rules as a
+    number is.  It has ``font_size`` (the size it is drawn at) and ``get_value()``."""
+
+
+TEXT_TYPES = (MathTex, SingleStringMathTex, Tex, Text, DecimalNumber, GlyphText)
+NUMBER_TYPES = (DecimalNumber, GlyphText)
 TOLERANCE = 0.04  # frame units (about 2.4 px at 854x480)
 #: the pixel sizes of the rules are pixels of a frame 480 px high (854x480)
 REFERENCE_HEIGHT_PX = 480
@@ -89,7 +96,7 @@ def _describe(mob) -> str:
         return f"{type(mob).__name__}({text[:50]!r})"
     if isinstance(mob, Text):
         return f"Text({mob.text[:50]!r})"
-    if isinstance(mob, DecimalNumber):
+    if isinstance(mob, NUMBER_TYPES):
         return f"number {mob.get_value():.3g}"
     return type(mob).__name__
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 
-from manim import DecimalNumber, MathTex, SingleStringMathTex, Tex, Text
+from manim import MathTex, SingleStringMathTex, Tex, Text
 
 from . import roles
-from .base import Problem, _box, _describe, text_of
+from .base import NUMBER_TYPES, Problem, _box, _describe, text_of
 
 BASE_SECONDS = 1.0
 PER_WORD = 0.25
@@ -61,7 +61,7 @@ def prose_words(tex: str) -> int:
 
 def words(mob) -> int:
     """The words of a text mobject (see the module docstring)."""
-    if isinstance(mob, DecimalNumber):
+    if isinstance(mob, NUMBER_TYPES):
         return 1
     if isinstance(mob, Text):
         return len(getattr(mob, "original_text", mob.text).split())
