@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import time
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -245,3 +246,13 @@ def stop_children(pids, grace: float = 3.0) -> None:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def flush_and_exit(code: int) -> None:
+    """End a forked child: its output flushed, none of its parent's clean-up run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

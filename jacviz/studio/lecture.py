@@ -195,7 +195,7 @@ class _Cards:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child: every card into the cache, then gone
-            from .shard import _flush_and_exit, _private_tmp
+            from .shard import _private_tmp
 
             code = 1
             try:
@@ -211,7 +211,7 @@ class _Cards:
             except BaseException:  # noqa: BLE001 (a signal or an error: the parent makes the card)
                 code = signals.exit_status() if signals.received() is not None else 1
             finally:
-                _flush_and_exit(code)
+                signals.flush_and_exit(code)
         self.pid = pid
 
     def get(self, key: str) -> Path:

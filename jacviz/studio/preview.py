@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import JacvizError
-from ..core.signals import block_signals, stage, stop_children
+from ..core.signals import block_signals, flush_and_exit, stage, stop_children
 from .output import FileTarget
 from .sources import source_digest, source_files
 
@@ -299,15 +299,6 @@ def _pump(sources: dict[int, object], keep: int | None = None) -> bytes:
     return b"".join(kept)
 
 
-def _flush_and_exit(code: int) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 def _forked_draw(redraw) -> int:
     """Run ``redraw()`` (the preview command without --watch: it prints its lines and
     returns its exit status) in a child forked from this warm process; its output is copied
@@ -361,7 +352,7 @@ def _forked_draw(redraw) -> int:
                 except OSError:
                     pass
             finally:
-                _flush_and_exit(code)
+                flush_and_exit(code)
         for fd in (w_out, w_err):
             os.close(fd)
             fds.remove(fd)

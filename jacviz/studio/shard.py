@@ -46,7 +46,7 @@ from pathlib import Path
 
 from ..core import signals
 from ..core.errors import JacvizError
-from ..core.signals import stage
+from ..core.signals import flush_and_exit, stage
 from . import registry
 from .dry_run import prepare_tex
 from .request import FORMATS, RenderRequest, commit
@@ -258,16 +258,6 @@ def _private_tmp(folder: Path) -> None:
     os.environ["TMPDIR"] = str(folder)
 
 
-def _flush_and_exit(code: int) -> None:
-    """End a forked child: its output flushed, none of its parent's clean-up run."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 class _AllForked(Exception):
     """Raised in the driving pass once every shard's process is forked: the pass is done."""
 
@@ -349,7 +339,7 @@ class Forks:
 
                 os.write(2, "".join(traceback.format_exception(exc)).encode())
         finally:
-            _flush_and_exit(code)
+            flush_and_exit(code)
 
     # -- in the driver, once the pass is done ---------------------------------------------
     def wait(self) -> list[dict]:
@@ -522,7 +512,7 @@ class _Task:
 
                 os.write(2, traceback.format_exc().encode())
             finally:
-                _flush_and_exit(code)
+                flush_and_exit(code)
         self.pid, self.returncode = pid, None
 
     def poll(self):
