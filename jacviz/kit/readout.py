@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from manim import DOWN, LEFT, UP, DecimalNumber, FadeIn, MathTex, VGroup, VMobject
 
 from ..core.fmt import fmt_plain
@@ -26,12 +28,22 @@ def live_number(value: float, font_size=style.SMALL, color=style.INK) -> VMobjec
     return m
 
 
-#: (character, font size, colour) -> (its outlines' points from its box's lower left
-#: corner, a leaf to copy for its style, width, height): a glyph as :class:`_Num` sets it
+class _Glyph(NamedTuple):
+    """A glyph as :class:`_Num` sets it: its outlines' points from its box's lower left
+    corner, a leaf to copy for its style, its size, and the space after it."""
+
+    outlines: list
+    style: VMobject
+    width: float
+    height: float
+    buff: float
+
+
+#: (character, font size, colour) -> its :class:`_Glyph`
 _GLYPHS: dict = {}
 
 
-def _glyph(char: str, font_size, color):
+def _glyph(char: str, font_size, color) -> _Glyph:
     key = (char, float(font_size), str(color))
     if key in _GLYPHS:
         return _GLYPHS[key]
@@ -40,8 +52,8 @@ def _glyph(char: str, font_size, color):
     g.set_color(color)
     leaves = g.family_members_with_points()
     lo = g.get_corner(DOWN + LEFT)
-    glyph = ([leaf.points - lo for leaf in leaves], leaves[0].copy(), g.width, g.height,
-             proto.digit_buff_per_font_unit * proto._font_size)
+    glyph = _Glyph([leaf.points - lo for leaf in leaves], leaves[0].copy(), g.width, g.height,
+                   proto.digit_buff_per_font_unit * proto._font_size)
     if not tex_cache.collecting():  # a dry run's glyphs are stand-ins: never kept
         _GLYPHS[key] = glyph
     return glyph
@@ -56,7 +68,7 @@ class _Slot(GlyphText):
     def __init__(self, font_size, color):
         super().__init__()
         self.font_size_, self.color_ = font_size, color
-        self.text, self.where, self.opacity, self.value = None, None, None, 0.0
+        self.shown, self.opacity, self.value = None, None, 0.0
 
     @property
     def font_size(self) -> float:
@@ -65,36 +77,38 @@ class _Slot(GlyphText):
     def get_value(self) -> float:
         return self.value
 
+    @property
+    def text(self) -> str | None:
+        return self.shown and self.shown[0]
+
     def show(self, value: float, left: float, bottom: float, opacity: float) -> "_Slot":
         self.value = float(value)
-        text = fmt_plain(float(value), 3)
-        if (text, left, bottom, opacity) == (self.text, self.where and self.where[0],
-                                             self.where and self.where[1], self.opacity):
+        shown = (fmt_plain(self.value, 3), left, bottom, opacity)
+        if shown == self.shown:
             return self  # nothing changed: nothing to do
+        text = shown[0]
         glyphs = [_glyph(c, self.font_size_, self.color_) for c in text]
         # as DecimalNumber.arrange: left to right, ``buff`` apart, bottoms aligned; a minus
         # sign's top at the next glyph's, then lowered by half that glyph's height
         at, x = [], 0.0
-        for _, _, w, _, buff in glyphs:
+        for g in glyphs:
             at.append([x, 0.0])
-            x += w + buff
+            x += g.width + g.buff
         for j, c in enumerate(text):
             if c == "-" and j + 1 < len(text):
-                nxt = glyphs[j + 1][3]
-                at[j][1] = nxt - glyphs[j][3] - nxt / 2
+                at[j][1] = glyphs[j + 1].height / 2 - glyphs[j].height
         low = min(y for _, y in at)
-        leaves = [(pts, proto) for g in glyphs for pts, proto in zip(g[0], [g[1]] * len(g[0]))]
-        offsets = [at[j] for j, g in enumerate(glyphs) for _ in g[0]]
-        while len(self.submobjects) < len(leaves):
-            self.add(leaves[len(self.submobjects)][1].copy())
-        for leaf, (pts, _), (dx, dy) in zip(self.submobjects, leaves, offsets):
+        parts = [(pts, g.style, dx, dy) for g, (dx, dy) in zip(glyphs, at) for pts in g.outlines]
+        while len(self.submobjects) < len(parts):
+            self.add(parts[len(self.submobjects)][1].copy())
+        for leaf, (pts, _, dx, dy) in zip(self.submobjects, parts):
             leaf.points = pts + [left + dx, bottom + dy - low, 0.0]
-        for leaf in self.submobjects[len(leaves):]:
+        for leaf in self.submobjects[len(parts):]:
             leaf.clear_points()
         if opacity != self.opacity:
             for leaf in self.submobjects:
                 leaf.set_opacity(opacity)
-        self.text, self.where, self.opacity = text, (left, bottom), opacity
+        self.shown, self.opacity = shown, opacity
         return self
 
 
