@@ -605,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     be = sub.add_parser("bench", help="speed as side-by-side ratios (make bench)")
     be.add_argument("--only", nargs="+",
                     choices=["core", "share", "preview", "watch", "shard", "copy", "overhead",
-                             "make", "cpu", "lecture", "surface", "encode"],
+                             "make", "cpu", "lecture", "surface", "encode", "hd"],
                     help="measure only these parts")
     be.add_argument("--quick", action="store_true", help="fewer repeats, two scenes")
     be.add_argument("--results", metavar="FILE", help="default: bench/results.json")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from jacviz.core.errors import JacvizError
+from jacviz.engine.encoding import X264_OPTIONS
 from jacviz.studio import audio, mux
 from jacviz.studio.audio import RATE
 
@@ -18,9 +19,10 @@ RED, GREEN, BLUE, YELLOW, WHITE = (230, 30, 30), (30, 200, 60), (40, 60, 220), (
 
 
 def make_clip(path, colours, fps=15, size=(160, 90), crf="23"):
-    """A clip of one frame per colour, encoded as manim encodes (libx264, CRF 23)."""
+    """A clip of one frame per colour, encoded as jacviz's clips are (libx264, CRF 23,
+    x264's veryfast preset: jacviz.engine.encoding)."""
     with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=fps, options={"crf": crf})
+        s = c.add_stream("libx264", rate=fps, options={**X264_OPTIONS, "crf": crf})
         s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
         for col in colours:
             img = np.empty((size[1], size[0], 3), np.uint8)

@@ -26,12 +26,13 @@ import hashlib
 import html
 import math
 import os
+import time
 
 import numpy as np
 from manim import ManimColor, Scene, config
 
 from ..core.signals import stage
-from ..engine import tex_cache
+from ..engine import encoding, tex_cache
 from ..engine.params import SceneParams
 from . import layout, style
 
@@ -78,6 +79,34 @@ def _log_frames(folder: str, scene: str, shard: int | None, frame, num_frames: i
     name = f"{scene}-{'all' if shard is None else f'{shard:03d}'}"
     with open(os.path.join(folder, f"frames-{name}.txt"), "a") as fh:
         fh.write(f"{digest}\n" * num_frames)
+
+
+def _time_drawing(renderer_class, folder: str) -> None:
+    """Log the time a renderer spends drawing each frame (its ``update_frame``: the canvas
+    cleared to the background or the static image, then every mobject drawn by Cairo), one
+    line ``<thread CPU seconds> <wall seconds> <the thread's CPU seconds so far>`` per call,
+    to ``<folder>/draw-<pid>.txt`` (a forked shard writes its own file; its clock starts
+    at the fork).  ``make bench`` (part ``hd``) sums them: Cairo's floor for the same
+    frames, without scene code and without encoding.  Installed on the class, once per
+    process: a shard's pass that skips drawing shadows it on its renderer, then unshadows."""
+    update = renderer_class.update_frame
+    if getattr(update, "draw_log", None) == folder:
+        return
+    files: dict[int, object] = {}
+
+    def timed(*args, **kwargs):
+        c0, t0 = time.thread_time(), time.perf_counter()
+        try:
+            return update(*args, **kwargs)
+        finally:
+            c1, t1 = time.thread_time(), time.perf_counter()
+            pid = os.getpid()
+            if pid not in files:
+                files[pid] = open(os.path.join(folder, f"draw-{pid}.txt"), "a", buffering=1)
+            files[pid].write(f"{c1 - c0:.6f} {t1 - t0:.6f} {c1:.6f}\n")
+
+    timed.draw_log = folder
+    renderer_class.update_frame = timed
 
 
 #: the lecture driver's narration context (see :func:`narrated`); forked shards inherit it
@@ -143,6 +172,7 @@ class JacvizScene(Scene):
         """Mark the stages of a render (see ``jacviz.core.signals.stage``): the first
         frames written, and the join of the partial movies."""
         super().setup()
+        encoding.install()  # libx264's faster preset on every partial movie
         writer = getattr(self.renderer, "file_writer", None)
         if writer is None:
             return
@@ -150,6 +180,8 @@ class JacvizScene(Scene):
         count = [0]
 
         frame_log = os.environ.get("JACVIZ_FRAME_LOG")
+        if os.environ.get("JACVIZ_DRAW_LOG") and hasattr(self.renderer, "update_frame"):
+            _time_drawing(type(self.renderer), os.environ["JACVIZ_DRAW_LOG"])
 
         def write_frame_marked(*args, **kwargs):
             write_frame(*args, **kwargs)

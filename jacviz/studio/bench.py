@@ -142,7 +142,7 @@ def bench_share(scenes):
 
 # -- make render: warm vs cold, -j2 vs -j1, identical clips ----------------------
 def _copy_project(dst: Path):
-    for item in ("Makefile", "jacviz", "tools/system-deps.sh", "pyproject.toml",
+    for item in ("Makefile", "jacviz", "scenes", "tools/system-deps.sh", "pyproject.toml",
                  "requirements.lock", "README.md"):
         src = ROOT / item
         target = dst / item
@@ -211,7 +211,7 @@ def bench_make(repeats=1):
             warm.append((t_warm, t_cold))
             # change one scene's source: only that clip is made again
             before = {c.name: c.stat().st_mtime_ns for c in (dst / "renders").glob("*.mp4")}
-            src = dst / "jacviz" / "scenes" / "two_way.py"
+            src = dst / "scenes" / "two_way.py"
             src.write_text(src.read_text() + "\n# bench: touched\n")
             _make(dst)
             after = {c.name: c.stat().st_mtime_ns for c in (dst / "renders").glob("*.mp4")}
@@ -495,7 +495,7 @@ def bench_overhead(scenes, animations=8):
 TARGETS.update({"cpu_one_vs_shards": ("<=", 1.05), "cost_growth": ("<=", 2.1)})
 
 
-def _run_cpu(cmd: list[str], cwd) -> tuple[float, float, str]:
+def _run_cpu(cmd: list[str], cwd, env: dict | None = None) -> tuple[float, float, str]:
     """Run a command; (its CPU seconds: user + sys of it and of every process it forked, its
     wall seconds, its output).  CPU, not wall: other work on a shared machine slows a render's
     clock far more than its CPU time.  Interrupted, the command gets SIGTERM (jacviz then
@@ -505,7 +505,7 @@ def _run_cpu(cmd: list[str], cwd) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env=env)
     try:
         out, err = proc.communicate()
     except BaseException:
@@ -719,8 +719,74 @@ def bench_encode(scenes, repeats=2):
                               "serial_s": [b for _, b in pairs]}}
 
 
+# -- the whole lesson at 1080p60 against Cairo's floor ------------------------------------------
+TARGETS["hd_vs_floor"] = ("<=", 1.3)
+#: rows reported without a target
+UNTARGETED = ("encode_overlap", "hd_render_vs_duration")
+
+
+def _drawing(folder: Path) -> dict:
+    """The draw logs of every render process (see ``jacviz.kit.scene._time_drawing``): the
+    frames drawn, their thread CPU and wall seconds, and the CPU of the drawing threads
+    in all (drawing and scene code: everything the main thread did up to its last frame)."""
+    draws = cpu = wall = main = 0.0
+    for f in folder.glob("draw-*.txt"):
+        rows = [ln.split() for ln in f.read_text().splitlines() if ln.strip()]
+        draws += len(rows)
+        cpu += sum(float(r[0]) for r in rows)
+        wall += sum(float(r[1]) for r in rows)
+        main += float(rows[-1][2]) if rows else 0.0
+    return {"draws": int(draws), "draw_cpu_s": cpu, "draw_wall_s": wall, "main_thread_cpu_s": main}
+
+
+def _video_seconds(folder: Path) -> dict[str, float]:
+    import av
+
+    out = {}
+    for clip in sorted(folder.glob("*.mp4")):
+        with av.open(str(clip)) as c:
+            out[clip.stem] = float(c.duration) / 1e6
+    return out
+
+
+def bench_hd(quality: str = "h"):
+    """hd_render_vs_duration: a cold ``make render QUALITY=h`` (1080p60, every core, the
+    lesson's TeX already compiled by a 480p render, untimed) over the lesson's video
+    duration; hd_vs_floor: that render's CPU time (every process and thread) over Cairo's
+    floor, the CPU time the renderer spent drawing the same frames (its frame updates:
+    the canvas cleared, then Cairo; no scene code, no encoding), logged by every render
+    process.  The details give the wall-clock form (the render's wall time over the
+    floor spread on every core), the main threads' CPU outside drawing (scene code and
+    manim's own per-frame work) and what the other threads took (the encoders)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dst = Path(tmp) / "p"
+        _copy_project(dst)
+        jobs = os.cpu_count() or 1
+        cmd = ["make", "-s", "-C", str(dst), f"JOBS={jobs}", "render"]
+        _run_cpu(cmd + ["QUALITY=l"], dst)  # the TeX, as after a lecturer's drafts
+        for f in (dst / "renders").glob("*.mp4"):
+            f.unlink()
+        logs = Path(tmp) / "draw"
+        logs.mkdir()
+        cpu, wall, _ = _run_cpu(cmd + [f"QUALITY={quality}"], dst,
+                                env=dict(os.environ, JACVIZ_DRAW_LOG=str(logs)))
+        clips = _video_seconds(dst / "renders")
+        drawing = _drawing(logs)
+    seconds = sum(clips.values())
+    floor = drawing["draw_cpu_s"]
+    return {"hd_render_vs_duration": wall / seconds, "hd_vs_floor": cpu / floor,
+            "detail_hd": {"quality": quality, "jobs": jobs, "render_wall_s": wall,
+                          "render_cpu_s": cpu, "video_s": seconds, "clips_s": clips,
+                          **drawing,
+                          "wall_vs_floor_on_every_core": wall / (floor / jobs),
+                          "main_thread_outside_drawing_cpu_s":
+                              drawing["main_thread_cpu_s"] - floor,
+                          "other_threads_and_processes_cpu_s":
+                              cpu - drawing["main_thread_cpu_s"]}}
+
+
 PARTS = ("core", "share", "preview", "watch", "shard", "copy", "overhead", "make", "cpu",
-         "lecture", "surface", "encode")
+         "lecture", "surface", "encode", "hd")
 
 
 def run(only=None, quick=False, results_path=None) -> int:
@@ -756,6 +822,7 @@ def run(only=None, quick=False, results_path=None) -> int:
         "cpu": lambda: bench_cpu(scenes[:2] if quick else scenes, 1 if quick else 3),
         "surface": lambda: bench_surface(1 if quick else 2),
         "encode": lambda: bench_encode(scenes[:1] if quick else scenes, 1 if quick else 2),
+        "hd": lambda: bench_hd("m" if quick else "h"),
         "lecture": lambda: bench_lecture([n for n in scenes if n != "practice"][:2] if quick
                                          else [n for n in scenes if n != "practice"]),
     }
@@ -772,5 +839,8 @@ def run(only=None, quick=False, results_path=None) -> int:
         v = results[key]
         met = v >= target if op == ">=" else v <= target
         print(f"{key:<18} {v:>10.4g}  {op} {target:<5} {'yes' if met else 'NO'}")
+    for key in UNTARGETED:
+        if key in results:
+            print(f"{key:<18} {results[key]:>10.4g}  (none)")
     print(f"machine: {results['machine']['cores']} cores; details in {out_path}")
     return 0

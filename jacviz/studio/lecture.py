@@ -151,12 +151,16 @@ def _card_key(request: LectureRequest, heading: str, lines, seconds: float) -> s
 
 
 def _render_card(path: Path, request: LectureRequest, heading: str, lines, seconds: float) -> Path:
-    """One card clip at ``path``, rendered by manim as a scene is (same encoder)."""
+    """One card clip at ``path``, rendered by manim as a scene is (same encoder, the same
+    settings: the join copies its packets)."""
     from manim import tempconfig
 
     from jacviz.scenes.cards import Card
 
+    from ..engine import encoding
     from .request import QUALITIES
+
+    encoding.install()  # a card is a plain manim Scene: no JacvizScene.setup to install it
 
     media = path.parent / f".media-{path.stem}"
     opts = {"quality": QUALITIES[request.quality].manim, "media_dir": str(media),

@@ -7,8 +7,9 @@
   manim writes for one quality) are *copied*: their packets go into the
   output unchanged, timestamps shifted.  The encoding most clips share (by
   frames) is the reference; a clip encoded otherwise is re-encoded to it
-  (libx264, CRF 23, manim's settings; scaled and retimed to the reference's
-  size and frame rate).  Should a re-encoded clip's parameter sets still
+  (libx264 with the clips' own settings,
+  :data:`jacviz.engine.encoding.X264_OPTIONS`; scaled and retimed to the
+  reference's size and frame rate).  Should a re-encoded clip's parameter sets still
   differ from the reference's (another libx264), every clip is re-encoded in
   one pass instead, so that the output is always one consistent stream;
 - one AAC audio track at 48 kHz (mono) from a float32 array
@@ -37,10 +38,9 @@ import numpy as np
 
 from ..core.errors import JacvizError
 from ..core.signals import deferred, stage
+from ..engine.encoding import X264_OPTIONS  # the clips' own settings: re-encoded clips match
 from .audio import RATE
 
-#: manim's encoder settings for mp4 clips (scene_file_writer): re-encoded clips match them
-X264_OPTIONS = {"crf": "23"}
 AAC_BITRATE = 128_000
 #: ffmpeg's AAC encoder with its fast coder: 2.5 times the speed of the default (two-loop
 #: search) on the lesson's narration, the loudness within 0.03 LU and the peaks alike
