@@ -1,7 +1,8 @@
 """The engine: what the kit needs that is not a drawing.
 
 Scene parameters declared once (:mod:`.params`), the shared TeX cache that
-compiles snippets in private folders and in batches (:mod:`.tex_cache`), and
-the cheaper copy of mobjects (:mod:`.fastcopy`).  Imports the core only (and
-manim, for the TeX cache and the copy).
+compiles snippets in private folders and in batches (:mod:`.tex_cache`), the
+cheaper copy of mobjects (:mod:`.fastcopy`) and the fades that copy nothing
+(:mod:`.fastfade`).  Imports the core only (and manim, for the TeX cache, the
+copy and the fades).
 """
