@@ -230,6 +230,7 @@ class TwoWay(JacvizScene):
         # its gradient
         cover = [tr.images[k] - tr.points[k] for k in range(n.K + 1)]
         self.M, self.S, self.scales = [], [], []
+        notes = {}  # (tex, colour) -> a scale's piece: built once, copied for every place tried
         for k, p in enumerate(self.panels):  # the note of its scales in the corner it blocks least
             def scales(avoid=()):
                 return (p.own_scale(tr.pushforward[k], cover[k] if k else None, avoid=avoid),
@@ -247,7 +248,7 @@ class TwoWay(JacvizScene):
             places = (CORNERS if p.space_dim > 1 else CORNERS_1D) + ("head",)
 
             def parts(ms, corner):  # the note as placed: one piece, or each scale apart
-                pair = self.scale_note(p, ms, corner)
+                pair = self.scale_note(p, ms, corner, cache=notes)
                 return [VGroup(*pair)] if isinstance(corner, str) else [VGroup(m) for m in pair]
 
             def evaluate(corner, i):
@@ -283,7 +284,8 @@ class TwoWay(JacvizScene):
                                                (tr.pullback[k], "backward"))):
                     for _ in range(12):
                         if not _tips_touch(p, [(v, ms[j], kind)],
-                                           VGroup(*self.scale_note(p, ms, corner))):
+                                           VGroup(*self.scale_note(p, ms, corner,
+                                                                   cache=notes))):
                             break
                         ms[j] = two_digits(0.8 * ms[j])
                 return tuple(ms), fault
@@ -304,7 +306,7 @@ class TwoWay(JacvizScene):
                     consider(pair, len(places) + i)
             _, (m, sc), corner = best
             self.M.append(m), self.S.append(sc)
-            self.scales.append(self.scale_note(p, (m, sc), corner, final=True))
+            self.scales.append(self.scale_note(p, (m, sc), corner, final=True, cache=notes))
         self.fwd, self.bwd, self.curves, self.flab, self.blab = [], [], VGroup(), [], []
         size = style.TINY if grid.width < 3.4 else style.SMALL
         for k, p in enumerate(self.panels):
@@ -331,17 +333,16 @@ class TwoWay(JacvizScene):
         self.defs = self.definitions(top, style.content_bottom())
 
     @staticmethod
-    def scale_note(p, scales, corner, final=False):
+    def scale_note(p, scales, corner, final=False, cache=None):
         """A panel's own scales, [x M] for its arrow d (orange) and [x S] for its gradient
         (blue), in a corner: top right of the box, or inside the axes (clear of the tick
         labels, which are left of and below them) at their top left or bottom right; side
         by side or stacked; beside the title ("head"); or, for a pair of corners, each
-        scale in its own (a crowded panel, where the arrows leave no corner for both)."""
-        pair = [roles.label(ColoredTex((rf"[\times{tex_scale(m)}]", col), font_size=style.TINY))
+        scale in its own (a crowded panel, where the arrows leave no corner for both).
+        ``cache``: a dict in which each scale's piece is built once, then copied (the layout
+        tries many places for the same notes)."""
+        pair = [TwoWay._note_piece(rf"[\times{tex_scale(m)}]", col, cache)
                 for m, col in zip(scales, (FWD, BWD))]
-        for m in pair:  # on the panel's own colour: the axes' lines do not run through it
-            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
-                                               fill_color=style.PANEL))
         if not isinstance(corner, str):  # each scale in a corner of its own
             for m, c in zip(pair, corner):
                 TwoWay._put_note(p, VGroup(m), c, final)
@@ -352,6 +353,19 @@ class TwoWay(JacvizScene):
                                      RIGHT) if stacked else VGroup(*pair).arrange(RIGHT, buff=0.1)
         TwoWay._put_note(p, note, corner, final)
         return pair
+
+    @staticmethod
+    def _note_piece(tex, col, cache=None):
+        """One scale of a note, on the panel's own colour (the axes' lines do not run
+        through it); from ``cache`` as a copy when it was built before."""
+        if cache is not None and (tex, col) in cache:
+            return cache[tex, col].copy()
+        m = roles.label(ColoredTex((tex, col), font_size=style.TINY))
+        m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
+                                           fill_color=style.PANEL))
+        if cache is not None:
+            cache[tex, col] = m.copy()
+        return m
 
     @staticmethod
     def _put_note(p, note, corner, final=False):

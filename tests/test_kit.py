@@ -138,3 +138,50 @@ def test_live_readout_numbers_sit_where_a_decimal_number_would_and_copy_nothing(
         r.refresh()
     assert copies[0] == 0
     assert r.submobjects[1].text == "1000"
+
+
+def test_live_readout_does_no_work_while_its_numbers_and_place_stay():
+    """The updater runs every frame; a refresh whose numbers would read the same, on a line
+    that did not move or fade, lays nothing out.  A new number, a move or a fade does."""
+    import numpy as np
+    from manim import DOWN, RIGHT, VMobject
+
+    from jacviz.kit import style
+    from jacviz.kit.readout import LiveReadout
+
+    v = [2.36]
+    r = LiveReadout([r"t = ", (lambda: v[0], style.POINT), r",\ z = ", (lambda: -3 * v[0], style.INK)])
+    moves = [0]
+    real_move_to = VMobject.move_to
+
+    def counted(self, *a, **k):
+        moves[0] += 1
+        return real_move_to(self, *a, **k)
+
+    VMobject.move_to = counted
+    try:
+        start, done = r.refreshes, moves[0]
+        for value in (2.36, 2.3601, 2.36, 2.3599):  # each reads 2.36
+            v[0] = value
+            r.refresh()
+        assert r.refreshes == start and moves[0] == done
+        assert r.submobjects[1].get_value() == 2.3599  # the value itself is kept up to date
+        v[0] = 5.5
+        r.refresh()
+        assert r.refreshes == start + 1 and moves[0] == done + 1  # the one static part after
+        assert r.submobjects[1].text == "5.5" and r.submobjects[3].text == "-16.5"
+        before = [m.points.copy() for m in r.family_members_with_points()]
+        r.shift(RIGHT + DOWN * 0.5)  # a move: laid out again, the numbers move with the line
+        r.refresh()
+        assert r.refreshes == start + 2
+        after = [m.points for m in r.family_members_with_points()]
+        assert len(before) == len(after)
+        assert all(np.allclose(b + [1.0, -0.5, 0.0], a, atol=1e-9) for b, a in zip(before, after))
+        r.refresh()
+        assert r.refreshes == start + 2
+        r.submobjects[0].set_opacity(0.5)  # a fade of the line: the numbers follow it
+        r.refresh()
+        assert r.refreshes == start + 3
+        assert r.submobjects[1].family_members_with_points()[0].get_fill_opacity() == 0.5
+    finally:
+        VMobject.move_to = real_move_to

@@ -2,7 +2,8 @@
 
 Scene parameters declared once (:mod:`.params`), the shared TeX cache that
 compiles snippets in private folders and in batches (:mod:`.tex_cache`), the
-cheaper copy of mobjects (:mod:`.fastcopy`), and the one H.264 setting of every
-clip (:mod:`.encoding`).  Imports the core only (and
-manim, for the TeX cache and the copy).
+cheaper copy of mobjects (:mod:`.fastcopy`), the fades that copy nothing
+(:mod:`.fastfade`) and the one H.264 setting of every clip (:mod:`.encoding`).
+Imports the core only (and manim, for the TeX cache, the copy, the fades and the
+encoder).
 """

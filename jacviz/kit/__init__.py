@@ -18,7 +18,7 @@ shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 runnable example scene (the tests render each one).
 """
 
-from ..engine import fastcopy
+from ..engine import fastcopy, fastfade
 from ..engine import tex_cache
 from ..core.fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
                    plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
@@ -37,6 +37,7 @@ from .strip import ChainStrip
 from .colored_tex import ColoredTex, overlay
 
 fastcopy.install()  # copies share what manim never changes in place: same frames, faster
+fastfade.install()  # fades take the few values they interpolate, not copies: same frames
 tex_cache.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [

@@ -160,6 +160,8 @@ class LiveReadout(VGroup):
         self.gap = [0.0] + [tmpl[i].get_left()[0] - tmpl[i - 1].get_right()[0]
                             for i in range(1, len(tmpl))]
         self.add(*tmpl.submobjects)
+        self.refreshes = 0
+        self._texts, self._laid = None, None
         self.refresh()
         self.add_updater(lambda m: m.refresh())
 
@@ -180,6 +182,17 @@ class LiveReadout(VGroup):
         return [FadeIn(m, **kwargs) for m in mobs]
 
     def refresh(self):
+        """Lay the line out for the getters' current values.  Every frame, for the updater;
+        when neither the shown numbers nor the line's place and opacity changed since the
+        last refresh (see :meth:`_state`), it does nothing (``self.refreshes`` counts the
+        refreshes that did work)."""
+        values = [None if spec is None else float(spec[0]()) for spec in self.specs]
+        texts = tuple(None if v is None else fmt_plain(v, 3) for v in values)
+        if texts == self._texts and self._state() == self._laid:
+            for v, part in zip(values, self.submobjects):
+                if v is not None:
+                    part.value = v
+            return self
         parts = list(self.submobjects)
         first = parts[0]
         base_y = first.get_center()[1] - self.dy[0]
@@ -192,7 +205,7 @@ class LiveReadout(VGroup):
                 mob = parts[i]
                 mob.move_to([x + self.gap[i] + mob.width / 2, base_y + self.dy[i], 0])
             else:
-                getter, color = spec
+                color = spec[1]
                 mob = parts[i]
                 if not isinstance(mob, _Slot):  # the "0" of the layout: replaced once
                     # the renderer keeps drawing the leaves it listed when a play began, so
@@ -200,10 +213,26 @@ class LiveReadout(VGroup):
                     for leaf in mob.get_family():
                         leaf.clear_points()
                     mob = parts[i] = _Slot(self.font_size_, color)
-                mob.show(getter(), x + self.gap[i], base_y, opacity)
+                mob.show(values[i], x + self.gap[i], base_y, opacity)
             x = mob.get_right()[0]
         self.submobjects = parts
+        self.refreshes += 1
+        self._texts, self._laid = texts, self._state()
         return self
+
+    def _state(self) -> tuple:
+        """What the layout depends on besides the numbers, read cheaply: for every part,
+        the first and last point of its first outline (anything that moves, scales or
+        replaces a part changes them) and the line's opacity."""
+        marks = []
+        for part in self.submobjects:
+            leaf = part
+            while leaf.submobjects and not len(leaf.points):
+                leaf = leaf.submobjects[0]
+            pts = leaf.points
+            marks.append((pts[0].tobytes(), pts[-1].tobytes()) if len(pts) else None)
+        first = self.submobjects[0].family_members_with_points()
+        return tuple(marks), first[0].get_fill_opacity() if first else 1.0
 
 
 def stack(rows, gaps, left: float, top: float, bottom: float):
