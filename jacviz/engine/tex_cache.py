@@ -47,6 +47,12 @@ from ..core.signals import lock_exclusive, run_child, stage
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache
 _COLLECTING: list | None = None
+#: while a draw runs on the cache alone (:func:`cached_first`): the snippets it found missing
+_CACHED_ONLY: list | None = None
+
+
+class _Missing(Exception):
+    """A snippet the cache lacks, met by a draw on the cache alone (:func:`cached_first`)."""
 
 
 def cache_dir() -> Path:
@@ -142,6 +148,9 @@ def _compiled(tex_dir: Path, template, expression: str, code: str) -> Path:
     svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
+    if _CACHED_ONLY is not None:  # no latex run here: the draw stops, the batch compiles it
+        _CACHED_ONLY.append(name)
+        raise _Missing(expression)
     with snippet_lock(tex_dir, name):
         if svg.exists():  # another render compiled it while this one waited
             return svg
@@ -387,6 +396,34 @@ def prepare(run) -> DryRun:
     if durations is not None and not all(d >= 0 for d in durations):
         durations = None  # a play whose run time could not be read
     return DryRun(len(found), durations)
+
+
+def cached_first(draw, prepare):
+    """``draw()`` on the TeX cache alone, without a dry run first; what it returns.
+
+    Every snippet comes from the cache, or is made from its shape and the digits' glyphs
+    (:func:`with_digits`); no latex runs.  At the first snippet that would need a latex run
+    the draw stops, ``prepare()`` runs (the dry run that gathers every snippet the scene
+    lacks and compiles them in one batch: :func:`prepare`), and ``draw()`` runs again as it
+    always did.  A draw that caught the stop itself and went on is drawn again all the same."""
+    global _CACHED_ONLY
+    if _COLLECTING is not None or _CACHED_ONLY is not None:  # inside a dry run or a draw
+        return draw()
+    missed: list = []
+    _CACHED_ONLY = missed
+    result = None
+    try:
+        result = draw()
+    except Exception:  # noqa: BLE001 - anything raised after a missing snippet: drawn again
+        if not missed:
+            raise
+    finally:
+        _CACHED_ONLY = None
+    if not missed:
+        return result
+    stage("tex-missing", missed[0])
+    prepare()
+    return draw()
 
 
 def compile_batch(items) -> None:

@@ -2,7 +2,8 @@
 
 :func:`prepare_tex` gathers the TeX a scene needs and compiles what the cache lacks (and
 notes every play's run time: the shards' plan); :func:`keyframes` takes the frame at the
-end of every beat (previews, the graphical tests).  Both run with
+end of every beat (previews, the graphical tests), running the scene once when the cache
+holds its TeX, and only otherwise after :func:`prepare_tex`.  Both run with
 :func:`jacviz.studio.request.manim_config`; manim is imported only when they run.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..engine.tex_cache import prepare
+from ..core.signals import stage
+from ..engine.tex_cache import cached_first, prepare
 from . import registry
 from .request import manim_config
 
@@ -43,19 +45,30 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
     tests compare these frames with committed control data.  With
     ``check_layout`` the scene's layout problems are returned too:
     ``(frames, problems)``.
+
+    The scene runs once when the TeX cache holds every snippet it needs (numbers are made
+    from the digits' glyphs): no dry run first.  At the first snippet the cache lacks, that
+    run stops, :func:`prepare_tex` compiles every missing snippet in one batch, and the
+    scene runs again (:func:`jacviz.engine.tex_cache.cached_first`).
     """
     from manim import tempconfig
 
     cls = scene_cls or registry.scene_class(name)
     params = params if params is not None else cls.Params()
-    prepare_tex(cls, params)
-    with tempfile.TemporaryDirectory(dir=work) as tmp:
-        with tempconfig(manim_config(Path(tmp), resolution=resolution, fps=5, write_to_movie=False,
-                                     save_last_frame=False, disable_caching=True)):
-            scene = cls(params=params, skip_animations=True)
-            scene.capture_keyframes = True
-            scene.check_layout = check_layout
-            scene.render()
+
+    def draw():
+        stage("keyframes")
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            with tempconfig(manim_config(Path(tmp), resolution=resolution, fps=5,
+                                         write_to_movie=False, save_last_frame=False,
+                                         disable_caching=True)):
+                scene = cls(params=params, skip_animations=True)
+                scene.capture_keyframes = True
+                scene.check_layout = check_layout
+                scene.render()
+        return scene
+
+    scene = cached_first(draw, lambda: prepare_tex(cls, params))
     if check_layout:
         return scene.keyframes, scene.layout_problems
     return scene.keyframes
