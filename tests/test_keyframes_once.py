@@ -1,6 +1,6 @@
 """Key frames without a dry run first (issue 20, watch_number): a scene whose TeX snippets are
-all in the cache runs once; one that lacks a snippet stops at it, compiles every missing
-snippet in one batch (the dry run of ``prepare_tex``), and runs again."""
+all in the cache runs once; one that lacks a snippet goes on dry from it (stand-ins, as the
+dry run of ``prepare_tex``), compiles every missing snippet in one batch, and runs again."""
 
 from __future__ import annotations
 
@@ -47,10 +47,10 @@ def _frames(cls, point):
 def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_once(counted,
                                                                                    tmp_path):
     cls, runs, stages = counted
-    # an empty cache: the first run stops at the first snippet, the dry run gathers them all,
+    # an empty cache: the first run goes on dry from the first snippet, gathering them all,
     # one batch compiles them, and the scene runs again
     cold = _frames(cls, "0.7,1.3")
-    assert runs == ["draw", "dry", "draw"]
+    assert runs == ["draw", "draw"]
     seen = stages()
     assert seen.count("tex-missing") == 1 and seen.count("tex-batch") == 1, seen
     assert "tex" not in seen, seen  # not one snippet compiled on its own
@@ -75,34 +75,44 @@ def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_onc
     assert any(not np.array_equal(a, b) for (_, a), (_, b) in zip(moved, warm))
 
 
-def test_a_draw_that_swallows_the_stop_is_drawn_again_after_the_batch(counted, tmp_path):
-    """Scene code that catches every exception cannot keep a stand-in-less draw: what was
-    missing is compiled in the batch and the scene drawn again, with the same frames."""
+def test_an_error_on_stand_ins_ends_the_gathering_and_a_real_error_is_the_draws(counted):
+    """From the first missing snippet the run is dry: what it raises there (a stand-in is no
+    glyph) only ends the gathering, and the scene is drawn after the batch.  An error on real
+    glyphs, before any snippet was missing, is the draw's own."""
     cls, runs, stages = counted
 
-    class Swallowing(cls):
+    class FailsOnStandIns(cls):
         def construct(self):
-            try:
-                return super().construct()
-            except Exception:  # noqa: BLE001 - what careless scene code does
-                return None
+            super().construct()
+            if tex_cache.collecting():
+                raise ValueError("a stand-in's width")
 
-    frames = _frames(Swallowing, "0.7,1.3")
-    assert runs == ["draw", "dry", "draw"]
+    frames = _frames(FailsOnStandIns, "0.7,1.3")
+    assert runs == ["draw", "draw"]
     seen = stages()
     assert seen.count("tex-batch") == 1 and "tex" not in seen, seen
     runs.clear()
-    again = _frames(cls, "0.7,1.3")
+    again = _frames(FailsOnStandIns, "0.7,1.3")
     assert runs == ["draw"] and stages() == ["keyframes"]
     assert len(frames) == len(again) > 0
     for (name, a), (_, b) in zip(frames, again):
         assert np.array_equal(a, b), name
 
+    class Fails(cls):
+        def construct(self):
+            super().construct()
+            raise ValueError("the scene's own")
+
+    runs.clear()
+    with pytest.raises(ValueError, match="the scene's own"):
+        _frames(Fails, "0.7,1.3")
+    assert runs == ["draw"]
+
 
 def test_tex_that_latex_refuses_is_still_its_one_error(counted, tmp_path):
-    """A snippet LaTeX cannot typeset: the draw on the cache stops at it, the batch cannot
-    make it, and the second run compiles it on its own and raises the usual error."""
-    from manim import MathTex, Scene, tempconfig
+    """A snippet LaTeX cannot typeset: the draw on the cache goes on dry from it, the batch
+    cannot make it, and the second run compiles it on its own and raises the usual error."""
+    from manim import MathTex, tempconfig
 
     from jacviz.core.errors import JacvizError
     from jacviz.studio.request import manim_config
@@ -117,13 +127,44 @@ def test_tex_that_latex_refuses_is_still_its_one_error(counted, tmp_path):
         made.append("dry" if tex_cache.collecting() else "drawn")
         return mob
 
-    def prepare():
-        tex_cache.prepare(lambda: draw() and Scene())  # a Scene: no play durations to read
-
     with tempconfig(opts):
         with pytest.raises(JacvizError, match="LaTeX cannot typeset"):
-            tex_cache.cached_first(draw, prepare)
+            tex_cache.cached_first(draw)
     seen = stages()
-    assert seen.count("tex-missing") == 1 and seen.count("tex") == 1, seen
+    assert [n for n in seen if n.startswith("tex") and n != "tex-lock"] == \
+        ["tex-missing", "tex-batch", "tex"], seen
     assert made == ["dry"]  # the draws never got a glyph, only the dry run its stand-in
     assert not list((tmp_path / "media" / "Tex").glob("*.svg"))
+
+
+def test_key_frames_draw_only_what_they_show_and_the_same_bytes(monkeypatch):
+    """A play skipped to its end draws nothing and a still wait only its static image (the
+    next key frame's background): fewer Cairo draws, every key frame the same to the byte
+    as with every draw manim makes for a skipped play."""
+    from manim.camera.camera import Camera
+
+    from jacviz.kit.scene import JacvizScene
+
+    draws = []
+    capture = Camera.capture_mobjects
+
+    def counted(self, *args, **kwargs):
+        draws.append(1)
+        return capture(self, *args, **kwargs)
+
+    monkeypatch.setattr(Camera, "capture_mobjects", counted)
+    for scene, sets in (("composition", {}), ("surface", {})):  # 2-D, and a 3-D camera
+        params = resolve_params(scene, sets)
+        keyframes(scene, params, resolution=SIZE)  # the TeX compiled, if it was not
+        draws.clear()
+        lean = keyframes(scene, params, resolution=SIZE)
+        lean_draws = len(draws)
+        with monkeypatch.context() as m:
+            m.setattr(JacvizScene, "_draw_keyframes_only", lambda self: None)
+            draws.clear()
+            every = keyframes(scene, params, resolution=SIZE)
+            every_draws = len(draws)
+        assert len(lean) == len(every) > 0
+        for (name, a), (other, b) in zip(lean, every):
+            assert name == other and np.array_equal(a, b), (scene, name)
+        assert len(lean) <= lean_draws < every_draws * 0.7, (scene, lean_draws, every_draws)

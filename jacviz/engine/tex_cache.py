@@ -47,12 +47,14 @@ from ..core.signals import lock_exclusive, run_child, stage
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache
 _COLLECTING: list | None = None
-#: while a draw runs on the cache alone (:func:`cached_first`): the snippets it found missing
+#: while a draw runs on the cache alone (:func:`cached_first`): the list that the dry rest of
+#: the run collects into, once a snippet was missing
 _CACHED_ONLY: list | None = None
 
 
 class _Missing(Exception):
-    """A snippet the cache lacks, met by a draw on the cache alone (:func:`cached_first`)."""
+    """A snippet the cache lacks, met by a draw on the cache alone (:func:`cached_first`);
+    caught in :func:`tex_to_svg_file`, never seen by the scene."""
 
 
 def cache_dir() -> Path:
@@ -85,19 +87,26 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
 
     A snippet whose only change from one compiled before is its digits is not compiled:
     its SVG is the one of its *shape* (every digit written 0) with each 0 glyph replaced
-    by the digit's glyph (see :func:`digit_shape`)."""
+    by the digit's glyph (see :func:`digit_shape`).  In a draw on the cache alone
+    (:func:`cached_first`), the first snippet that would need a latex run turns the rest
+    of the run into a dry run (a stand-in for it and every later snippet)."""
     from manim import config
-    from manim.utils.tex_file_writing import tex_hash
 
     template = tex_template or config["tex_template"]
-    code = _texcode(template, expression, environment)
     tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
     tex_dir.mkdir(parents=True, exist_ok=True)
-    name = tex_hash(code)
-    svg = tex_dir / f"{name}.svg"
-    shape = digit_shape(expression)
+    if _CACHED_ONLY is not None and _COLLECTING is None:
+        try:
+            return _svg(template, expression, environment, tex_dir)
+        except _Missing:
+            _dry_from_here()
     if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
-        if not svg.exists():
+        from manim.utils.tex_file_writing import tex_hash
+
+        code = _texcode(template, expression, environment)
+        name = tex_hash(code)
+        if not (tex_dir / f"{name}.svg").exists():
+            shape = digit_shape(expression)
             if shape is None:
                 _collect(tex_dir, name, code, expression)
             else:  # the shape and the digits' glyphs, compiled once for every such number
@@ -105,11 +114,23 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
                     c = _texcode(template, expr, environment)
                     _collect(tex_dir, tex_hash(c), c, expr)
         return _placeholder(tex_dir, name, expression)
+    return _svg(template, expression, environment, tex_dir)
+
+
+def _svg(template, expression: str, environment: str | None, tex_dir: Path) -> Path:
+    """The snippet's SVG: from the cache, made from its shape's and the digits' (numbers),
+    or compiled (in a draw on the cache alone, :class:`_Missing` instead of compiling)."""
+    from manim.utils.tex_file_writing import tex_hash
+
+    code = _texcode(template, expression, environment)
+    name = tex_hash(code)
+    svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
+    shape = digit_shape(expression)
     if shape is not None:
         try:
-            shape_svg = tex_to_svg_file(shape, environment, tex_template)
+            shape_svg = _svg(template, shape, environment, tex_dir)
             ref = digits_snippet(environment)
             digits_svg = _compiled(tex_dir, template, ref, _texcode(template, ref, environment))
         except JacvizError:  # the snippet itself is compiled: its own error, if any
@@ -148,8 +169,7 @@ def _compiled(tex_dir: Path, template, expression: str, code: str) -> Path:
     svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
-    if _CACHED_ONLY is not None:  # no latex run here: the draw stops, the batch compiles it
-        _CACHED_ONLY.append(name)
+    if _CACHED_ONLY is not None and _COLLECTING is None:  # no latex run: the batch makes it
         raise _Missing(expression)
     with snippet_lock(tex_dir, name):
         if svg.exists():  # another render compiled it while this one waited
@@ -398,32 +418,50 @@ def prepare(run) -> DryRun:
     return DryRun(len(found), durations)
 
 
-def cached_first(draw, prepare):
+def cached_first(draw):
     """``draw()`` on the TeX cache alone, without a dry run first; what it returns.
 
     Every snippet comes from the cache, or is made from its shape and the digits' glyphs
-    (:func:`with_digits`); no latex runs.  At the first snippet that would need a latex run
-    the draw stops, ``prepare()`` runs (the dry run that gathers every snippet the scene
-    lacks and compiles them in one batch: :func:`prepare`), and ``draw()`` runs again as it
-    always did.  A draw that caught the stop itself and went on is drawn again all the same."""
-    global _CACHED_ONLY
+    (:func:`with_digits`); no latex runs.  The first snippet that would need a latex run
+    turns the rest of this run into a dry run (:func:`prepare`: a stand-in for every later
+    snippet, the plays planned, not played), which gathers every snippet the scene lacks
+    from there on; they are compiled in one batch, and ``draw()`` runs again, as it always
+    ran.  Whatever the run raises after that point only ends the gathering, as in a dry
+    run; before it, it is the draw's own error."""
+    global _CACHED_ONLY, _COLLECTING
     if _COLLECTING is not None or _CACHED_ONLY is not None:  # inside a dry run or a draw
         return draw()
-    missed: list = []
-    _CACHED_ONLY = missed
-    result = None
+    import manim.mobject.text.numbers as numbers
+
+    found: list = []
+    digits = dict(numbers.string_to_mob_map)  # manim caches number glyphs: keep stand-ins out
+    _CACHED_ONLY = found
+    switched = False
     try:
         result = draw()
-    except Exception:  # noqa: BLE001 - anything raised after a missing snippet: drawn again
-        if not missed:
+    except Exception:  # noqa: BLE001 - after the switch, a dry run's: what it found stands
+        if _COLLECTING is None:
             raise
     finally:
-        _CACHED_ONLY = None
-    if not missed:
+        switched = _COLLECTING is not None
+        _CACHED_ONLY = _COLLECTING = None
+        if switched:
+            numbers.string_to_mob_map.clear()
+            numbers.string_to_mob_map.update(digits)
+    if not switched:
         return result
-    stage("tex-missing", missed[0])
-    prepare()
+    if found:
+        stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
+        compile_batch(found)
     return draw()
+
+
+def _dry_from_here() -> None:
+    """In a draw on the cache alone, at the first snippet it lacks: the rest of the run is a
+    dry run that gathers, into the same list, what the batch is to compile."""
+    global _COLLECTING
+    stage("tex-missing")
+    _COLLECTING = _CACHED_ONLY
 
 
 def compile_batch(items) -> None:

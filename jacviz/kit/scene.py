@@ -381,6 +381,8 @@ class JacvizScene(Scene):
         # manim would write a stray .srt named after the output into the cwd
         if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
+        if tex_cache.collecting():  # a dry run (the rest of a draw that lacked TeX): stand-ins
+            return
         if self.check_layout:
             self._add_problems(layout.check(self.layout_mobjects(), beat=name))
         if self.capture_keyframes:

@@ -3,7 +3,7 @@
 :func:`prepare_tex` gathers the TeX a scene needs and compiles what the cache lacks (and
 notes every play's run time: the shards' plan); :func:`keyframes` takes the frame at the
 end of every beat (previews, the graphical tests), running the scene once when the cache
-holds its TeX, and only otherwise after :func:`prepare_tex`.  Both run with
+holds its TeX (else a second time, after the batch that the first run gathered).  Both run with
 :func:`jacviz.studio.request.manim_config`; manim is imported only when they run.
 """
 
@@ -47,9 +47,10 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
     ``(frames, problems)``.
 
     The scene runs once when the TeX cache holds every snippet it needs (numbers are made
-    from the digits' glyphs): no dry run first.  At the first snippet the cache lacks, that
-    run stops, :func:`prepare_tex` compiles every missing snippet in one batch, and the
-    scene runs again (:func:`jacviz.engine.tex_cache.cached_first`).
+    from the digits' glyphs): no dry run first.  From the first snippet the cache lacks, the
+    run goes on dry (as :func:`prepare_tex` runs, stand-ins, nothing played), gathering
+    every snippet missing from there on; they are compiled in one batch and the scene runs
+    again (:func:`jacviz.engine.tex_cache.cached_first`).
     """
     from manim import tempconfig
 
@@ -68,7 +69,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
                 scene.render()
         return scene
 
-    scene = cached_first(draw, lambda: prepare_tex(cls, params))
+    scene = cached_first(draw)
     if check_layout:
         return scene.keyframes, scene.layout_problems
     return scene.keyframes
