@@ -1,6 +1,8 @@
 """Key frames without a dry run first (issue 20, watch_number): a scene whose TeX snippets are
-all in the cache runs once; one that lacks a snippet goes on dry from it (stand-ins, as the
-dry run of ``prepare_tex``), compiles every missing snippet in one batch, and runs again."""
+all in the cache runs once; at the first snippet it lacks, a forked child runs the rest of the
+scene dry (stand-ins, as the dry run of ``prepare_tex``) and compiles every missing snippet in
+one batch, and the draw goes on; where it cannot fork, the run goes on dry itself and the scene
+is drawn again after the batch."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from jacviz.engine import tex_cache
 from jacviz.studio import registry
 from jacviz.studio.dry_run import keyframes
 from jacviz.studio.request import resolve_params
+from test_interrupts import HOW, HOW_IDS, Command, assert_stopped_cleanly
 
 SCENE = "jacobian-grid"
 SIZE = (128, 72)
@@ -47,14 +50,14 @@ def _frames(cls, point):
 def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_once(counted,
                                                                                    tmp_path):
     cls, runs, stages = counted
-    # an empty cache: the first run goes on dry from the first snippet, gathering them all,
-    # one batch compiles them, and the scene runs again
+    # an empty cache: at the first snippet a child gathers the rest (dry) and compiles them in
+    # one batch; the draw goes on
     cold = _frames(cls, "0.7,1.3")
-    assert runs == ["draw", "draw"]
+    assert runs == ["draw"]
     seen = stages()
     assert seen.count("tex-missing") == 1 and seen.count("tex-batch") == 1, seen
     assert "tex" not in seen, seen  # not one snippet compiled on its own
-    assert seen.count("keyframes") == 2
+    assert seen.count("keyframes") == 1
     assert len(list((tmp_path / "media" / "Tex").glob("*.svg"))) > 10
     # every snippet cached: one run, no TeX at all, and the very same frames
     runs.clear()
@@ -76,9 +79,9 @@ def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_onc
 
 
 def test_an_error_on_stand_ins_ends_the_gathering_and_a_real_error_is_the_draws(counted):
-    """From the first missing snippet the run is dry: what it raises there (a stand-in is no
-    glyph) only ends the gathering, and the scene is drawn after the batch.  An error on real
-    glyphs, before any snippet was missing, is the draw's own."""
+    """From the first missing snippet the gathering run is dry: what it raises there (a
+    stand-in is no glyph) only ends the gathering, and the draw goes on after the batch.  An
+    error on real glyphs is the draw's own."""
     cls, runs, stages = counted
 
     class FailsOnStandIns(cls):
@@ -88,7 +91,7 @@ def test_an_error_on_stand_ins_ends_the_gathering_and_a_real_error_is_the_draws(
                 raise ValueError("a stand-in's width")
 
     frames = _frames(FailsOnStandIns, "0.7,1.3")
-    assert runs == ["draw", "draw"]
+    assert runs == ["draw"]  # the child that gathered failed on a stand-in; the draw went on
     seen = stages()
     assert seen.count("tex-batch") == 1 and "tex" not in seen, seen
     runs.clear()
@@ -109,9 +112,33 @@ def test_an_error_on_stand_ins_ends_the_gathering_and_a_real_error_is_the_draws(
     assert runs == ["draw"]
 
 
+def test_without_a_fork_the_run_goes_on_dry_and_draws_again(counted):
+    """While another thread runs, no fork: the run goes on dry from the first snippet the
+    cache lacks, one batch, and the scene is drawn again, with the same frames."""
+    import threading
+
+    cls, runs, stages = counted
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        cold = _frames(cls, "0.7,1.3")
+    finally:
+        done.set()
+        other.join()
+    assert runs == ["draw", "draw"]
+    seen = stages()
+    assert seen.count("tex-batch") == 1 and "tex" not in seen and seen.count("keyframes") == 2
+    runs.clear()
+    warm = _frames(cls, "0.7,1.3")
+    assert runs == ["draw"]
+    for (name, a), (_, b) in zip(cold, warm):
+        assert np.array_equal(a, b), name
+
+
 def test_tex_that_latex_refuses_is_still_its_one_error(counted, tmp_path):
-    """A snippet LaTeX cannot typeset: the draw on the cache goes on dry from it, the batch
-    cannot make it, and the second run compiles it on its own and raises the usual error."""
+    """A snippet LaTeX cannot typeset: the gathering child's batch cannot make it, and the
+    draw compiles it on its own and raises the usual error."""
     from manim import MathTex, tempconfig
 
     from jacviz.core.errors import JacvizError
@@ -133,7 +160,7 @@ def test_tex_that_latex_refuses_is_still_its_one_error(counted, tmp_path):
     seen = stages()
     assert [n for n in seen if n.startswith("tex") and n != "tex-lock"] == \
         ["tex-missing", "tex-batch", "tex"], seen
-    assert made == ["dry"]  # the draws never got a glyph, only the dry run its stand-in
+    assert made == []  # here no stand-in (the gathering child made it) and no glyph
     assert not list((tmp_path / "media" / "Tex").glob("*.svg"))
 
 
@@ -168,3 +195,16 @@ def test_key_frames_draw_only_what_they_show_and_the_same_bytes(monkeypatch):
         for (name, a), (other, b) in zip(lean, every):
             assert name == other and np.array_equal(a, b), (scene, name)
         assert len(lean) <= lean_draws < every_draws * 0.7, (scene, lean_draws, every_draws)
+
+
+@pytest.mark.parametrize("sig,group", HOW, ids=HOW_IDS)
+def test_interrupt_while_the_child_gathers(sig, group, tmp_path):
+    """Ctrl-C or SIGTERM while the forked child compiles the batch (an empty TeX cache): one
+    line, the status of the signal, no process and no temporary file left, no storyboard."""
+    cmd = Command(["preview", SCENE, "--out", str(tmp_path / "board.png")], tmp_path,
+                  hold="tex-batch")
+    words = cmd.wait_for("tex-batch")
+    assert int(words[1]) != cmd.proc.pid  # the batch is the gathering child's
+    status, _, err = cmd.interrupt(sig, group)
+    assert_stopped_cleanly(cmd, sig, status, err)
+    assert not (tmp_path / "board.png").exists()

@@ -37,12 +37,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import JacvizError
-from ..core.signals import lock_exclusive, run_child, stage
+from ..core import signals
+from ..core.signals import flush_and_exit, lock_exclusive, run_child, stage, stop_children
 
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache
@@ -99,6 +101,8 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
         try:
             return _svg(template, expression, environment, tex_dir)
         except _Missing:
+            if _gathered_in_fork():  # the batch is in the cache: this run draws on
+                return _svg(template, expression, environment, tex_dir)
             _dry_from_here()
     if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
         from manim.utils.tex_file_writing import tex_hash
@@ -422,12 +426,15 @@ def cached_first(draw):
     """``draw()`` on the TeX cache alone, without a dry run first; what it returns.
 
     Every snippet comes from the cache, or is made from its shape and the digits' glyphs
-    (:func:`with_digits`); no latex runs.  The first snippet that would need a latex run
-    turns the rest of this run into a dry run (:func:`prepare`: a stand-in for every later
-    snippet, the plays planned, not played), which gathers every snippet the scene lacks
-    from there on; they are compiled in one batch, and ``draw()`` runs again, as it always
-    ran.  Whatever the run raises after that point only ends the gathering, as in a dry
-    run; before it, it is the draw's own error."""
+    (:func:`with_digits`); no latex runs.  At the first snippet that would need a latex run,
+    a forked child runs the rest of the scene dry (:func:`prepare`'s way: a stand-in for
+    every later snippet, the plays planned, not played), gathers every snippet the scene
+    lacks from there on and compiles them in one batch, and the draw goes on from where it
+    stopped (:func:`_gathered_in_fork`; ``draw`` runs its scene through :func:`run_scene`).
+    Where no fork can be made (another thread runs), the rest of this run goes dry itself,
+    the batch is compiled, and ``draw()`` runs again.  Whatever a run raises after the
+    first missing snippet, on stand-ins, only ends the gathering, as in a dry run; before
+    it, it is the draw's own error."""
     global _CACHED_ONLY, _COLLECTING
     if _COLLECTING is not None or _CACHED_ONLY is not None:  # inside a dry run or a draw
         return draw()
@@ -443,6 +450,8 @@ def cached_first(draw):
         if _COLLECTING is None:
             raise
     finally:
+        if _GATHERER:  # a draw that does not end its scene in run_scene
+            _end_gathering()
         switched = _COLLECTING is not None
         _CACHED_ONLY = _COLLECTING = None
         if switched:
@@ -460,8 +469,69 @@ def _dry_from_here() -> None:
     """In a draw on the cache alone, at the first snippet it lacks: the rest of the run is a
     dry run that gathers, into the same list, what the batch is to compile."""
     global _COLLECTING
-    stage("tex-missing")
+    if not _GATHERER:
+        stage("tex-missing")
     _COLLECTING = _CACHED_ONLY
+
+
+#: in the child forked to gather the snippets a draw lacks (:func:`_gathered_in_fork`)
+_GATHERER = False
+
+
+def _gathered_in_fork() -> bool:
+    """At the first snippet a draw on the cache lacks: fork.  The child runs the rest of the
+    scene dry from here (stand-ins), gathering every snippet missing from here on, compiles
+    them in one batch and ends (:func:`run_scene`); this process waits for it, then draws on
+    from where it stopped, every gathered snippet now in the cache, as a draw always ran
+    (a snippet the child could not reach is compiled on its own).  So a missing snippet
+    costs the dry rest of the scene and the batch, not a second run of the part before it.
+    False (nothing forked; the caller goes on dry itself) in the child, and in a process
+    that runs other threads (forking one is unsafe)."""
+    global _CACHED_ONLY, _GATHERER
+    import threading
+
+    if _GATHERER or threading.active_count() != 1:
+        return False
+    stage("tex-missing")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        _GATHERER = True
+        return False
+    try:
+        os.waitpid(pid, 0)
+        pid = None
+    finally:
+        if pid is not None:  # interrupted: the child goes first
+            stop_children([pid])
+    _CACHED_ONLY = None
+    return True
+
+
+def run_scene(render) -> None:
+    """Run a scene's ``render`` in a draw on the cache (:func:`cached_first`).  In the child
+    forked to gather the snippets the draw lacked, this is where it ends, before any of its
+    parent's clean-up runs (the draw's folders are the parent's): the run's end, or whatever
+    the dry run raised, ends the gathering, the batch is compiled, and the child exits."""
+    try:
+        render()
+    except BaseException:  # noqa: BLE001 - in the gatherer: a stand-in's error ends the run
+        if not _GATHERER:
+            raise
+    if _GATHERER:
+        _end_gathering()
+
+
+def _end_gathering() -> None:
+    code = 0
+    try:
+        if signals.received() is None and _COLLECTING:
+            stage("tex-batch", " ".join(sorted(n for n, _, _ in _COLLECTING)))
+            compile_batch(_COLLECTING)
+    except BaseException:  # noqa: BLE001 - the parent compiles what is missing on its own
+        code = 1
+    flush_and_exit(code)
 
 
 def compile_batch(items) -> None:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.signals import stage
-from ..engine.tex_cache import cached_first, prepare
+from ..engine.tex_cache import cached_first, prepare, run_scene
 from . import registry
 from .request import manim_config
 
@@ -56,6 +56,7 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
 
     cls = scene_cls or registry.scene_class(name)
     params = params if params is not None else cls.Params()
+    _no_progress_thread()
 
     def draw():
         stage("keyframes")
@@ -66,10 +67,23 @@ def keyframes(name: str, params=None, resolution: tuple[int, int] = (320, 180),
                 scene = cls(params=params, skip_animations=True)
                 scene.capture_keyframes = True
                 scene.check_layout = check_layout
-                scene.render()
+                run_scene(scene.render)
         return scene
 
     scene = cached_first(draw)
     if check_layout:
         return scene.keyframes, scene.layout_problems
     return scene.keyframes
+
+
+def _no_progress_thread() -> None:
+    """No tqdm monitor thread in a process that draws key frames (manim makes a progress bar
+    per play, shown or not, and tqdm starts a thread that wakes every 10 s for it): a draw
+    that lacks a snippet forks to gather the rest, which is safe only in a process that runs
+    one thread.  Stops a monitor started before (a clip rendered in the same process)."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    monitor, tqdm.monitor = tqdm.monitor, None
+    if monitor is not None:
+        monitor.exit()
