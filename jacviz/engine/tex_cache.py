@@ -21,7 +21,10 @@ every snippet answered with a placeholder of the right structure), collects
 the snippets not yet in the cache, and compiles them all in one latex run
 and one dvisvgm run (a document of one page per snippet, standalone's
 ``multi`` pages), then renames each page's SVG into the cache.  Snippets the
-dry run could not reach are compiled one by one, as before.
+dry run could not reach are compiled one by one, as before.  A draw of key frames
+(:func:`cached_first`) runs no dry run first: it draws on the cache, and only at the
+first snippet the cache lacks does a forked child run the rest of the scene dry and
+compile the batch.
 
 Numbers compile nothing (:func:`digit_shape`, :func:`with_digits`): a snippet
 with digits is compiled once as its shape (its k-th digit written k mod 10), and
