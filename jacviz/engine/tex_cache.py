@@ -21,7 +21,10 @@ every snippet answered with a placeholder of the right structure), collects
 the snippets not yet in the cache, and compiles them all in one latex run
 and one dvisvgm run (a document of one page per snippet, standalone's
 ``multi`` pages), then renames each page's SVG into the cache.  Snippets the
-dry run could not reach are compiled one by one, as before.
+dry run could not reach are compiled one by one, as before.  A draw of key frames
+(:func:`cached_first`) runs no dry run first: it draws on the cache, and only at the
+first snippet the cache lacks does a forked child run the rest of the scene dry and
+compile the batch.
 
 Numbers compile nothing (:func:`digit_shape`, :func:`with_digits`): a snippet
 with digits is compiled once as its shape (its k-th digit written k mod 10), and
@@ -37,16 +40,26 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import JacvizError
-from ..core.signals import lock_exclusive, run_child, stage
+from ..core import signals
+from ..core.signals import flush_and_exit, lock_exclusive, run_child, stage, stop_children
 
 _INSTALLED = False
 #: while a dry run collects snippets: (name, code, expression) of those not in the cache
 _COLLECTING: list | None = None
+#: while a draw runs on the cache alone (:func:`cached_first`): the list that the dry rest of
+#: the run collects into, once a snippet was missing
+_CACHED_ONLY: list | None = None
+
+
+class _Missing(Exception):
+    """A snippet the cache lacks, met by a draw on the cache alone (:func:`cached_first`);
+    caught in :func:`tex_to_svg_file`, never seen by the scene."""
 
 
 def cache_dir() -> Path:
@@ -79,19 +92,28 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
 
     A snippet whose only change from one compiled before is its digits is not compiled:
     its SVG is the one of its *shape* (every digit written 0) with each 0 glyph replaced
-    by the digit's glyph (see :func:`digit_shape`)."""
+    by the digit's glyph (see :func:`digit_shape`).  In a draw on the cache alone
+    (:func:`cached_first`), the first snippet that would need a latex run turns the rest
+    of the run into a dry run (a stand-in for it and every later snippet)."""
     from manim import config
-    from manim.utils.tex_file_writing import tex_hash
 
     template = tex_template or config["tex_template"]
-    code = _texcode(template, expression, environment)
     tex_dir = Path(config.get_dir("tex_dir")).absolute()  # children run in a private folder
     tex_dir.mkdir(parents=True, exist_ok=True)
-    name = tex_hash(code)
-    svg = tex_dir / f"{name}.svg"
-    shape = digit_shape(expression)
+    if _CACHED_ONLY is not None and _COLLECTING is None:
+        try:
+            return _svg(template, expression, environment, tex_dir)
+        except _Missing:
+            if _gathered_in_fork():  # the batch is in the cache: this run draws on
+                return _svg(template, expression, environment, tex_dir)
+            _dry_from_here()
     if _COLLECTING is not None:  # a dry run: note what is missing, answer with a stand-in
-        if not svg.exists():
+        from manim.utils.tex_file_writing import tex_hash
+
+        code = _texcode(template, expression, environment)
+        name = tex_hash(code)
+        if not (tex_dir / f"{name}.svg").exists():
+            shape = digit_shape(expression)
             if shape is None:
                 _collect(tex_dir, name, code, expression)
             else:  # the shape and the digits' glyphs, compiled once for every such number
@@ -99,11 +121,23 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
                     c = _texcode(template, expr, environment)
                     _collect(tex_dir, tex_hash(c), c, expr)
         return _placeholder(tex_dir, name, expression)
+    return _svg(template, expression, environment, tex_dir)
+
+
+def _svg(template, expression: str, environment: str | None, tex_dir: Path) -> Path:
+    """The snippet's SVG: from the cache, made from its shape's and the digits' (numbers),
+    or compiled (in a draw on the cache alone, :class:`_Missing` instead of compiling)."""
+    from manim.utils.tex_file_writing import tex_hash
+
+    code = _texcode(template, expression, environment)
+    name = tex_hash(code)
+    svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
+    shape = digit_shape(expression)
     if shape is not None:
         try:
-            shape_svg = tex_to_svg_file(shape, environment, tex_template)
+            shape_svg = _svg(template, shape, environment, tex_dir)
             ref = digits_snippet(environment)
             digits_svg = _compiled(tex_dir, template, ref, _texcode(template, ref, environment))
         except JacvizError:  # the snippet itself is compiled: its own error, if any
@@ -142,6 +176,8 @@ def _compiled(tex_dir: Path, template, expression: str, code: str) -> Path:
     svg = tex_dir / f"{name}.svg"
     if svg.exists():
         return svg
+    if _CACHED_ONLY is not None and _COLLECTING is None:  # no latex run: the batch makes it
+        raise _Missing(expression)
     with snippet_lock(tex_dir, name):
         if svg.exists():  # another render compiled it while this one waited
             return svg
@@ -387,6 +423,118 @@ def prepare(run) -> DryRun:
     if durations is not None and not all(d >= 0 for d in durations):
         durations = None  # a play whose run time could not be read
     return DryRun(len(found), durations)
+
+
+def cached_first(draw):
+    """``draw()`` on the TeX cache alone, without a dry run first; what it returns.
+
+    Every snippet comes from the cache, or is made from its shape and the digits' glyphs
+    (:func:`with_digits`); no latex runs.  At the first snippet that would need a latex run,
+    a forked child runs the rest of the scene dry (:func:`prepare`'s way: a stand-in for
+    every later snippet, the plays planned, not played), gathers every snippet the scene
+    lacks from there on and compiles them in one batch, and the draw goes on from where it
+    stopped (:func:`_gathered_in_fork`; ``draw`` runs its scene through :func:`run_scene`).
+    Where no fork can be made (another thread runs), the rest of this run goes dry itself,
+    the batch is compiled, and ``draw()`` runs again.  Whatever a run raises after the
+    first missing snippet, on stand-ins, only ends the gathering, as in a dry run; before
+    it, it is the draw's own error."""
+    global _CACHED_ONLY, _COLLECTING
+    if _COLLECTING is not None or _CACHED_ONLY is not None:  # inside a dry run or a draw
+        return draw()
+    import manim.mobject.text.numbers as numbers
+
+    found: list = []
+    digits = dict(numbers.string_to_mob_map)  # manim caches number glyphs: keep stand-ins out
+    _CACHED_ONLY = found
+    switched = False
+    try:
+        result = draw()
+    except Exception:  # noqa: BLE001 - after the switch, a dry run's: what it found stands
+        if _COLLECTING is None:
+            raise
+    finally:
+        if _GATHERER:  # a draw that does not end its scene in run_scene
+            _end_gathering()
+        switched = _COLLECTING is not None
+        _CACHED_ONLY = _COLLECTING = None
+        if switched:
+            numbers.string_to_mob_map.clear()
+            numbers.string_to_mob_map.update(digits)
+    if not switched:
+        return result
+    if found:
+        stage("tex-batch", " ".join(sorted(n for n, _, _ in found)))
+        compile_batch(found)
+    return draw()
+
+
+def _dry_from_here() -> None:
+    """In a draw on the cache alone, at the first snippet it lacks: the rest of the run is a
+    dry run that gathers, into the same list, what the batch is to compile."""
+    global _COLLECTING
+    if not _GATHERER:
+        stage("tex-missing")
+    _COLLECTING = _CACHED_ONLY
+
+
+#: in the child forked to gather the snippets a draw lacks (:func:`_gathered_in_fork`)
+_GATHERER = False
+
+
+def _gathered_in_fork() -> bool:
+    """At the first snippet a draw on the cache lacks: fork.  The child runs the rest of the
+    scene dry from here (stand-ins), gathering every snippet missing from here on, compiles
+    them in one batch and ends (:func:`run_scene`); this process waits for it, then draws on
+    from where it stopped, every gathered snippet now in the cache, as a draw always ran
+    (a snippet the child could not reach is compiled on its own).  So a missing snippet
+    costs the dry rest of the scene and the batch, not a second run of the part before it.
+    False (nothing forked; the caller goes on dry itself) in the child, and in a process
+    that runs other threads (forking one is unsafe)."""
+    global _CACHED_ONLY, _GATHERER
+    import threading
+
+    if _GATHERER or threading.active_count() != 1:
+        return False
+    stage("tex-missing")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        _GATHERER = True
+        return False
+    try:
+        os.waitpid(pid, 0)
+        pid = None
+    finally:
+        if pid is not None:  # interrupted: the child goes first
+            stop_children([pid])
+    _CACHED_ONLY = None
+    return True
+
+
+def run_scene(render) -> None:
+    """Run a scene's ``render`` in a draw on the cache (:func:`cached_first`).  In the child
+    forked to gather the snippets the draw lacked, this is where it ends, before any of its
+    parent's clean-up runs (the draw's folders are the parent's): the run's end, or whatever
+    the dry run raised, ends the gathering, the batch is compiled, and the child exits."""
+    try:
+        render()
+    except BaseException:  # noqa: BLE001 - in the gatherer: a stand-in's error ends the run
+        if not _GATHERER:
+            raise
+    if _GATHERER:
+        _end_gathering()
+
+
+def _end_gathering() -> None:
+    code = 0
+    try:
+        if signals.received() is None and _COLLECTING:
+            stage("tex-batch", " ".join(sorted(n for n, _, _ in _COLLECTING)))
+            compile_batch(_COLLECTING)
+    except BaseException:  # noqa: BLE001 - the parent compiles what is missing on its own
+        code = 1
+    flush_and_exit(code)
 
 
 def compile_batch(items) -> None:

@@ -173,6 +173,8 @@ class JacvizScene(Scene):
         frames written, and the join of the partial movies."""
         super().setup()
         encoding.install()  # libx264's faster preset on every partial movie
+        if self.capture_keyframes and not config.write_to_movie:
+            self._draw_keyframes_only()
         writer = getattr(self.renderer, "file_writer", None)
         if writer is None:
             return
@@ -202,6 +204,50 @@ class JacvizScene(Scene):
 
         writer.write_frame = write_frame_marked
         writer.combine_to_movie = combine_marked
+
+    def _draw_keyframes_only(self) -> None:
+        """Key frames without a movie (storyboards, the graphical tests): draw with Cairo only
+        what a key frame shows.  Every play is skipped to its end, and manim still draws for
+        each one a static image (what does not move) and the frame of what moves over it,
+        frames that no one reads: a key frame is drawn anew at the end of its beat
+        (:meth:`_close_beat`), on the renderer's static image if one is set.  So a play that
+        moves something draws nothing here (manim drops its static image when it ends), and
+        a still wait only its static image, which stays set as the next key frame's
+        background, as it would; the key frames are the same to the byte."""
+        from manim.renderer.cairo_renderer import CairoRenderer
+
+        r = self.renderer
+        if not isinstance(r, CairoRenderer) or not r.skip_animations:
+            return
+        update_frame, save_static, play = r.update_frame, r.save_static_frame_data, r.play
+        inside = [False]  # in a play, outside the static image of a still wait
+
+        def play_drawing_nothing(scene, *args, **kwargs):
+            inside[0] = True
+            try:
+                return play(scene, *args, **kwargs)
+            finally:
+                inside[0] = False
+
+        def save_static_if_still(scene, static_mobjects):
+            if not scene.is_current_animation_frozen_frame():
+                r.static_image = None  # as at the end of this play: not read before
+                return None
+            inside[0] = False
+            try:
+                return save_static(scene, static_mobjects)
+            finally:
+                inside[0] = True
+
+        def update_frame_outside_plays(*args, **kwargs):
+            if not inside[0]:
+                update_frame(*args, **kwargs)
+
+        r.play = play_drawing_nothing
+        r.save_static_frame_data = save_static_if_still
+        r.update_frame = update_frame_outside_plays
+        r.render = lambda *args, **kwargs: None  # a skipped play's frame: never written
+        r.freeze_current_frame = lambda *args, **kwargs: None  # the same, for a still wait
 
     def play(self, *args, **kwargs) -> None:
         if tex_cache.collecting():
@@ -367,6 +413,8 @@ class JacvizScene(Scene):
         # manim would write a stray .srt named after the output into the cwd
         if duration > 0 and config.write_to_movie and not self.capture_keyframes:
             self.add_subcaption(caption, duration=duration, offset=-duration)
+        if tex_cache.collecting():  # a dry run (the rest of a draw that lacked TeX): stand-ins
+            return
         if self.check_layout:
             self._add_problems(layout.check(self.layout_mobjects(), beat=name))
         if self.capture_keyframes:
