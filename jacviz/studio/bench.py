@@ -306,6 +306,10 @@ def bench_preview(repeats=2):
 
 # -- preview --watch: a redraw after an edit of the config file, against the clip -------------
 WATCH_SCENE = "composition"
+#: the inner maps a watch_map edit writes, in turn: each new in its structure, not only in a
+#: number (a number alone is drawn from the digits' glyphs: that is watch_number's case)
+WATCH_MAPS = ("(x1, x2) -> (x1^2 - x2, 3*x1*x2)", "(x1, x2) -> (sin(x1) + x2, x1*x2^2)",
+              "(x1, x2) -> (x1 - cos(x2), exp(x1)*x2)")
 
 
 class _Watch:
@@ -378,7 +382,7 @@ def bench_watch(repeats=2):
             for k in range(repeats):
                 values["point"] = f"[{1.25 + k}, 2.5]"
                 number.append(watch.redraw(_toml(name, values)))
-                values["g"] = f'"(x1, x2) -> (x1^2 - x2, {3 + k}*x1*x2)"'
+                values["g"] = f'"{WATCH_MAPS[k % len(WATCH_MAPS)]}"'
                 mapped.append(watch.redraw(_toml(name, values)))
                 clip.append(_cli(["render", name, "--set", f"point={2.75 + k},0.5", "--out",
                                   str(base / f"clip-{k}.mp4"), "--quiet"], base))
