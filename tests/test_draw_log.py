@@ -13,7 +13,7 @@ def test_every_render_process_logs_the_frames_it_draws(tmp_path):
     frames.mkdir()
     draws.mkdir()
     out = render(tmp_path, "jacobian-grid", tmp_path / "jg.mp4", "--jobs", "2",
-                 env=dict(os.environ, JACVIZ_FRAME_LOG=str(frames), JACVIZ_DRAW_LOG=str(draws)))
+                 env=dict(os.environ, JACVIZ_FRAME_LOG=str(frames), JACVIZ_DRAW_TIMES=str(draws)))
     logs = sorted(draws.glob("draw-*.txt"))
     assert len(logs) >= 2  # each shard, a forked process, logs its own frames
     for log in logs:
@@ -36,6 +36,6 @@ def test_every_render_process_logs_the_frames_it_draws(tmp_path):
 
 
 def test_without_the_variable_nothing_is_logged(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "JACVIZ_DRAW_LOG"}
+    env = {k: v for k, v in os.environ.items() if k != "JACVIZ_DRAW_TIMES"}
     render(tmp_path, "jacobian-grid", tmp_path / "jg.mp4", "--jobs", "1", env=env)
     assert not list(tmp_path.rglob("draw-*.txt"))

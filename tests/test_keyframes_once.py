@@ -6,6 +6,10 @@ is drawn again after the batch."""
 
 from __future__ import annotations
 
+import functools
+import os
+import traceback
+
 import numpy as np
 import pytest
 
@@ -42,11 +46,40 @@ def counted(tmp_path, monkeypatch):
     return Counted, runs, stages
 
 
+def in_one_thread(test):
+    """Run the test in a child forked from the test process, where only the test's thread
+    runs: a draw forks its gathering child only in a process of one thread, and a
+    pytest-xdist worker runs a second (execnet's).  The child's failure is the test's."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            code, report = 0, b""
+            try:
+                test(*args, **kwargs)
+            except BaseException:  # noqa: BLE001 - reported to the parent, whatever it is
+                code, report = 1, traceback.format_exc().encode()
+            with os.fdopen(write, "wb") as out:
+                out.write(report)
+            os._exit(code)
+        os.close(write)
+        with os.fdopen(read, "rb") as pipe:
+            report = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, report.decode(errors="replace")
+
+    return run
+
+
 def _frames(cls, point):
     return keyframes(SCENE, resolve_params(SCENE, {"point": point}), resolution=SIZE,
                      scene_cls=cls)
 
 
+@in_one_thread
 def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_once(counted,
                                                                                    tmp_path):
     cls, runs, stages = counted
@@ -78,6 +111,7 @@ def test_a_missing_snippet_is_compiled_in_one_batch_then_a_cached_scene_runs_onc
     assert any(not np.array_equal(a, b) for (_, a), (_, b) in zip(moved, warm))
 
 
+@in_one_thread
 def test_an_error_on_stand_ins_ends_the_gathering_and_a_real_error_is_the_draws(counted):
     """From the first missing snippet the gathering run is dry: what it raises there (a
     stand-in is no glyph) only ends the gathering, and the draw goes on after the batch.  An
@@ -136,6 +170,7 @@ def test_without_a_fork_the_run_goes_on_dry_and_draws_again(counted):
         assert np.array_equal(a, b), name
 
 
+@in_one_thread
 def test_tex_that_latex_refuses_is_still_its_one_error(counted, tmp_path):
     """A snippet LaTeX cannot typeset: the gathering child's batch cannot make it, and the
     draw compiles it on its own and raises the usual error."""

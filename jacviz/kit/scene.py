@@ -182,8 +182,8 @@ class JacvizScene(Scene):
         count = [0]
 
         frame_log = os.environ.get("JACVIZ_FRAME_LOG")
-        if os.environ.get("JACVIZ_DRAW_LOG") and hasattr(self.renderer, "update_frame"):
-            _time_drawing(type(self.renderer), os.environ["JACVIZ_DRAW_LOG"])
+        if os.environ.get("JACVIZ_DRAW_TIMES") and hasattr(self.renderer, "update_frame"):
+            _time_drawing(type(self.renderer), os.environ["JACVIZ_DRAW_TIMES"])
 
         def write_frame_marked(*args, **kwargs):
             write_frame(*args, **kwargs)

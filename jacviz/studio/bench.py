@@ -773,7 +773,7 @@ def bench_hd(quality: str = "h"):
         logs = Path(tmp) / "draw"
         logs.mkdir()
         cpu, wall, _ = _run_cpu(cmd + [f"QUALITY={quality}"], dst,
-                                env=dict(os.environ, JACVIZ_DRAW_LOG=str(logs)))
+                                env=dict(os.environ, JACVIZ_DRAW_TIMES=str(logs)))
         clips = _video_seconds(dst / "renders")
         drawing = _drawing(logs)
     seconds = sum(clips.values())
