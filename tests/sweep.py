@@ -126,7 +126,7 @@ class Explorer:
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtest_call(self, item):
-        from jacviz.core.signals import stage
+        from jacviz.core.signals import received, stage
 
         left = sum(w for k, w in self.weights.items()
                    if k not in {r["id"] for r in self.results}) or 1.0
@@ -142,7 +142,9 @@ class Explorer:
             self.current["batches"] += 1
             result = yield  # the first batch
             last = time.monotonic() - batch
-            while time.monotonic() + last <= until:
+            # an interrupt raises once (a second is only remembered): should anything on the
+            # way out have swallowed it (a finaliser, hypothesis' engine), no batch starts
+            while received() is None and time.monotonic() + last <= until:
                 batch = time.monotonic()
                 self.current["batches"] += 1
                 item.runtest()

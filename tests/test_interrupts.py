@@ -89,9 +89,16 @@ class Command:
             assert left > 0, f"no stage {name!r} within {WAIT} s; stages: {self.stages}"
             ready, _, _ = select.select([self.fd, self.proc.stdout], [], [], min(left, 5.0))
             if self.fd in ready:
-                self.buffer += os.read(self.fd, 65536)
-                *lines, self.buffer = self.buffer.split(b"\n")
-                self.stages += [ln.decode().split() for ln in lines if ln.strip()]
+                self.drain()
+
+    def drain(self) -> None:
+        """Read the stages reported so far (the FIFO is non-blocking)."""
+        try:
+            self.buffer += os.read(self.fd, 65536)
+        except BlockingIOError:
+            return
+        *lines, self.buffer = self.buffer.split(b"\n")
+        self.stages += [ln.decode().split() for ln in lines if ln.strip()]
 
     def interrupt(self, sig, group: bool = False) -> tuple[int, str, str]:
         """Send ``sig`` to the command, or to its whole process group (the command leads
@@ -103,6 +110,7 @@ class Command:
         try:
             out, err = self.proc.communicate(timeout=STOP)
         except subprocess.TimeoutExpired:
+            self.drain()  # every stage reached, for the message: where it hung
             self.proc.kill()
             out, err = self.proc.communicate()
             raise AssertionError(f"{signal.Signals(sig).name} did not stop the command within "

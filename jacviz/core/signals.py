@@ -67,10 +67,11 @@ def install() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
-def block_signals() -> None:
+def block_signals() -> set:
     """Block SIGINT and SIGTERM until the next :func:`install`, across an ``exec`` too (the
-    mask survives it, where handlers do not): for a process that re-executes itself."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    mask survives it, where handlers do not): for a process that re-executes itself.
+    Returns the mask before, for ``signal.pthread_sigmask(signal.SIG_SETMASK, ...)``."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
 def received() -> int | None:

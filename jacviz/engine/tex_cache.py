@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -498,11 +499,20 @@ def _gathered_in_fork() -> bool:
     stage("tex-missing")
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    # a signal held back from the fork until the child's pid is known: one handled between
+    # the fork and the try would leave the child running on, unreaped
+    mask = signals.block_signals()
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     if pid == 0:
         _GATHERER = True
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return False
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal held back raises here
         os.waitpid(pid, 0)
         pid = None
     finally:
