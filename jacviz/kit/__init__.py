@@ -18,7 +18,7 @@ shared with the captions (``fmt_num``, ``plain_vec``, ``signed_sum``,
 runnable example scene (the tests render each one).
 """
 
-from ..engine import fastcopy, fastfade
+from ..engine import fastcopy, fastfade, fastfamily
 from ..engine import tex_cache
 from ..core.fmt import (dot_terms, fmt_num, fmt_vec, nice_floor, nice_range, plain_expr, plain_mat,
                    plain_vec, plural, signed_sum, tex_expr, tex_factor, tex_num, tex_signed_sum,
@@ -38,6 +38,7 @@ from .colored_tex import ColoredTex, overlay
 
 fastcopy.install()  # copies share what manim never changes in place: same frames, faster
 fastfade.install()  # fades take the few values they interpolate, not copies: same frames
+fastfamily.install()  # families and subpaths in one walk, not one per level: same lists
 tex_cache.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
