@@ -24,7 +24,7 @@ from jacviz.core.spoken import join_words, say_compare, say_int, say_name, say_n
 from jacviz.kit import (ColoredTex, JacobianMatrix, JacvizScene, SceneParams, SpacePanel,
                         matrix_or_block, param, style, tex_name)
 from jacviz.kit.layout import roles
-from jacviz.kit.layout.base import _box, gap, px, texts
+from jacviz.kit.layout.base import _box, edges, gap, px, texts
 from jacviz.kit.layout.reading import CONTACT_GAP, line_height_px
 from jacviz.kit.layout.timing import needed_seconds
 from jacviz.kit.panel import (Bands, fit_grid, map_links, panel_grid, projection_pair,
@@ -341,7 +341,7 @@ class TwoWay(JacvizScene):
         scale in its own (a crowded panel, where the arrows leave no corner for both).
         ``cache``: a dict in which each scale's piece is built once, then copied (the layout
         tries many places for the same notes)."""
-        pair = [TwoWay._note_piece(rf"[\times{tex_scale(m)}]", col, cache)
+        pair = [TwoWay._note_piece(rf"[\times{tex_scale(m)}]", col, cache, fresh=final)
                 for m, col in zip(scales, (FWD, BWD))]
         if not isinstance(corner, str):  # each scale in a corner of its own
             for m, c in zip(pair, corner):
@@ -355,17 +355,25 @@ class TwoWay(JacvizScene):
         return pair
 
     @staticmethod
-    def _note_piece(tex, col, cache=None):
+    def _note_piece(tex, col, cache=None, fresh=True):
         """One scale of a note, on the panel's own colour (the axes' lines do not run
-        through it); from ``cache`` as a copy when it was built before."""
-        if cache is not None and (tex, col) in cache:
-            return cache[tex, col].copy()
-        m = roles.label(ColoredTex((tex, col), font_size=style.TINY))
-        m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
-                                           fill_color=style.PANEL))
-        if cache is not None:
-            cache[tex, col] = m.copy()
-        return m
+        through it).  With ``cache``, built once: a ``fresh`` piece is a copy, else the one
+        piece the layout moves about to measure, put back where it was built each time
+        (its points only: placing a note moves nothing else)."""
+        key = (tex, col)
+        if cache is None or key not in cache:
+            m = roles.label(ColoredTex((tex, col), font_size=style.TINY))
+            m.add_to_back(SurroundingRectangle(m, buff=0.03, stroke_width=0, fill_opacity=1,
+                                               fill_color=style.PANEL))
+            if cache is None:
+                return m
+            cache[key] = (m, m.copy())  # as built, and the one to measure with
+        built, moved = cache[key]
+        if fresh:
+            return built.copy()
+        for mob, orig in zip(moved.get_family(), built.get_family()):
+            mob.points = orig.points.copy()
+        return moved
 
     @staticmethod
     def _put_note(p, note, corner, final=False):
@@ -641,16 +649,14 @@ def _meet(a, b) -> bool:
 
 
 def _inside(mob, box) -> bool:
-    return (mob.get_left()[0] >= box.get_left()[0] + 0.03 and
-            mob.get_right()[0] <= box.get_right()[0] - 0.03 and
-            mob.get_bottom()[1] >= box.get_bottom()[1] + 0.03 and
-            mob.get_top()[1] <= box.get_top()[1] - 0.03)
+    (x0, y0, x1, y1), (bx0, by0, bx1, by1) = edges(mob), edges(box)
+    return x0 >= bx0 + 0.03 and x1 <= bx1 - 0.03 and y0 >= by0 + 0.03 and y1 <= by1 - 0.03
 
 
 def _grown(mob, by: float) -> tuple:
     """A mobject's screen box (x0, y0, x1, y1), grown by ``by`` on every side."""
-    return (mob.get_left()[0] - by, mob.get_bottom()[1] - by, mob.get_right()[0] + by,
-            mob.get_top()[1] + by)
+    x0, y0, x1, y1 = edges(mob)
+    return x0 - by, y0 - by, x1 + by, y1 + by
 
 
 # -- narration: what each beat says, read from the trace -----------------------------------

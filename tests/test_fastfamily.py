@@ -35,6 +35,7 @@ def manims_subpaths(vm, points):
 def test_installed():
     assert Mobject.get_family is fastfamily.get_family
     assert VMobject.get_subpaths_from_points is fastfamily.get_subpaths_from_points
+    assert VMobject.get_points_defining_boundary is fastfamily.get_points_defining_boundary
 
 
 def deep(depth, width, shared=None):
@@ -114,3 +115,38 @@ def test_subpaths_as_manims(name):
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
         assert np.shares_memory(g, points) or len(g) == 0  # views, as manim's
+
+
+def manims_boundary(vm):
+    """manim's VMobject.get_points_defining_boundary (each member's anchors, row by row)."""
+    return np.array(tuple(it.chain(*(sm.get_anchors() for sm in vm.get_family()))))
+
+
+def boundaries():
+    from manim import Arrow, Axes, Line, NumberPlane
+
+    one_point = VMobject()
+    one_point.points = np.array([[0.5, -0.25, 0.0]])
+    return {**{k: v for k, v in families().items() if isinstance(v, VMobject)},
+            "arrow": Arrow([-1, 0, 0], [2, 1, 0]), "axes": Axes(x_range=[-2, 3], y_range=[-1, 1]),
+            "plane": NumberPlane(x_range=[-1, 1], y_range=[-1, 1]), "line": Line(),
+            "one point": one_point, "no points": VMobject(),
+            "one point in a group": VGroup(VMobject(), one_point, Dot())}
+
+
+@pytest.mark.parametrize("name", list(boundaries()))
+def test_boundary_as_manims(name):
+    vm = boundaries()[name]
+    got, want = vm.get_points_defining_boundary(), manims_boundary(vm)
+    assert got.shape == want.shape and got.dtype == want.dtype, name
+    np.testing.assert_array_equal(got, want)
+    assert not any(np.shares_memory(got, m.points) for m in vm.get_family())  # a copy
+
+
+def test_boundary_of_a_cut_curve_raises_as_manims():
+    vm = VMobject()
+    vm.points = Square().points[:6]  # one curve and half of the next
+    with pytest.raises(ValueError):
+        manims_boundary(vm)
+    with pytest.raises(ValueError):
+        vm.get_points_defining_boundary()

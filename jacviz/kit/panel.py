@@ -166,16 +166,31 @@ class SpacePanel(VGroup):
         pts = v.reshape(-1, v.shape[-1])
         if pts.shape[1] == self.space_dim and self.space_dim > 2:
             pts = pts[:, list(self.drawn)]
+        o, ex, ey = self._frame()
+        out = o + pts[:, :1] * ex if self.space_dim == 1 else o + pts[:, :1] * ex + pts[:, 1:2] * ey
+        return out[0] if single else out.reshape(v.shape[:-1] + (3,))
+
+    def _frame(self):
+        """The axes' origin and unit steps on screen, (o, ex, ey) (ey None on a number line),
+        as the axes place them now.  Kept while the axes' lines (and tips) stay where they
+        are: manim's ``c2p`` finds both ends of each axis again on every call, and a layout
+        asks for thousands of points."""
+        lines = [self.axes] if self.space_dim == 1 else [self.axes.x_axis, self.axes.y_axis]
+        key = b"".join(part.points.tobytes() for line in lines
+                       for part in (line, getattr(line, "tip", None),
+                                    getattr(line, "start_tip", None)) if part is not None)
+        cached = getattr(self, "_frame_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         if self.space_dim == 1:
             o = np.asarray(self.axes.n2p(0.0), dtype=float)
-            ex = np.asarray(self.axes.n2p(1.0), dtype=float) - o
-            out = o + pts[:, :1] * ex
+            frame = (o, np.asarray(self.axes.n2p(1.0), dtype=float) - o, None)
         else:
             o = np.asarray(self.axes.c2p(0.0, 0.0), dtype=float)
-            ex = np.asarray(self.axes.c2p(1.0, 0.0), dtype=float) - o
-            ey = np.asarray(self.axes.c2p(0.0, 1.0), dtype=float) - o
-            out = o + pts[:, :1] * ex + pts[:, 1:2] * ey
-        return out[0] if single else out.reshape(v.shape[:-1] + (3,))
+            frame = (o, np.asarray(self.axes.c2p(1.0, 0.0), dtype=float) - o,
+                     np.asarray(self.axes.c2p(0.0, 1.0), dtype=float) - o)
+        self._frame_cache = (key, frame)
+        return frame
 
     def lane(self, kind: str) -> np.ndarray:
         """The offset of a kind of arrow: on a number line forward above, backward below."""

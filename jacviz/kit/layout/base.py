@@ -76,6 +76,17 @@ def _box(mob):
     return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
 
+def edges(mob) -> tuple:
+    """A mobject's box as manim places it (x0, y0, x1, y1): the same values as its
+    ``get_left()[0]``, ``get_bottom()[1]``, ``get_right()[0]`` and ``get_top()[1]`` (the
+    members' anchors), from one walk instead of four."""
+    pts = mob.get_points_defining_boundary()
+    if len(pts) == 0:
+        return 0.0, 0.0, 0.0, 0.0
+    lo, hi = np.min(pts, axis=0), np.max(pts, axis=0)
+    return lo[0], lo[1], hi[0], hi[1]
+
+
 def union(a, b) -> tuple:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
