@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Line,
                    ReplacementTransform, SurroundingRectangle, Tex, Transform, TransformFromCopy,
-                   ValueTracker, VGroup, Write, always_redraw, linear, smooth)
+                   ValueTracker, VGroup, Write, linear, smooth)
 
 from jacviz import JacvizError, Linearization, Map, linearize, self_check
 from jacviz.core.fmt import (column_digits, fmt_num, nice_ceil, nice_floor, plain_mat, plural,
@@ -209,11 +209,14 @@ class LocalLinearity(JacvizScene):
                           f"grid now spans x0 +- {fmt_num(n.w / n.Z)} and the bent lines look "
                           f"straighter and straighter.", say=say_zoom(n))
         tr = ValueTracker(0.0)
+        view, _, img = self.zoom_view(0.0)
+        grid, dot = view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0)
 
-        def draw():
+        def follow(_):  # the grid's lines moved in place each frame (nothing rebuilt)
             view, _, img = self.zoom_view(tr.get_value())
-            return VGroup(view.grid(img, style.INK, style.CURVE_STROKE), view.dot(n.y0))
-        live = always_redraw(draw)
+            view.retrace(grid, img)
+            dot.become(view.dot(n.y0))
+        live = VGroup(grid, dot).add_updater(follow)
         points = VGroup(self.info[3], self.info[4])
         target = points.copy().next_to(self.info[0], DOWN, buff=0.35, aligned_edge=LEFT)
         zlabel = LiveReadout([r"\text{zoom} \times", (lambda: n.Z ** tr.get_value(), style.INK)])

@@ -132,6 +132,16 @@ class PlaneView:
         """One polyline per line of ``lines`` (shape (lines, samples, 2))."""
         return VGroup(*[self.polyline(ln, color, width, opacity) for ln in lines])
 
+    def retrace(self, grid: VGroup, lines) -> VGroup:
+        """A grid drawn by :meth:`grid` (in any view) moved onto ``lines`` in this view, in
+        place: each polyline's points set as :meth:`grid` would set them, nothing built
+        (an updater that follows a moving grid frame by frame).  Same number of lines."""
+        if len(lines) != len(grid):
+            raise ValueError(f"retrace: {len(lines)} lines for a grid of {len(grid)}")
+        for line, pts in zip(grid, lines):
+            line.set_points_as_corners(self(pts))
+        return grid
+
     def dot(self, p, radius: float = 0.07):
         return style.point_dot(self(p), radius=radius)
 
