@@ -147,3 +147,20 @@ def test_stack_places_rows_top_down_and_squeezes_gaps():
     tr.set_value(2.5)
     LiveReadout.refresh_all(*rows)
     assert not layout.check(rows)
+
+
+def test_retrace_moves_a_grid_onto_new_lines_as_grid_draws_them():
+    a = PlaneView((-1, -1), (1, 1), center=(0, 0, 0), width=4, height=3)
+    b = PlaneView((-3, 0), (2, 4), center=(1, -0.5, 0), width=3, height=2)
+    t = np.linspace(0, 1, 9)
+    lines = np.stack([np.stack([t, t ** 2 + k], axis=-1) for k in range(4)])
+    moved = np.stack([np.stack([np.sin(3 * t) - k, t], axis=-1) for k in range(4)])
+    grid = a.grid(lines, style.INK, 2.0)
+    before = [m.points.copy() for m in grid]
+    assert b.retrace(grid, moved) is grid
+    fresh = b.grid(moved, style.INK, 2.0)
+    for line, want, old in zip(grid, fresh, before):
+        np.testing.assert_array_equal(line.points, want.points)  # as drawn afresh, bit for bit
+        assert not np.array_equal(line.points, old)
+    with pytest.raises(ValueError, match="3 lines for a grid of 4"):
+        b.retrace(grid, moved[:3])
