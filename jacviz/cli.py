@@ -445,7 +445,8 @@ def cmd_preview(args) -> int:
             argv += ["--out", args.out]
         if args.check:
             argv += ["--check"]
-        return preview.watch(argv, args.config, lambda: main(argv))
+        return preview.watch(argv, args.config, lambda: main(argv),
+                             params=lambda: _params_from_args(args, [name]))
     key = preview.request_key(name, parse_sets(args.sets), args.config, check=args.check)
     problems = preview.cached_problems(key) if args.check else []
     path = None

@@ -105,6 +105,8 @@ def test_each_redraw_is_forked_from_one_warm_process(start, watched, warm_tex, t
     cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
                   cwd)
     assert cmd.wait_for("watch-warm")[1] == str(cmd.proc.pid)  # the imports, once
+    # the parameters resolved once in the watch itself: their sympy work cached for children
+    assert cmd.wait_for("watch-params")[1:] == [str(cmd.proc.pid), "resolved"]
     cmd.wait_for("watching")
     first = _drawn(cmd)
     assert first[1] == str(cmd.proc.pid) and first[3] == "fork", first
@@ -262,3 +264,23 @@ def test_edited_code_takes_effect(start, watched, tmp_path, monkeypatch):
     assert lines[-1] == "error: interrupted" and status == 130
     assert not cmd.leftovers()
     assert list((scene.parent / "__pycache__").glob("jacobian_grid.*.pyc"))  # there to be stale
+
+
+def test_a_watch_started_on_a_bad_value_says_so_and_watches(start, watched):
+    """The watch resolves the starting parameters itself (to warm sympy for its children);
+    a bad value there is not its error: the first child says it in the CLI's one line."""
+    cwd, cfg, out = watched
+    _write(cfg, CONFIG.format("1, 2, 3"))
+    cmd = start(["preview", "jacobian-grid", "--config", str(cfg), "--out", str(out), "--watch"],
+                cwd)
+    assert cmd.wait_for("watch-params")[1:] == [str(cmd.proc.pid), "refused"]
+    cmd.wait_for("watching")
+    assert _drawn(cmd)[3] == "fork" and not out.exists()
+    _write(cfg, CONFIG.format("2, 1"))
+    _next(cmd, "watching")
+    assert out.exists()
+    status, stdout, err = cmd.interrupt(signal.SIGINT)
+    assert stdout.splitlines() == ["storyboard: board.png"], stdout
+    bad, rest = err.split("\n", 1)
+    assert bad.startswith("error: ") and "parameter point has 3 numbers" in bad, err
+    assert_stopped_cleanly(cmd, signal.SIGINT, status, rest)

@@ -168,7 +168,7 @@ def storyboard(scene: str, params, key: str, out: Path | None = None, size=SIZE,
         frames = keyframes(scene, params, resolution=size)
     stage("tile")
     buf = io.BytesIO()
-    tile(frames, size, marks=marks).save(buf, format="PNG")
+    tile(frames, size, marks=marks).save(buf, format="PNG", compress_level=1)  # fast: a preview
     png = _cached(key)
     files = {png: buf.getvalue(), png.with_suffix(".name"): default_out(scene, params).name,
              dest.path: buf.getvalue()}
@@ -407,7 +407,7 @@ def _reexec(argv: list[str], seen: str) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "jacviz", *argv, "--watch"])
 
 
-def watch(argv: list[str], config: str | None, redraw, poll: float = POLL) -> int:
+def watch(argv: list[str], config: str | None, redraw, poll: float = POLL, params=None) -> int:
     """Draw the storyboard again whenever the config file or the sources change, until Ctrl-C.
 
     ``argv`` is the preview command without --watch; ``redraw`` runs it in this process
@@ -419,7 +419,11 @@ def watch(argv: list[str], config: str | None, redraw, poll: float = POLL) -> in
     traceback: the code imports and runs), this process re-executes itself (``os.execv``, the same pid) to
     be warm with the new code; when it crashed, the watch stays and draws in fresh
     interpreters until the package changes again.  A child's output is copied as it comes;
-    a child that fails or is stopped by a signal ends only that redraw."""
+    a child that fails or is stopped by a signal ends only that redraw.  ``params``, if given,
+    resolves the parameters as they are at the start, once, in this process: the maps'
+    symbolic work (parsing, Jacobians, simplified entries) is then in sympy's caches for
+    every child, and an edit of a number meets it there (a child that resolves maps it has
+    not met builds them as a fresh process would)."""
     import gc
     import threading
 
@@ -431,6 +435,16 @@ def watch(argv: list[str], config: str | None, redraw, poll: float = POLL) -> in
         warm_up()
     except Exception:  # noqa: BLE001 - a broken edit of the package: fresh processes show it
         warm = False
+    if warm and params:
+        import contextlib
+        import io
+
+        try:  # silent: what the scene module prints on import, its child prints
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                params()
+            stage("watch-params", "resolved")
+        except Exception:  # noqa: BLE001 - a bad value: the first redraw says so, as the CLI
+            stage("watch-params", "refused")
     gc.collect()
     gc.freeze()  # what is imported stays in pages the children share with this process
     stage("watch-warm" if warm else "watch-cold")
