@@ -35,6 +35,8 @@ CASES = {
     "fade-in": (FadeIn, shapes, {}),
     "fade-out": (FadeOut, shapes, {}),
     "fade-in-shift": (FadeIn, shapes, {"shift": UP * 0.7}),
+    "fade-out-shift-list": (FadeOut, shapes, {"shift": [0.5, -0.2, 0.0]}),  # a list (manim's
+    # FadeIn cannot take one: it negates the shift)
     "fade-out-shift-scale": (FadeOut, shapes, {"shift": DOWN, "scale": 0.5}),
     "fade-in-scale": (FadeIn, shapes, {"scale": 1.5}),
     "fade-in-from-point": (FadeIn, shapes, {"target_position": np.array([2.0, 1.0, 0.0])}),

@@ -150,3 +150,22 @@ def test_boundary_of_a_cut_curve_raises_as_manims():
         manims_boundary(vm)
     with pytest.raises(ValueError):
         vm.get_points_defining_boundary()
+
+
+def test_fades_stay_copy_free_beside_the_walks():
+    """The fades' check of a mobject's class accepts the fast boundary walk: in a fresh
+    process that imports the kit (which installs both), a fade takes the copy-free path.
+    (It once named only manim's walk, captured before fastfamily replaced it: every fade
+    went back to manim's copies, and copy_share tripled.)"""
+    import subprocess
+    import sys
+
+    code = ("import jacviz.kit\n"
+            "from manim import UP, FadeIn, FadeOut, MathTex, Square, VGroup\n"
+            "from jacviz.engine import fastfade\n"
+            "for a in (FadeOut(VGroup(Square())), FadeIn(MathTex('x^2'), shift=UP)):\n"
+            "    a.begin()\n"
+            "print(fastfade.counts['fast'], fastfade.counts['manim'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-2:] == ["2", "0"], out.stdout

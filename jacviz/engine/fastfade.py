@@ -123,7 +123,11 @@ def install() -> None:
 
     # Table.scale also scales the copy's cell spacing (never drawn), then VMobject.scale
     scales = (Mobject.scale, VMobject.scale, Table.scale)
-    boundaries = (Mobject.get_points_defining_boundary, VMobject.get_points_defining_boundary)
+    from . import fastfamily
+
+    # manim's, or fastfamily's (the same rows), whichever was installed first
+    boundaries = (Mobject.get_points_defining_boundary, VMobject.get_points_defining_boundary,
+                  fastfamily.get_points_defining_boundary)
 
     def eligible(anim, members) -> bool:
         mob = anim.mobject
@@ -150,7 +154,8 @@ def install() -> None:
             return transform_begin(self)
         counts["fast"] += 1
         fade_in = isinstance(self, FadeIn)
-        shift = self.shift_vector * (-1 if fade_in and not self.point_target else 1)
+        shift = np.asarray(self.shift_vector, dtype=float) * (  # a list, as manim takes it
+            -1 if fade_in and not self.point_target else 1)
         about = _centre_after_shift(mob, shift, ORIGIN)
         now = [_snapshot(m) for m in members]
         faded = [_faded(m, shift, self.scale_factor, about) for m in members]
