@@ -557,3 +557,32 @@ def test_lecture_table_bad(previous, table, match):
         _bad(previous, "--voice", "none", "--config", "bad.toml", match=match)
     finally:
         (previous / "bad.toml").unlink()
+
+
+def test_a_track_over_the_ceiling_is_levelled_anew_with_the_overshoot_kept(tmp_path, monkeypatch):
+    """When the streamed track went over the true-peak ceiling as encoded, the lecture mixes
+    anew; the first try keeps the overshoot (and 0.1 dB) as extra headroom, not the usual
+    headroom that already went over, and the file it joins is under the ceiling."""
+    from test_mux import make_clip
+
+    from jacviz.studio import lecture
+
+    clip = make_clip(tmp_path / "a.mp4", [(200, 40, 40)] * 30)
+    rng = np.random.default_rng(3)
+    loud = np.clip(rng.normal(0, 0.3, audio.RATE), -1, 1).astype(np.float32)  # one second
+    tries = []
+    normalise = audio.normalise
+
+    def recorded(x, **kw):
+        tries.append(kw["headroom"])
+        return normalise(x, **kw)
+
+    monkeypatch.setattr(audio, "normalise", recorded)
+    _, measured = lecture._join([clip], tmp_path / "out.mp4", [(0.2, loud)], 2.0, [], "t",
+                                False, lecture._Clock(), over=1.5)
+    assert tries[0] == pytest.approx(audio.CODEC_HEADROOM + 1.6)
+    assert measured[1] <= audio.CEILING_DBTP
+    tries.clear()
+    lecture._join([clip], tmp_path / "out2.mp4", [(0.2, loud)], 2.0, [], "t", False,
+                  lecture._Clock())
+    assert tries[0] == audio.CODEC_HEADROOM  # no overshoot known: the usual headroom

@@ -415,16 +415,18 @@ def _place(clip: Path, start: float, mine, speeches, silent: bool):
 
 
 def _join(clips, out: Path, placed, total: float, chapters, title: str, silent: bool,
-          clock: _Clock):
+          clock: _Clock, over: float = 0.0):
     """The clips joined at ``out`` with the beats' audio mixed, normalised and measured
     on the file as encoded (AAC can lift a peak by half a dB: then again, with more
-    headroom).  Returns ``(JoinReport, (lufs, dBTP) or None)``."""
+    headroom).  ``over``: how far (dB) a track levelled with the usual headroom already
+    went over the ceiling as encoded (the streamed one): the first try keeps that much
+    more.  Returns ``(JoinReport, (lufs, dBTP) or None)``."""
     from .mux import join
 
     track, measured, report = None, None, None
     with clock("mix"):
         mixed = audio.mix(placed, duration=None) if not silent else None
-    headroom = audio.CODEC_HEADROOM
+    headroom = audio.CODEC_HEADROOM + (over + 0.1 if over > 0 else 0.0)
     for _ in range(4):
         if mixed is not None:
             stage("mix")
@@ -577,8 +579,9 @@ def build(request: LectureRequest, say=print) -> Lecture:
                                       chapters=[(c.start, c.end, c.title) for c in chapters],
                                       metadata={"title": request.title})
             if report is None:  # no voice, or AAC lifted a peak over the ceiling: mixed anew
+                over = measured[1] - audio.CEILING_DBTP if measured is not None else 0.0
                 report, measured = _join(clips, stage_dir / "lecture.mp4", placed, total,
-                                         chapters, request.title, silent, clock)
+                                         chapters, request.title, silent, clock, over)
         finally:
             cards.stop()
             if sound is not None:
