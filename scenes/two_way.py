@@ -339,8 +339,8 @@ class TwoWay(JacvizScene):
         labels, which are left of and below them) at their top left or bottom right; side
         by side or stacked; beside the title ("head"); or, for a pair of corners, each
         scale in its own (a crowded panel, where the arrows leave no corner for both).
-        ``cache``: a dict in which each scale's piece is built once, then copied (the layout
-        tries many places for the same notes)."""
+        ``cache``: a dict in which each scale's piece is built once (the layout tries many
+        places for the same notes): moved about while measuring, copied when ``final``."""
         pair = [TwoWay._note_piece(rf"[\times{tex_scale(m)}]", col, cache, fresh=final)
                 for m, col in zip(scales, (FWD, BWD))]
         if not isinstance(corner, str):  # each scale in a corner of its own

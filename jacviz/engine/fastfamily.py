@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 _INSTALLED = False
+_MANIMS_ANCHORS = None  # VMobject.get_anchors, set by install()
 
 
 def get_family(self, recurse: bool = True) -> list:
@@ -72,12 +73,9 @@ def get_subpaths_from_points(self, points) -> list:
 
 
 def get_points_defining_boundary(self):
-    from manim import VMobject
-
-    own = VMobject.get_anchors
     chunks = []
     for sm in self.get_family():
-        if type(sm).get_anchors is not own:  # a class with its own anchors: as it says
+        if type(sm).get_anchors is not _MANIMS_ANCHORS:  # a class with its own anchors: as it says
             rows = sm.get_anchors()
             if len(rows):
                 chunks.append(np.array(tuple(rows)))
@@ -100,11 +98,13 @@ def get_points_defining_boundary(self):
 
 
 def install() -> None:
-    """Use both walks for every mobject (idempotent)."""
-    global _INSTALLED
+    """Use the three walks for every mobject (idempotent)."""
+    global _INSTALLED, _MANIMS_ANCHORS
     if _INSTALLED:
         return
     from manim import Mobject, VMobject
+
+    _MANIMS_ANCHORS = VMobject.get_anchors
 
     Mobject.get_family = get_family
     VMobject.get_subpaths_from_points = get_subpaths_from_points

@@ -38,7 +38,7 @@ from .colored_tex import ColoredTex, overlay
 
 fastcopy.install()  # copies share what manim never changes in place: same frames, faster
 fastfade.install()  # fades take the few values they interpolate, not copies: same frames
-fastfamily.install()  # families and subpaths in one walk, not one per level: same lists
+fastfamily.install()  # families, subpaths and boxes in one walk each: same results
 tex_cache.install()  # TeX compiled in private folders and renamed whole: safe side by side
 
 __all__ = [
